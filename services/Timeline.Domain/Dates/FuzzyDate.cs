@@ -1,0 +1,70 @@
+namespace Timeline.Domain.Dates;
+
+/// <summary>How precise a fuzzy date is. Numbers match <c>timeline.v1.DatePrecision</c>.</summary>
+public enum DatePrecision
+{
+    Day = 1,
+    Week = 2,
+    Month = 3,
+    Quarter = 4,
+    Season = 5,
+    Year = 6,
+    Decade = 7,
+    Range = 8,
+}
+
+/// <summary>The first, middle or last third of a period. Numbers match <c>timeline.v1.DatePart</c>.</summary>
+public enum DatePart
+{
+    None = 0,
+    Early = 1,
+    Mid = 2,
+    Late = 3,
+}
+
+/// <summary>Which way a phrase is read from its reference date (ARCHITECTURE §4).</summary>
+public enum ReadDirection
+{
+    /// <summary>Something that happened: the latest matching date on or before the reference.</summary>
+    Past,
+
+    /// <summary>A deadline: the first matching date on or after the reference.</summary>
+    Future,
+}
+
+/// <summary>
+/// A date as a source gave it: an inclusive interval of calendar days with its precision,
+/// the canonical EDTF form and, when it came from prose, the words it came from.
+/// </summary>
+public sealed record FuzzyDate
+{
+    public required DateOnly Earliest { get; init; }
+
+    public required DateOnly Latest { get; init; }
+
+    public required DatePrecision Precision { get; init; }
+
+    public DatePart Part { get; init; }
+
+    public bool Approximate { get; init; }
+
+    public bool Uncertain { get; init; }
+
+    /// <summary>Canonical EDTF (ISO 8601-2).</summary>
+    public required string Edtf { get; init; }
+
+    /// <summary>The source's words, verbatim, when the date was read from text.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>The date <see cref="Text"/> was read against.</summary>
+    public DateOnly? Reference { get; init; }
+
+    /// <summary>A human rendering that claims no more precision than the date has.</summary>
+    public string Display => FuzzyDateDisplay.Render(this);
+}
+
+/// <summary>A date that cannot be read; the message quotes the input, the hint lists accepted forms.</summary>
+public sealed class FuzzyDateException(string message, string hint) : Exception(message)
+{
+    public string Hint { get; } = hint;
+}

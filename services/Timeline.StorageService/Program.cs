@@ -1,0 +1,4 @@
+using Timeline.StorageService;
+
+var app = StorageServiceApp.Create(args);
+await app.RunAsync();

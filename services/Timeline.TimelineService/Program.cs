@@ -1,0 +1,4 @@
+using Timeline.TimelineService;
+
+var app = TimelineServiceApp.Create(args);
+await app.RunAsync();
