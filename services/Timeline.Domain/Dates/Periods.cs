@@ -25,6 +25,11 @@ public static class Periods
     public static FuzzyDate Week(DateOnly day)
     {
         var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+        if (DateOnly.MaxValue.DayNumber - monday.DayNumber < 6)
+        {
+            throw new FuzzyDateException($"the week of {FormatDay(day)} ends after 9999-12-31", "use a day or month within 0001–9999");
+        }
+
         var sunday = monday.AddDays(6);
         return new FuzzyDate
         {
