@@ -45,7 +45,8 @@ public static class FuzzyDateDisplay
                 $"Q{((e.Month - 1) / 3) + 1} {Year(e.Year)}",
             DatePrecision.Season when whole is not null => Season(date),
             DatePrecision.Year when Matches(date, Periods.Year(e.Year)) => $"{PartPrefix(date.Part)}{Year(e.Year)}",
-            DatePrecision.Decade when e.Year >= 1000 && Matches(date, Periods.Decade(Periods.DecadeStart(e.Year))) =>
+            // "the 1900s" could be a century, so decades starting a century are shown as a range.
+            DatePrecision.Decade when e.Year >= 1000 && Periods.DecadeStart(e.Year) % 100 != 0 && Matches(date, Periods.Decade(Periods.DecadeStart(e.Year))) =>
                 $"{PartPrefix(date.Part)}{Periods.DecadeStart(e.Year)}s",
             _ => Range(date),
         };
@@ -98,8 +99,8 @@ public static class FuzzyDateDisplay
     private static string? Range(FuzzyDate date)
     {
         var (e, l) = (date.Earliest, date.Latest);
-        var openStart = date.Edtf.StartsWith('/') || date.Edtf.StartsWith("../", StringComparison.Ordinal);
-        var openEnd = date.Edtf.EndsWith('/') || date.Edtf.EndsWith("/..", StringComparison.Ordinal);
+        var openStart = e == DateOnly.MinValue && (date.Edtf.StartsWith('/') || date.Edtf.StartsWith("..", StringComparison.Ordinal));
+        var openEnd = l == DateOnly.MaxValue && (date.Edtf.EndsWith('/') || date.Edtf.EndsWith("..", StringComparison.Ordinal));
         if (openStart && openEnd)
         {
             return null;
@@ -107,12 +108,12 @@ public static class FuzzyDateDisplay
 
         if (openStart)
         {
-            return e == DateOnly.MinValue ? $"{End(l)} or earlier" : null;
+            return $"{End(l)} or earlier";
         }
 
         if (openEnd)
         {
-            return l == DateOnly.MaxValue ? $"{Start(e)} or later" : null;
+            return $"{Start(e)} or later";
         }
 
         if (e.Year == l.Year && e is { Day: 1 } && (e.Month, l) is (1, { Month: 6, Day: 30 }) or (7, { Month: 12, Day: 31 }))

@@ -103,7 +103,8 @@ internal sealed class NewsDateReader
             date = Periods.OnOrAfter(date);
         }
 
-        return date;
+        var trailing = QualifierSuffixes();
+        return Periods.Qualify(date, trailing.Approximate, trailing.Uncertain);
     }
 
     /// <summary>A date, or a range "X - Y", "X to Y", "1851-52".</summary>
@@ -470,7 +471,8 @@ internal sealed class NewsDateReader
         {
             position++;
             _ = EatSymbol(".");
-            if (Current is { Kind: TokenKind.Number or TokenKind.Ordinal, Value: >= 1 and <= 31 } day && (day.Kind == TokenKind.Ordinal || day.Text.Length <= 2))
+            if (Current is { Kind: TokenKind.Number or TokenKind.Ordinal, Value: >= 1 and <= 31 } day && (day.Kind == TokenKind.Ordinal || day.Text.Length <= 2) &&
+                Next is not { Kind: TokenKind.Word, Text: "ad" or "ce" or "bc" or "bce" })
             {
                 position++;
                 _ = EatSymbol(",");
