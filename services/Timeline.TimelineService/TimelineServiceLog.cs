@@ -23,4 +23,7 @@ internal static partial class TimelineServiceLog
 
     [LoggerMessage(7, LogLevel.Debug, "Deadline watch wakes at {Wake} for the next status change")]
     public static partial void WatchTimer(ILogger logger, DateTimeOffset wake);
+
+    [LoggerMessage(8, LogLevel.Warning, "Storage's log ends before position {Position}; rebuilding the deadline projection from the start")]
+    public static partial void Rebuilding(ILogger logger, Exception exception, long position);
 }

@@ -103,6 +103,13 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         }
     }
 
+    /// <summary>Forgets everything, to rebuild from position 0 (storage's log is not the one projected).</summary>
+    internal void Reset()
+    {
+        _current = ProjectionSnapshot.Empty;
+        Ring();
+    }
+
     internal void MarkConnected() => _lastFailure = null;
 
     internal void MarkCaughtUp(long position)

@@ -43,6 +43,13 @@ public sealed class DeadlineProjectionWorker(
             {
                 return;
             }
+            catch (RpcException e) when (e.StatusCode == StatusCode.OutOfRange)
+            {
+                // Our position is beyond the end of storage's log: it is not the log we projected. Rebuild.
+                TimelineServiceLog.Rebuilding(logger, e, projection.Current.Position);
+                projection.Reset();
+                continue;
+            }
             catch (Exception e)
             {
                 projection.MarkFailed(e);
