@@ -50,16 +50,18 @@ public sealed class StorageServer : IAsyncDisposable
         await StartAppAsync(null);
     }
 
+    /// <summary>Stops the service gracefully (the client channel stays open until it is done).</summary>
     public async Task StopAsync()
     {
-        channel?.Dispose();
-        channel = null;
         if (app is not null)
         {
             await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
             await app.DisposeAsync();
             app = null;
         }
+
+        channel?.Dispose();
+        channel = null;
     }
 
     private async Task StartAppAsync(Action<WebApplicationBuilder>? configure)
