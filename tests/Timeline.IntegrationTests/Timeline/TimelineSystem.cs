@@ -2,7 +2,6 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
@@ -69,16 +68,7 @@ public sealed class TimelineSystem : IAsyncDisposable
         if (_storage is { } storage)
         {
             _storage = null;
-            try
-            {
-                await storage.StopAsync().WaitAsync(Timeout);
-            }
-            catch (OperationCanceledException)
-            {
-                // Storage's shutdown timeout ran out: Kestrel waited for the open subscriptions,
-                // which storage ends only after Kestrel has stopped. Connections are aborted anyway.
-            }
-
+            await storage.StopAsync().WaitAsync(Timeout);
             await storage.DisposeAsync();
         }
     }
@@ -86,11 +76,7 @@ public sealed class TimelineSystem : IAsyncDisposable
     public async Task StartStorageAsync(string url)
     {
         _storage = StorageServiceApp.Create(
-            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning"],
-
-            // Storage ends its subscriptions only after Kestrel has drained, and Kestrel waits for
-            // them, so open subscriptions hold a stop until the shutdown timeout aborts them.
-            builder => builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)));
+            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning"]);
         await _storage.StartAsync().WaitAsync(Timeout);
         StorageAddress = _storage.BoundAddresses()[0];
         Storage = new EventStoreService.EventStoreServiceClient(Channel(StorageAddress));
