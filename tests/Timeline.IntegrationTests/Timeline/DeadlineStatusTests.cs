@@ -101,6 +101,25 @@ public sealed class DeadlineStatusTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deadlines_are_listed_by_id_one_page_at_a_time_as_of_the_first_page()
+    {
+        var other = MaliReport.Resolution2690();
+        other.EventId = "ecowas-transition";
+        other.Deadline.DeadlineId = "a-transition";
+        await _system.AppendAsync(other);
+        await Calls.EventuallyAsync(() => _system.Projection.Current.Deadlines.Count == 2, "both deadlines are projected");
+
+        var first = await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1 }).ResponseAsync.WaitAsync(Calls.Timeout);
+        _system.Clock.SetUtcNow(new DateTimeOffset(2024, 1, 1, 0, 0, 1, TimeSpan.Zero));
+        var second = await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1, PageToken = first.NextPageToken }).ResponseAsync.WaitAsync(Calls.Timeout);
+
+        Assert.Equal("a-transition", Assert.Single(first.Deadlines).DeadlineId);
+        var minusma = Assert.Single(second.Deadlines);
+        Assert.Equal((MaliReport.Deadline, "2023-10-16", DeadlineState.AtRisk), (minusma.DeadlineId, minusma.AsOf, minusma.State));
+        Assert.Empty(second.NextPageToken);
+    }
+
+    [Fact]
     public async Task Bad_deadline_requests_are_refused_naming_the_field()
     {
         Assert.Contains("as_of", (await Calls.FailsWith(StatusCode.InvalidArgument, () => ListAsync("tomorrow"))).ViolatedFields());

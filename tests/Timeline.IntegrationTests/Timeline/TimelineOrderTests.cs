@@ -115,6 +115,17 @@ public sealed class TimelineOrderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Storage_refusals_reach_the_caller_with_their_field()
+    {
+        var request = Mali();
+        request.Filter.OccurredFrom = "late August";
+
+        var status = await Calls.FailsWith(StatusCode.InvalidArgument, () => GetAsync(request));
+
+        Assert.Contains("filter.occurred_from", status.ViolatedFields());
+    }
+
+    [Fact]
     public async Task A_page_token_cannot_be_reused_with_another_filter()
     {
         var first = Mali();
