@@ -73,7 +73,8 @@ public sealed class SecurityTests : IAsyncLifetime
             {
                 using var stream = client.SubscribeEvents(new SubscribeEventsRequest(), headers);
                 await stream.ResponseStream.MoveNext();
-            },
+            }
+            ,
         };
 
         if (expected == StatusCode.OK)
