@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
 using Timeline.ServiceDefaults;
+using Timeline.StorageService.Grpc;
+using Timeline.StorageService.Storage;
 
 namespace Timeline.StorageService;
 
@@ -11,8 +14,23 @@ public static class StorageServiceApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTimelineDefaults("timeline.storage", DefaultUrl);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new LogBroadcaster(options.SubscriberBufferSize, options.MaxSubscribers);
+        });
+        builder.Services.AddSingleton<AppendWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendWriter>());
+        builder.Services.AddSingleton<EventLog>();
+        builder.Services.AddSingleton<EventIds>();
+        builder.Services.AddTransient<Subscription>();
+        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         configure?.Invoke(builder);
+
         var app = builder.Build();
+        app.MapGrpcService<EventStoreGrpcService>();
         app.MapTimelineDefaults();
         return app;
     }

@@ -1,0 +1,124 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Timeline.Domain.Validation;
+using Timeline.Storage.V1;
+using Timeline.StorageService.Storage;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Grpc;
+
+/// <summary>The EventStoreService RPCs: check the request, call the log, map the answer. Refusals
+/// are <see cref="ProblemException"/>s, turned into gRPC errors by the shared interceptor.</summary>
+internal sealed class EventStoreGrpcService(
+    EventLog log,
+    AppendWriter writer,
+    Subscription subscription,
+    EventIds ids,
+    IOptions<StorageOptions> options) : EventStoreService.EventStoreServiceBase
+{
+    private readonly NewEventValidator validator = new(options.Value.Limits);
+
+    public override async Task<AppendEventsResponse> AppendEvents(AppendEventsRequest request, ServerCallContext context)
+    {
+        var limits = validator.Limits;
+        if (request.Events.Count == 0)
+        {
+            throw ProblemException.Invalid("events", "required: at least one event");
+        }
+
+        if (request.Events.Count > limits.MaxBatchSize)
+        {
+            throw ProblemException.Invalid("events", $"at most {limits.MaxBatchSize} events per batch, got {request.Events.Count}");
+        }
+
+        var violations = new List<FieldViolation>();
+        var normalized = new List<NewEvent>(request.Events.Count);
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            var e = validator.Normalize(request.Events[i], $"events[{i}]", violations);
+            if (e is not null)
+            {
+                if (e.EventId.Length == 0)
+                {
+                    e.EventId = ids.Next();
+                }
+
+                normalized.Add(e);
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            var reason = violations.Any(v => v.Field.Contains(".occurred", StringComparison.Ordinal) || v.Field.Contains(".due", StringComparison.Ordinal))
+                ? "UNRESOLVABLE_DATE"
+                : "INVALID_EVENT";
+            throw ProblemException.Invalid(violations, reason);
+        }
+
+        var results = await writer.AppendAsync(normalized);
+        return new AppendEventsResponse { Results = { results } };
+    }
+
+    public override async Task<GetEventResponse> GetEvent(GetEventRequest request, ServerCallContext context)
+    {
+        RequireEventId(request.EventId);
+        if (request.Revision < 0)
+        {
+            throw ProblemException.Invalid("revision", "must not be negative");
+        }
+
+        if (request.Revision > 0 && request.KnownAt is not null)
+        {
+            throw ProblemException.Invalid("known_at", "give either revision or known_at, not both");
+        }
+
+        var record = await log.GetAsync(request.EventId, request.KnownAt, request.Revision, context.CancellationToken)
+            ?? throw NotFound(request.EventId, request.KnownAt is null ? null : "at that time");
+        if (record.Retracted && request.KnownAt is null && request.Revision == 0)
+        {
+            throw new ProblemException(ProblemKind.NotFound, "EVENT_RETRACTED",
+                $"event '{request.EventId}' was retracted at revision {record.Revision}; its history is still available",
+                [new FieldViolation("event_id", "retracted")]);
+        }
+
+        return new GetEventResponse { Event = record };
+    }
+
+    public override async Task<GetEventHistoryResponse> GetEventHistory(GetEventHistoryRequest request, ServerCallContext context)
+    {
+        RequireEventId(request.EventId);
+        var revisions = await log.HistoryAsync(request.EventId, context.CancellationToken);
+        if (revisions.Count == 0)
+        {
+            throw NotFound(request.EventId, null);
+        }
+
+        return new GetEventHistoryResponse { Revisions = { revisions } };
+    }
+
+    public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
+    {
+        var (events, next) = await log.ListAsync(request.Filter, request.KnownAt, request.PageSize, request.PageToken, context.CancellationToken);
+        return new ListEventsResponse { Events = { events }, NextPageToken = next };
+    }
+
+    public override Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context) =>
+        subscription.RunAsync(request, responseStream, context.CancellationToken);
+
+    private void RequireEventId(string eventId)
+    {
+        if (eventId.Length == 0)
+        {
+            throw ProblemException.Invalid("event_id", "required");
+        }
+
+        if (eventId.Length > validator.Limits.MaxEventIdLength)
+        {
+            throw ProblemException.Invalid("event_id", $"at most {validator.Limits.MaxEventIdLength} characters");
+        }
+    }
+
+    private static ProblemException NotFound(string eventId, string? when) =>
+        new(ProblemKind.NotFound, "EVENT_NOT_FOUND", $"no event '{NewEventValidator.Quote(eventId)}'{(when is null ? "" : " " + when)}",
+            [new FieldViolation("event_id", "not found")]);
+}

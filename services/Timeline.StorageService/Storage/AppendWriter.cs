@@ -1,0 +1,236 @@
+using System.Threading.Channels;
+using Dapper;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Timeline.Domain.Dates;
+using Timeline.Domain.Validation;
+using Timeline.Storage.V1;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Storage;
+
+/// <summary>
+/// The single writer of the log, with group commit: appends queue up while a commit is running,
+/// then the next transaction takes all of them (each batch inside its own savepoint, so one
+/// refused batch never takes the others down) and one fsync acknowledges them all. A caller is
+/// answered only after the transaction that holds its batch has committed.
+/// </summary>
+internal sealed class AppendWriter(
+    Database database,
+    LogBroadcaster broadcaster,
+    TimeProvider time,
+    IOptions<StorageOptions> options,
+    ILogger<AppendWriter> logger) : IHostedService
+{
+    private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private SqliteConnection? connection;
+    private Task? loop;
+    private long lastRecordedAt;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        connection = database.OpenWriter();
+        lastRecordedAt = connection.ExecuteScalar<long?>("SELECT MAX(recorded_at) FROM revisions") ?? 0;
+        broadcaster.Initialize(connection.ExecuteScalar<long>(Sql.Head));
+        loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking appends, finishes the ones already queued, closes the file cleanly.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        if (loop is not null)
+        {
+            await loop.WaitAsync(cancellationToken);
+        }
+
+        broadcaster.CompleteAll(new ProblemException(ProblemKind.Unavailable, "SHUTTING_DOWN", "the storage service is shutting down; resume from your last position"));
+        if (connection is not null)
+        {
+            var head = broadcaster.Head;
+            connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            await connection.DisposeAsync();
+            database.MarkClosed();
+            StorageLog.DatabaseClosed(logger, head);
+        }
+    }
+
+    /// <summary>Queues a validated batch and completes when it is durably committed (or refused).</summary>
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events)
+    {
+        var pending = new PendingAppend(events);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new ProblemException(ProblemKind.Unavailable, "SHUTTING_DOWN", "the storage service is shutting down; retry against its next start");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<PendingAppend>();
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < options.Value.MaxBatchesPerCommit && queue.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            CommitGroup(group);
+        }
+    }
+
+    private void CommitGroup(List<PendingAppend> group)
+    {
+        var committed = new List<EventRecord>();
+        var outcomes = new List<(PendingAppend Pending, IReadOnlyList<AppendResult>? Results, Exception? Error)>(group.Count);
+        try
+        {
+            using var transaction = connection!.BeginTransaction();
+            var now = Math.Max(lastRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
+            for (var i = 0; i < group.Count; i++)
+            {
+                var savepoint = $"batch{i}";
+                transaction.Save(savepoint);
+                var mark = committed.Count;
+                try
+                {
+                    var results = ApplyBatch(group[i].Events, now, transaction, committed);
+                    transaction.Release(savepoint);
+                    outcomes.Add((group[i], results, null));
+                }
+                catch (ProblemException problem)
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                    committed.RemoveRange(mark, committed.Count - mark);
+                    outcomes.Add((group[i], null, problem));
+                }
+            }
+
+            transaction.Commit();
+            lastRecordedAt = now;
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+        {
+            StorageLog.GroupCommitFailed(logger, ex, group.Count);
+            var failure = new ProblemException(ProblemKind.Unavailable, "STORAGE_WRITE_FAILED", "the event log could not commit; nothing of this request was stored, retry it");
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetException(failure);
+            }
+
+            return;
+        }
+
+        broadcaster.Publish(committed);
+        StorageLog.GroupCommitted(logger, group.Count, committed.Count, broadcaster.Head);
+        foreach (var (pending, results, error) in outcomes)
+        {
+            if (error is not null)
+            {
+                pending.Completion.TrySetException(error);
+            }
+            else
+            {
+                pending.Completion.TrySetResult(results!);
+            }
+        }
+    }
+
+    private List<AppendResult> ApplyBatch(IReadOnlyList<NewEvent> events, long recordedAt, SqliteTransaction transaction, List<EventRecord> committed)
+    {
+        var connection = this.connection!;
+        var results = new List<AppendResult>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var latest = connection.QuerySingleOrDefault<LatestRow>(Sql.Latest, new { e.EventId }, transaction);
+            var currentRevision = latest?.Revision ?? 0;
+            if (e.HasExpectedRevision && e.ExpectedRevision != currentRevision)
+            {
+                throw new ProblemException(
+                    ProblemKind.FailedPrecondition,
+                    "REVISION_MISMATCH",
+                    $"events[{i}].expected_revision: expected revision {e.ExpectedRevision} of '{e.EventId}', but it is at {currentRevision}; nothing was stored",
+                    [new FieldViolation($"events[{i}].expected_revision", $"expected {e.ExpectedRevision}, current is {currentRevision}")]);
+            }
+
+            var content = ContentOf(e, latest, i);
+            var body = RevisionBody.Serialize(content);
+            if (latest is not null && body.AsSpan().SequenceEqual(latest.Body))
+            {
+                results.Add(new AppendResult { EventId = e.EventId, Revision = latest.Revision, Position = latest.Position, NoOp = true });
+                continue;
+            }
+
+            var earliest = FuzzyDateProto.ParseDay(content.Occurred.Earliest).DayNumber;
+            var latestDay = FuzzyDateProto.ParseDay(content.Occurred.Latest).DayNumber;
+            var row = new
+            {
+                e.EventId,
+                Revision = currentRevision + 1,
+                RecordedAt = recordedAt,
+                Earliest = earliest,
+                Latest = latestDay,
+                content.Kind,
+                Country = content.Location?.Country ?? string.Empty,
+                DeadlineId = content.Deadline?.DeadlineId,
+                content.Retracted,
+                Body = body,
+            };
+            var position = connection.ExecuteScalar<long>(Sql.InsertRevision, row, transaction);
+            foreach (var tag in content.Tags)
+            {
+                connection.Execute(Sql.InsertTag, new { Tag = tag, Position = position }, transaction);
+            }
+
+            foreach (var actor in content.Actors)
+            {
+                connection.Execute(Sql.InsertActor, new { Actor = actor, Position = position }, transaction);
+            }
+
+            connection.Execute(Sql.UpsertCurrent, new { row.EventId, Position = position, row.Revision, row.Earliest, row.Latest, row.Kind, row.Country, row.DeadlineId, row.Retracted }, transaction);
+            var record = content.Clone();
+            record.EventId = e.EventId;
+            record.Revision = row.Revision;
+            record.Position = position;
+            record.RecordedAt = RecordTime.ToTimestamp(recordedAt);
+            committed.Add(record);
+            results.Add(new AppendResult { EventId = e.EventId, Revision = row.Revision, Position = position });
+        }
+
+        return results;
+    }
+
+    /// <summary>The content to store; a bare retraction copies the latest revision and marks it.</summary>
+    private static EventRecord ContentOf(NewEvent e, LatestRow? latest, int index)
+    {
+        var bareTombstone = e.Retracted && e.Occurred is null;
+        if (!bareTombstone)
+        {
+            return RevisionBody.FromNewEvent(e);
+        }
+
+        if (latest is null)
+        {
+            throw new ProblemException(ProblemKind.NotFound, "EVENT_NOT_FOUND", $"events[{index}].event_id: no event '{e.EventId}' to retract; nothing was stored",
+                [new FieldViolation($"events[{index}].event_id", "no such event to retract")]);
+        }
+
+        var content = EventRecord.Parser.ParseFrom(latest.Body);
+        content.Retracted = true;
+        return content;
+    }
+
+    private sealed class PendingAppend(IReadOnlyList<NewEvent> events)
+    {
+        public IReadOnlyList<NewEvent> Events { get; } = events;
+
+        public TaskCompletionSource<IReadOnlyList<AppendResult>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,79 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Timeline.StorageService.Storage;
+
+/// <summary>
+/// The one owner of the SQLite file: opens connections with the right settings and brings the
+/// schema up to date at start. WAL lets readers run beside the single writer; the writer runs
+/// with <c>synchronous=FULL</c> so an acknowledged commit survives power loss.
+/// </summary>
+internal sealed class Database(IOptions<StorageOptions> options, ILogger<Database> logger)
+{
+    private volatile bool ready;
+
+    public string Path { get; } = System.IO.Path.GetFullPath(options.Value.DatabasePath);
+
+    /// <summary>True once the file is open and migrated; the health check reports it.</summary>
+    public bool IsReady => ready;
+
+    private string ConnectionString => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Opens the writer's connection, creating and migrating the database if needed.</summary>
+    public SqliteConnection OpenWriter()
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        connection.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+        var version = Migrate(connection);
+        var head = connection.ExecuteScalar<long>(Sql.Head);
+        StorageLog.DatabaseOpened(logger, Path, version, head);
+        ready = true;
+        return connection;
+    }
+
+    public void MarkClosed() => ready = false;
+
+    private int Migrate(SqliteConnection connection)
+    {
+        var version = connection.ExecuteScalar<int>("PRAGMA user_version");
+        var latest = Schema.Migrations[^1].Version;
+        if (version > latest)
+        {
+            throw new InvalidOperationException($"The database {Path} has schema version {version}, newer than this build knows ({latest}). Use a newer build.");
+        }
+
+        foreach (var (number, name, sql) in Schema.Migrations.Where(m => m.Version > version))
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(sql, transaction: transaction);
+            connection.Execute($"PRAGMA user_version = {number}", transaction: transaction);
+            transaction.Commit();
+            StorageLog.MigrationApplied(logger, number, name);
+            version = number;
+        }
+
+        return version;
+    }
+}

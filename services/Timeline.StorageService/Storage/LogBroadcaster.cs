@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Timeline.Domain.Validation;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Storage;
+
+/// <summary>
+/// Hands each committed revision to the live subscribers. The writer never waits for a reader:
+/// each subscriber has a bounded queue, and one whose queue is full is marked as overflowed and
+/// ends its stream, to resume later from its last position.
+/// </summary>
+internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
+{
+    private readonly Lock gate = new();
+    private readonly HashSet<LiveFeed> feeds = [];
+    private long head;
+
+    public long Head
+    {
+        get
+        {
+            lock (gate)
+            {
+                return head;
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return feeds.Count;
+            }
+        }
+    }
+
+    public void Initialize(long position)
+    {
+        lock (gate)
+        {
+            head = position;
+        }
+    }
+
+    /// <summary>
+    /// Registers a feed and returns the head at that moment: every revision after it will arrive
+    /// through the feed, every revision up to it is already in the database.
+    /// </summary>
+    public (LiveFeed Feed, long Head) Register()
+    {
+        lock (gate)
+        {
+            if (feeds.Count >= maxSubscribers)
+            {
+                throw new ProblemException(ProblemKind.ResourceExhausted, "TOO_MANY_SUBSCRIBERS", $"the service already serves {maxSubscribers} subscriptions; try again later");
+            }
+
+            var feed = new LiveFeed(this, bufferSize);
+            feeds.Add(feed);
+            return (feed, head);
+        }
+    }
+
+    /// <summary>Called by the writer after each commit, with the new revisions in position order.</summary>
+    public void Publish(IReadOnlyList<EventRecord> committed)
+    {
+        if (committed.Count == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            head = committed[^1].Position;
+            foreach (var feed in feeds)
+            {
+                feed.Offer(committed);
+            }
+        }
+    }
+
+    /// <summary>Ends every feed, e.g. at shutdown.</summary>
+    public void CompleteAll(Exception? error = null)
+    {
+        lock (gate)
+        {
+            foreach (var feed in feeds)
+            {
+                feed.Channel.Writer.TryComplete(error);
+            }
+        }
+    }
+
+    private void Remove(LiveFeed feed)
+    {
+        lock (gate)
+        {
+            feeds.Remove(feed);
+        }
+    }
+
+    /// <summary>One subscriber's queue of committed revisions.</summary>
+    internal sealed class LiveFeed(LogBroadcaster owner, int capacity) : IDisposable
+    {
+        public Channel<EventRecord> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<EventRecord>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+        /// <summary>True once the subscriber fell a whole buffer behind and revisions were dropped.</summary>
+        public bool Overflowed { get; private set; }
+
+        public void Offer(IReadOnlyList<EventRecord> committed)
+        {
+            if (Overflowed)
+            {
+                return;
+            }
+
+            foreach (var record in committed)
+            {
+                if (!Channel.Writer.TryWrite(record))
+                {
+                    Overflowed = true;
+                    Channel.Writer.TryComplete();
+                    return;
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            Channel.Writer.TryComplete();
+            owner.Remove(this);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Storage;
+
+/// <summary>One stored revision as Dapper reads it.</summary>
+internal sealed class RevisionRow
+{
+    public long Position { get; init; }
+
+    public string EventId { get; init; } = "";
+
+    public long Revision { get; init; }
+
+    public long RecordedAt { get; init; }
+
+    public byte[] Body { get; init; } = [];
+
+    public long Earliest { get; init; }
+
+    public long Latest { get; init; }
+
+    public bool Retracted { get; init; }
+
+    public EventRecord ToRecord()
+    {
+        var record = EventRecord.Parser.ParseFrom(Body);
+        record.EventId = EventId;
+        record.Revision = Revision;
+        record.Position = Position;
+        record.RecordedAt = RecordTime.ToTimestamp(RecordedAt);
+        return record;
+    }
+}
+
+/// <summary>The writer's view of an event's latest revision.</summary>
+internal sealed class LatestRow
+{
+    public long Position { get; init; }
+
+    public long Revision { get; init; }
+
+    public bool Retracted { get; init; }
+
+    public byte[] Body { get; init; } = [];
+}
+
+internal static class RecordTime
+{
+    public static long ToMicros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    public static long ToMicros(Timestamp time) => ToMicros(time.ToDateTimeOffset());
+
+    public static Timestamp ToTimestamp(long micros) => Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch.AddTicks(micros * 10));
+}
+
+/// <summary>The content of a revision: what is compared to decide whether a re-append is a no-op.</summary>
+internal static class RevisionBody
+{
+    public static EventRecord FromNewEvent(NewEvent e)
+    {
+        var content = new EventRecord
+        {
+            Occurred = e.Occurred,
+            Title = e.Title,
+            Summary = e.Summary,
+            Kind = e.Kind,
+            Location = e.Location,
+            Source = e.Source,
+            Deadline = e.Deadline,
+            Retracted = e.Retracted,
+        };
+        content.Actors.AddRange(e.Actors);
+        content.Tags.AddRange(e.Tags);
+        content.Attributes.Add(e.Attributes);
+        return content;
+    }
+
+    public static byte[] Serialize(EventRecord content) => content.ToByteArray();
+}

@@ -1,0 +1,58 @@
+namespace Timeline.StorageService.Storage;
+
+/// <summary>
+/// Numbered migrations, applied in order at start; <c>PRAGMA user_version</c> records the last one.
+/// A migration is never edited once released: add the next number instead.
+/// </summary>
+internal static class Schema
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> Migrations =
+    [
+        (1, "event log, current view, tag and actor indexes", """
+            -- The append-only log: one row per revision; position is global and strictly increasing.
+            CREATE TABLE revisions (
+                position    INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id    TEXT    NOT NULL,
+                revision    INTEGER NOT NULL,
+                recorded_at INTEGER NOT NULL,  -- Unix time in microseconds, UTC; never decreases with position
+                earliest    INTEGER NOT NULL,  -- DateOnly.DayNumber of the occurred interval's first day
+                latest      INTEGER NOT NULL,  -- ... and of its last day
+                kind        TEXT    NOT NULL,
+                country     TEXT    NOT NULL,
+                deadline_id TEXT,
+                retracted   INTEGER NOT NULL,
+                body        BLOB    NOT NULL,  -- the revision's content: timeline.v1.EventRecord without ids
+                UNIQUE (event_id, revision)
+            );
+            CREATE INDEX revisions_by_record_time ON revisions (recorded_at);
+
+            -- Tags and actors of each revision, keyed for "tag = ? and position = ?" lookups.
+            CREATE TABLE revision_tags (
+                tag      TEXT    NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (tag, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE revision_actors (
+                actor    TEXT    NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (actor, position)
+            ) WITHOUT ROWID;
+
+            -- Derived from the log, written in the same transaction: each event's latest revision.
+            CREATE TABLE current_events (
+                event_id    TEXT    PRIMARY KEY,
+                position    INTEGER NOT NULL UNIQUE,
+                revision    INTEGER NOT NULL,
+                earliest    INTEGER NOT NULL,
+                latest      INTEGER NOT NULL,
+                kind        TEXT    NOT NULL,
+                country     TEXT    NOT NULL,
+                deadline_id TEXT,
+                retracted   INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            -- The chronological order of ARCHITECTURE §4, served by an index.
+            CREATE INDEX current_events_order ON current_events (earliest, latest, position);
+            CREATE INDEX current_events_deadline ON current_events (deadline_id) WHERE deadline_id IS NOT NULL;
+            """),
+    ];
+}

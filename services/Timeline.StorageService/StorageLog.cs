@@ -1,0 +1,23 @@
+namespace Timeline.StorageService;
+
+/// <summary>The storage service's log messages, source-generated.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Opened event log {Path} at schema version {Version}, head position {Head}")]
+    public static partial void DatabaseOpened(ILogger logger, string path, int version, long head);
+
+    [LoggerMessage(2, LogLevel.Information, "Applied migration {Version}: {Name}")]
+    public static partial void MigrationApplied(ILogger logger, int version, string name);
+
+    [LoggerMessage(3, LogLevel.Debug, "Committed {Batches} batches, {Revisions} new revisions, head {Head}")]
+    public static partial void GroupCommitted(ILogger logger, int batches, int revisions, long head);
+
+    [LoggerMessage(4, LogLevel.Error, "Group commit of {Batches} batches failed; all were refused")]
+    public static partial void GroupCommitFailed(ILogger logger, Exception exception, int batches);
+
+    [LoggerMessage(5, LogLevel.Information, "Subscriber fell behind at position {Position} and was ended")]
+    public static partial void SubscriberOverflow(ILogger logger, long position);
+
+    [LoggerMessage(6, LogLevel.Information, "Event log closed cleanly at head position {Head}")]
+    public static partial void DatabaseClosed(ILogger logger, long head);
+}

@@ -1,0 +1,150 @@
+using Grpc.Core;
+using Timeline.Storage.V1;
+using Timeline.V1;
+using static Timeline.StorageService.Tests.Assertions;
+
+namespace Timeline.StorageService.Tests;
+
+public sealed class SubscribeEventsTests : IAsyncLifetime
+{
+    private StorageServer server = null!;
+
+    private EventStoreService.EventStoreServiceClient Client => server.Client;
+
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(new Dictionary<string, string?> { ["Storage:CheckpointInterval"] = "00:00:00.200" });
+
+    public async ValueTask DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    public async Task Resuming_from_the_last_position_seen_misses_nothing_and_repeats_nothing()
+    {
+        await AppendMany("early", 50);
+
+        // Start mid-way, take some revisions, drop the stream.
+        var seen = new List<long>();
+        using (var cts = new CancellationTokenSource(CallTimeout))
+        using (var call = Client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = 10 }, cancellationToken: cts.Token))
+        {
+            while (seen.Count < 25 && await call.ResponseStream.MoveNext(cts.Token))
+            {
+                if (call.ResponseStream.Current.Event is { } e)
+                {
+                    seen.Add(e.Position);
+                }
+            }
+
+            cts.Cancel();
+        }
+
+        // Written while the subscriber was away.
+        await AppendMany("while-away", 30);
+
+        using var resumeCts = new CancellationTokenSource(CallTimeout);
+        using var resumed = Client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = seen[^1] }, cancellationToken: resumeCts.Token);
+        var caughtUp = false;
+        var appendedLive = false;
+        while (await resumed.ResponseStream.MoveNext(resumeCts.Token))
+        {
+            var message = resumed.ResponseStream.Current;
+            if (message.Event is { } e)
+            {
+                seen.Add(e.Position);
+            }
+            else if (message.CaughtUp is not null)
+            {
+                caughtUp = true;
+                Assert.Equal(80, message.CaughtUp.Position);
+                await AppendMany("live", 20);
+                appendedLive = true;
+            }
+
+            if (appendedLive && seen[^1] == 100)
+            {
+                break;
+            }
+        }
+
+        Assert.True(caughtUp);
+        Assert.Equal(Enumerable.Range(11, 90).Select(i => (long)i), seen);
+        resumeCts.Cancel();
+    }
+
+    [Fact]
+    public async Task Filtered_subscriber_gets_only_matches_and_checkpoints_past_the_rest()
+    {
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("m1", "2023", tags: "mali"), Events.Dated("n1", "2023", tags: "niger") } });
+        using var cts = new CancellationTokenSource(CallTimeout);
+        using var call = Client.SubscribeEvents(new SubscribeEventsRequest { Filter = new EventFilter { Tags = { "mali" } } }, cancellationToken: cts.Token);
+
+        var events = new List<string>();
+        long checkpoint = 0;
+        while (await call.ResponseStream.MoveNext(cts.Token))
+        {
+            var message = call.ResponseStream.Current;
+            switch (message.MessageCase)
+            {
+                case SubscribeEventsResponse.MessageOneofCase.Event:
+                    events.Add(message.Event.EventId);
+                    break;
+                case SubscribeEventsResponse.MessageOneofCase.CaughtUp:
+                    Assert.Equal(2, message.CaughtUp.Position);
+                    await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("n2", "2023", tags: "niger"), Events.Dated("n3", "2023", tags: "niger") } });
+                    break;
+                case SubscribeEventsResponse.MessageOneofCase.Checkpoint:
+                    checkpoint = message.Checkpoint.Position;
+                    break;
+            }
+
+            if (checkpoint == 4)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["m1"], events);
+        Assert.Equal(4, checkpoint);
+    }
+
+    [Fact]
+    public async Task Cancelled_subscriber_gets_cancelled_and_leaves_no_feed_behind()
+    {
+        var broadcaster = server.GetService<Storage.LogBroadcaster>();
+        using var cts = new CancellationTokenSource(CallTimeout);
+        var call = Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: cts.Token);
+        Assert.True(await call.ResponseStream.MoveNext(cts.Token));
+        Assert.NotNull(call.ResponseStream.Current.CaughtUp);
+        Assert.Equal(1, broadcaster.Count);
+
+        cts.Cancel();
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(CallTimeout));
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+        call.Dispose();
+
+        var deadline = DateTime.UtcNow + CallTimeout;
+        while (broadcaster.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, broadcaster.Count);
+    }
+
+    [Fact]
+    public async Task Position_beyond_the_end_of_the_log_is_out_of_range()
+    {
+        var status = await FailsWith(StatusCode.OutOfRange, async () =>
+        {
+            using var call = Client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = 99 });
+            await call.ResponseStream.MoveNext();
+        });
+        Assert.Equal("from_position", Assert.Single(Violations(status)).Field);
+    }
+
+    private async Task AppendMany(string prefix, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"{prefix}-{i}", "2023-10-14") } }).ResponseAsync.WaitAsync(CallTimeout);
+        }
+    }
+}
