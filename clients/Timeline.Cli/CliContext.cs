@@ -24,15 +24,15 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
         if (System.Console.IsOutputRedirected)
         {
-            // Redirected output has no terminal width; 80 columns would wrap every title.
-            console.Profile.Width = 132;
+            // Redirected output has no terminal width; 80 columns would wrap every title and log line.
+            console.Profile.Width = 200;
         }
 
         return new CliContext(console, System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable);
     }
 
     /// <summary>A context writing plain text (no colours, fixed width) into <paramref name="output"/>, for tests and captures.</summary>
-    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 132)
+    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
+using Timeline.StorageService;
 
 namespace Timeline.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal static class ServeCommand
         var database = new Option<string>("--database")
         {
             Description = "SQLite file the storage service owns",
-            DefaultValueFactory = _ => DefaultDatabasePath(),
+            DefaultValueFactory = _ => StorageOptions.DefaultDatabasePath(),
         };
         var verbose = new Option<bool>("--verbose") { Description = "Log the services' information messages too" };
         var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C") { database, verbose };
@@ -42,7 +43,4 @@ internal static class ServeCommand
         }, ct));
         return command;
     }
-
-    public static string DefaultDatabasePath() =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "timeline", "timeline.db");
 }
