@@ -26,10 +26,11 @@ internal static class DemoCommand
             Description = "Folder holding the sample files (default: the samples next to the CLI)",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
         };
-        var command = new Command("demo", "Run both services here, import a news report about Mali, and follow its deadline live") { speed, samples };
+        var verbose = new Option<bool>("--verbose") { Description = "Also log the services' information messages (on stderr)" };
+        var command = new Command("demo", "Run both services here, import a news report about Mali, and follow its deadline live") { speed, samples, verbose };
         command.SetAction((result, ct) => CommandRunner.RunAsync(
             context,
-            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed)).RunAsync(ct),
+            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed), result.GetValue(verbose)).RunAsync(ct),
             ct));
         return command;
     }

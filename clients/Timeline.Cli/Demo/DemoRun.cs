@@ -11,7 +11,7 @@ using Timeline.V1;
 namespace Timeline.Cli.Demo;
 
 /// <summary>The demo script: each section a heading, a sentence saying what it shows, then the result.</summary>
-internal sealed class DemoRun(CliContext context, string samplesFolder, double daysPerSecond)
+internal sealed class DemoRun(CliContext context, string samplesFolder, double daysPerSecond, bool verbose = false)
 {
     public const double DefaultDaysPerSecond = 6;
     public const string SeedFile = "mali-minusma-2023-10.json";
@@ -43,7 +43,11 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             var clock = new AcceleratedTimeProvider(ReportDate, daysPerSecond * 86_400, startRunning: false);
             Heading("Start the services");
             Say("The storage service (an append-only log in SQLite) and the timeline service run inside this process, on free loopback ports.");
-            var options = new EmbeddedOptions(Path.Combine(folder, "timeline.db"), "http://127.0.0.1:0", "http://127.0.0.1:0") { TimelineClock = clock };
+            var options = new EmbeddedOptions(Path.Combine(folder, "timeline.db"), "http://127.0.0.1:0", "http://127.0.0.1:0")
+            {
+                TimelineClock = clock,
+                QuietLogging = !verbose,
+            };
             await using (var services = await EmbeddedServices.StartAsync(options, ct).WaitAsync(CallTimeout, ct))
             {
                 Line($"  storage service   {services.StorageAddress}  (SQLite file in {folder})");
@@ -160,7 +164,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
 
         var events = followUp.OrderBy(e => e.Occurred.Edtf, StringComparer.Ordinal).ToList();
         var lastDay = DateOnly.ParseExact(events[^1].Occurred.Edtf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var liveBudget = TimeSpan.FromDays((lastDay.ToDateTime(TimeOnly.MinValue) - ReportDate.UtcDateTime).TotalDays / daysPerSecond) + TimeSpan.FromSeconds(15);
+        var liveBudget = TimeSpan.FromSeconds((lastDay.ToDateTime(TimeOnly.MinValue) - ReportDate.UtcDateTime).TotalDays / daysPerSecond) + TimeSpan.FromSeconds(15);
 
         using var watchCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         watchCancel.CancelAfter(liveBudget + CallTimeout);
@@ -176,7 +180,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             foreach (var e in events)
             {
                 var day = DateTimeOffset.ParseExact(e.Occurred.Edtf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                await Task.Delay(clock.RealDelayUntil(day), ct);
+                await WaitForDayAsync(clock, day, ct);
                 var effect = e.Deadline is { } d ? $" ({Render.Effect(d.Effect)})" : "";
                 Print($"[[{Day(clock.GetUtcNow())}]] [green]+ news:[/] {Markup.Escape(e.Title)}{Markup.Escape(effect)}");
                 await connections.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
@@ -194,6 +198,15 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             clock.Pause();
             await watchCancel.CancelAsync();
             await reader.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Sleeps on the demo clock itself, so the event is added on its day, never a moment before.</summary>
+    private static async Task WaitForDayAsync(AcceleratedTimeProvider clock, DateTimeOffset day, CancellationToken ct)
+    {
+        while (clock.GetUtcNow() < day)
+        {
+            await Task.Delay(day - clock.GetUtcNow(), clock, ct);
         }
     }
 

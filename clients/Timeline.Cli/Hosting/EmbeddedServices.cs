@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Timeline.ServiceDefaults;
 using Timeline.StorageService;
@@ -14,7 +15,7 @@ internal sealed record EmbeddedOptions(string DatabasePath, string StorageUrl, s
     /// <summary>The timeline service's clock; the system clock when null.</summary>
     public TimeProvider? TimelineClock { get; init; }
 
-    /// <summary>Only warnings and errors, on stderr, so the CLI's own output stays readable.</summary>
+    /// <summary>Only warnings and errors (else information too), on stderr, so the CLI's own output stays readable.</summary>
     public bool QuietLogging { get; init; } = true;
 }
 
@@ -40,7 +41,7 @@ internal sealed class EmbeddedServices : IAsyncDisposable
     {
         var storage = StorageServiceApp.Create(
             ["--urls", options.StorageUrl, "--Storage:DatabasePath", options.DatabasePath],
-            builder => ConfigureLogging(builder, options));
+            builder => Configure(builder, options));
         await storage.StartAsync(ct);
         try
         {
@@ -49,7 +50,7 @@ internal sealed class EmbeddedServices : IAsyncDisposable
                 ["--urls", options.TimelineUrl, "--Timeline:StorageAddress", storageAddress.ToString().TrimEnd('/')],
                 builder =>
                 {
-                    ConfigureLogging(builder, options);
+                    Configure(builder, options);
                     if (options.TimelineClock is { } clock)
                     {
                         // Registered after the defaults' TimeProvider.System, so this one wins.
@@ -88,15 +89,20 @@ internal sealed class EmbeddedServices : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(WebApplicationBuilder builder, EmbeddedOptions options)
+    private static void Configure(WebApplicationBuilder builder, EmbeddedOptions options)
     {
-        if (!options.QuietLogging)
-        {
-            return;
-        }
-
+        // The CLI owns Ctrl-C and SIGTERM: it cancels its command, which stops the services in order.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(options.QuietLogging ? LogLevel.Warning : LogLevel.Information);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>A host lifetime that leaves process signals alone.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
