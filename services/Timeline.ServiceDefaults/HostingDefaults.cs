@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Timeline.ServiceDefaults;
@@ -24,10 +25,12 @@ public static class HostingDefaults
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
         builder.Services.AddSingleton(new ErrorDomain(errorDomain));
         builder.Services.AddSingleton(TimeProvider.System);
+        var maxMessageBytes = builder.Configuration.GetValue<int?>("Grpc:MaxReceiveMessageBytes") ?? (4 * 1024 * 1024);
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ProblemInterceptor>();
             options.EnableDetailedErrors = false;
+            options.MaxReceiveMessageSize = maxMessageBytes;
         });
         builder.Services.AddGrpcReflection();
         return builder;

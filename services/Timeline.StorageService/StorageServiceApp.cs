@@ -21,6 +21,7 @@ public static class StorageServiceApp
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new LogBroadcaster(options.SubscriberBufferSize, options.MaxSubscribers);
         });
+        builder.Services.AddSingleton<StorageMetrics>();
         builder.Services.AddSingleton<AppendWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendWriter>());
         builder.Services.AddSingleton<EventLog>();

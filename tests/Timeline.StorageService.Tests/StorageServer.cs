@@ -50,31 +50,24 @@ public sealed class StorageServer : IAsyncDisposable
         await StartAppAsync(null);
     }
 
+    /// <summary>Stops the service gracefully (the client channel stays open until it is done).</summary>
     public async Task StopAsync()
     {
-        channel?.Dispose();
-        channel = null;
         if (app is not null)
         {
             await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
             await app.DisposeAsync();
             app = null;
         }
+
+        channel?.Dispose();
+        channel = null;
     }
 
     private async Task StartAppAsync(Action<WebApplicationBuilder>? configure)
     {
-        app = StorageServiceApp.Create(
-            ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning"],
-            builder =>
-            {
-                foreach (var (key, value) in settings)
-                {
-                    builder.Configuration[key] = value;
-                }
-
-                configure?.Invoke(builder);
-            });
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning"];
+        app = StorageServiceApp.Create([.. args, .. settings.Select(s => $"--{s.Key}={s.Value}")], configure);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Address = app.BoundAddresses()[0];
         channel = GrpcChannel.ForAddress(Address);

@@ -20,6 +20,8 @@ internal sealed class AppendWriter(
     Database database,
     LogBroadcaster broadcaster,
     TimeProvider time,
+    StorageMetrics metrics,
+    IHostApplicationLifetime lifetime,
     IOptions<StorageOptions> options,
     ILogger<AppendWriter> logger) : IHostedService
 {
@@ -34,6 +36,9 @@ internal sealed class AppendWriter(
         lastRecordedAt = connection.ExecuteScalar<long?>("SELECT MAX(recorded_at) FROM revisions") ?? 0;
         broadcaster.Initialize(connection.ExecuteScalar<long>(Sql.Head));
         loop = Task.Run(RunAsync, CancellationToken.None);
+
+        // Open streams would hold the server's shutdown until its timeout: end them as soon as it begins.
+        lifetime.ApplicationStopping.Register(() => broadcaster.CompleteAll(ShuttingDown()));
         return Task.CompletedTask;
     }
 
@@ -46,7 +51,7 @@ internal sealed class AppendWriter(
             await loop.WaitAsync(cancellationToken);
         }
 
-        broadcaster.CompleteAll(new ProblemException(ProblemKind.Unavailable, "SHUTTING_DOWN", "the storage service is shutting down; resume from your last position"));
+        broadcaster.CompleteAll(ShuttingDown());
         if (connection is not null)
         {
             var head = broadcaster.Head;
@@ -56,6 +61,9 @@ internal sealed class AppendWriter(
             StorageLog.DatabaseClosed(logger, head);
         }
     }
+
+    private static ProblemException ShuttingDown() =>
+        new(ProblemKind.Unavailable, "SHUTTING_DOWN", "the storage service is shutting down; resume from your last position");
 
     /// <summary>Queues a validated batch and completes when it is durably committed (or refused).</summary>
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events)
@@ -128,6 +136,7 @@ internal sealed class AppendWriter(
         }
 
         broadcaster.Publish(committed);
+        metrics.Committed(group.Count, committed.Count);
         StorageLog.GroupCommitted(logger, group.Count, committed.Count, broadcaster.Head);
         foreach (var (pending, results, error) in outcomes)
         {

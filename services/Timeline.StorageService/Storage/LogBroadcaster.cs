@@ -6,7 +6,7 @@ namespace Timeline.StorageService.Storage;
 
 /// <summary>
 /// Hands each committed revision to the live subscribers. The writer never waits for a reader:
-/// each subscriber has a bounded queue, and one whose queue is full is marked as overflowed and
+/// each subscriber has a bounded queue (see LiveFeed), and one whose queue is full is marked as overflowed and
 /// ends its stream, to resume later from its last position.
 /// </summary>
 internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
@@ -89,7 +89,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
         {
             foreach (var feed in feeds)
             {
-                feed.Channel.Writer.TryComplete(error);
+                feed.Complete(error);
             }
         }
     }
@@ -102,36 +102,51 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
         }
     }
 
-    /// <summary>One subscriber's queue of committed revisions.</summary>
+    /// <summary>
+    /// One subscriber's queue of committed groups of revisions. A group is shared, read-only, by
+    /// every feed. The feed takes a group while fewer than its capacity of revisions are waiting,
+    /// so its memory stays under capacity plus one commit group, and a healthy reader never
+    /// overflows however large a single commit is.
+    /// </summary>
     internal sealed class LiveFeed(LogBroadcaster owner, int capacity) : IDisposable
     {
-        public Channel<EventRecord> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<EventRecord>(
-            new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        private readonly Channel<IReadOnlyList<EventRecord>> channel = System.Threading.Channels.Channel.CreateUnbounded<IReadOnlyList<EventRecord>>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+        private int waiting;
+        private volatile bool overflowed;
+
+        public ChannelReader<IReadOnlyList<EventRecord>> Reader => channel.Reader;
 
         /// <summary>True once the subscriber fell a whole buffer behind and revisions were dropped.</summary>
-        public bool Overflowed { get; private set; }
+        public bool Overflowed => overflowed;
 
         public void Offer(IReadOnlyList<EventRecord> committed)
         {
-            if (Overflowed)
+            if (overflowed)
             {
                 return;
             }
 
-            foreach (var record in committed)
+            if (Volatile.Read(ref waiting) >= capacity)
             {
-                if (!Channel.Writer.TryWrite(record))
-                {
-                    Overflowed = true;
-                    Channel.Writer.TryComplete();
-                    return;
-                }
+                overflowed = true;
+                channel.Writer.TryComplete();
+                return;
             }
+
+            Interlocked.Add(ref waiting, committed.Count);
+            channel.Writer.TryWrite(committed);
         }
+
+        /// <summary>The reader took a group off the queue.</summary>
+        public void Taken(int count) => Interlocked.Add(ref waiting, -count);
+
+        public void Complete(Exception? error) => channel.Writer.TryComplete(error);
 
         public void Dispose()
         {
-            Channel.Writer.TryComplete();
+            channel.Writer.TryComplete();
             owner.Remove(this);
         }
     }

@@ -84,7 +84,7 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
 
     private async Task FollowAsync(LogBroadcaster.LiveFeed feed, long last, EventFilterMatcher matcher, IServerStreamWriter<SubscribeEventsResponse> stream, CancellationToken cancellationToken)
     {
-        var reader = feed.Channel.Reader;
+        var reader = feed.Reader;
         var checkpointed = last;
         var interval = options.Value.CheckpointInterval;
         while (true)
@@ -112,18 +112,22 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
                 break;
             }
 
-            while (reader.TryRead(out var record))
+            while (reader.TryRead(out var group))
             {
-                if (record.Position <= last)
+                feed.Taken(group.Count);
+                foreach (var record in group)
                 {
-                    continue;
-                }
+                    if (record.Position <= last)
+                    {
+                        continue;
+                    }
 
-                last = record.Position;
-                if (matcher.Matches(record))
-                {
-                    await stream.WriteAsync(new SubscribeEventsResponse { Event = record }, cancellationToken);
-                    checkpointed = last;
+                    last = record.Position;
+                    if (matcher.Matches(record))
+                    {
+                        await stream.WriteAsync(new SubscribeEventsResponse { Event = record }, cancellationToken);
+                        checkpointed = last;
+                    }
                 }
             }
         }

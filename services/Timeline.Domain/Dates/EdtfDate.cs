@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text;
+
+namespace Timeline.Domain.Dates;
+
+/// <summary>
+/// One EDTF date as parsed: a year, then optionally a month (or sub-year code 21–41) and a day,
+/// each with its digits (X = unspecified) and qualifiers. Knows its valid completions, its
+/// bounds and its canonical spelling.
+/// </summary>
+internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> components, int? significantDigits, string? time)
+{
+    private (DateOnly Earliest, DateOnly Latest)? bounds;
+
+    private Component Year => components[0];
+
+    private Component? MonthOrCode => components.Count > 1 ? components[1] : null;
+
+    private Component? DayPart => components.Count > 2 ? components[2] : null;
+
+    private bool Masked => components.Any(c => c.Digits.Contains('X'));
+
+    private int? SubYearCode =>
+        MonthOrCode is { } m && !m.Digits.Contains('X') && int.Parse(m.Digits, CultureInfo.InvariantCulture) is var v && v > 12 ? v : null;
+
+    /// <summary>Whether any component is approximate (<c>~</c> or <c>%</c>).</summary>
+    public bool Approximate => Effective().Any(q => q.HasFlag(Qualification.Approximate));
+
+    /// <summary>Whether any component is uncertain (<c>?</c> or <c>%</c>).</summary>
+    public bool Uncertain => Effective().Any(q => q.HasFlag(Qualification.Uncertain));
+
+    /// <summary>Checks the grammar's value rules: months 01–12, codes 21–41, days that exist in some completion.</summary>
+    public void Validate(EdtfParser parser)
+    {
+        if (negative && Year.Digits.Contains('X'))
+        {
+            throw parser.Invalid("unspecified digits (X) need a non-negative year");
+        }
+
+        if (negative && Year.Digits == "0000")
+        {
+            throw parser.Invalid("-0000 is not a year (the year before 0000 is -0001)");
+        }
+
+        if (SubYearCode is { } code)
+        {
+            if (code is < 21 or > 41)
+            {
+                throw parser.Invalid($"'{MonthOrCode!.Digits}' is neither a month (01–12) nor a sub-year grouping (21–41)");
+            }
+
+            if (DayPart is not null)
+            {
+                throw parser.Invalid("a season or other sub-year grouping has no day");
+            }
+
+            return;
+        }
+
+        var months = Months();
+        if (months.Count == 0)
+        {
+            throw parser.Invalid($"'{MonthOrCode!.Digits}' matches no month 01–12");
+        }
+
+        var days = Days();
+        if (days.Count == 0)
+        {
+            throw parser.Invalid($"'{DayPart!.Digits}' matches no day 01–31");
+        }
+
+        // Some completion must be a real calendar day (Feb 30 never is, 156X-09-31 never is).
+        var years = negative ? [LeapProxy(int.Parse(Year.Digits, CultureInfo.InvariantCulture))] : Years(includeZero: true);
+        if (!years.Any(y => months.Any(m => days.Any(d => d <= DaysIn(y, m)))))
+        {
+            throw parser.Invalid("no completion of it is a real calendar day");
+        }
+    }
+
+    /// <summary>The earliest and latest day of any valid completion; refuses what DateOnly cannot hold.</summary>
+    public (DateOnly Earliest, DateOnly Latest) Bounds(EdtfParser parser)
+    {
+        return bounds ??= Compute();
+
+        (DateOnly, DateOnly) Compute()
+        {
+            if (negative)
+            {
+                throw parser.OutOfRange($"year -{Year.Digits} is before 0001, the first year a calendar date (DateOnly) can hold");
+            }
+
+            var years = Years(includeZero: false);
+            if (years.Count == 0)
+            {
+                throw parser.OutOfRange("year 0000 (1 BC) is before 0001, the first year a calendar date (DateOnly) can hold");
+            }
+
+            if (SubYearCode is { } code)
+            {
+                var (startMonth, months) = Periods.SubYearMonths(code);
+                if (years[^1] == Periods.MaxYear && startMonth + months - 1 > 12)
+                {
+                    throw parser.OutOfRange("that season ends after 9999-12-31, the last day a calendar date (DateOnly) can hold");
+                }
+
+                return (Periods.SubYear(years[0], code).Earliest, Periods.SubYear(years[^1], code).Latest);
+            }
+
+            var monthList = Months();
+            var dayList = Days();
+            return (First(years, monthList, dayList), Last(years, monthList, dayList));
+        }
+    }
+
+    /// <summary>The date as a <see cref="FuzzyDate"/> with its precision, part and canonical EDTF.</summary>
+    public FuzzyDate ToFuzzyDate(EdtfParser parser)
+    {
+        var (earliest, latest) = Bounds(parser);
+        var (precision, part) = (SubYearCode, Masked || significantDigits is not null) switch
+        {
+            ({ } code, false) => (Periods.SubYear(earliest.Year, code).Precision, Periods.SubYear(earliest.Year, code).Part),
+            (null, false) => (components.Count switch { 1 => DatePrecision.Year, 2 => DatePrecision.Month, _ => DatePrecision.Day }, DatePart.None),
+            _ => (Classify(earliest, latest), DatePart.None),
+        };
+        return new FuzzyDate
+        {
+            Earliest = earliest,
+            Latest = latest,
+            Precision = precision,
+            Part = part,
+            Approximate = Approximate,
+            Uncertain = Uncertain,
+            Edtf = Canonical(),
+        };
+    }
+
+    /// <summary>
+    /// The canonical spelling: one trailing qualifier when every component shares it (level 1),
+    /// otherwise a group qualifier after the longest equally qualified leading run and individual
+    /// qualifiers before the rest (level 2), e.g. <c>?2004-06-~11</c> becomes <c>2004?-06-~11</c>.
+    /// </summary>
+    public string Canonical()
+    {
+        var effective = Effective();
+        var run = 0;
+        if (effective[0] != Qualification.None)
+        {
+            while (run < effective.Length && effective[run] == effective[0])
+            {
+                run++;
+            }
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < components.Count; i++)
+        {
+            if (i > 0)
+            {
+                text.Append('-');
+            }
+
+            if (i >= run && effective[i] != Qualification.None)
+            {
+                text.Append(Symbol(effective[i]));
+            }
+
+            if (i == 0 && negative)
+            {
+                text.Append('-');
+            }
+
+            text.Append(components[i].Digits);
+            if (i == 0 && significantDigits is { } s)
+            {
+                text.Append('S').Append(s);
+            }
+
+            if (i == run - 1)
+            {
+                text.Append(Symbol(effective[i]));
+            }
+        }
+
+        if (time is not null)
+        {
+            text.Append('T').Append(time);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// What each component is qualified with: its own prefix, plus every suffix at or after it
+    /// (a suffix qualifies its component and everything to its left, ISO 8601-2 §8.2).
+    /// </summary>
+    private Qualification[] Effective()
+    {
+        var result = new Qualification[components.Count];
+        var carried = Qualification.None;
+        for (var i = components.Count - 1; i >= 0; i--)
+        {
+            carried |= components[i].Suffix;
+            result[i] = carried | components[i].Prefix;
+        }
+
+        return result;
+    }
+
+    private static char Symbol(Qualification q) => q switch
+    {
+        Qualification.Uncertain => '?',
+        Qualification.Approximate => '~',
+        _ => '%',
+    };
+
+    private List<int> Years(bool includeZero)
+    {
+        if (significantDigits is { } s)
+        {
+            var scale = (int)Math.Pow(10, 4 - s);
+            var first = int.Parse(Year.Digits, CultureInfo.InvariantCulture) / scale * scale;
+            return [.. Enumerable.Range(first, scale).Where(y => includeZero || y > 0)];
+        }
+
+        return [.. Completions(Year.Digits, 0, 9999).Where(y => includeZero || y > 0)];
+    }
+
+    private List<int> Months() => MonthOrCode is { } m ? Completions(m.Digits, 1, 12) : [.. Enumerable.Range(1, 12)];
+
+    private List<int> Days() => DayPart is { } d ? Completions(d.Digits, 1, 31) : [.. Enumerable.Range(1, 31)];
+
+    /// <summary>The numbers in [min, max] whose digits match <paramref name="mask"/> (X matches any digit), ascending.</summary>
+    private static List<int> Completions(string mask, int min, int max)
+    {
+        IEnumerable<int> numbers = [0];
+        foreach (var c in mask)
+        {
+            var digits = c == 'X' ? Enumerable.Range(0, 10) : [c - '0'];
+            numbers = numbers.SelectMany(n => digits.Select(d => (n * 10) + d)).ToList();
+        }
+
+        return [.. numbers.Where(n => n >= min && n <= max)];
+    }
+
+    private static DateOnly First(List<int> years, List<int> months, List<int> days)
+    {
+        foreach (var y in years)
+        {
+            foreach (var m in months)
+            {
+                foreach (var d in days.Where(d => d <= DaysIn(y, m)))
+                {
+                    return new DateOnly(y, m, d);
+                }
+            }
+        }
+
+        throw new InvalidOperationException("validated dates have a completion");
+    }
+
+    private static DateOnly Last(List<int> years, List<int> months, List<int> days)
+    {
+        for (var yi = years.Count - 1; yi >= 0; yi--)
+        {
+            for (var mi = months.Count - 1; mi >= 0; mi--)
+            {
+                for (var di = days.Count - 1; di >= 0; di--)
+                {
+                    if (days[di] <= DaysIn(years[yi], months[mi]))
+                    {
+                        return new DateOnly(years[yi], months[mi], days[di]);
+                    }
+                }
+            }
+        }
+
+        throw new InvalidOperationException("validated dates have a completion");
+    }
+
+    /// <summary>Days in a month; year 0 (a leap year in the proleptic calendar) is read as 2000.</summary>
+    private static int DaysIn(int year, int month) => DateTime.DaysInMonth(year == 0 ? 2000 : year, month);
+
+    /// <summary>A year in 1–9999 with the same leap-ness, for checking days of years DateOnly cannot hold.</summary>
+    private static int LeapProxy(int year) => year % 400 == 0 ? 2000 : year % 100 == 0 ? 1900 : year % 4 == 0 ? 2004 : 2001;
+
+    /// <summary>The precision the bounds show: a day, a calendar month, year or decade, or else a range.</summary>
+    internal static DatePrecision Classify(DateOnly earliest, DateOnly latest)
+    {
+        if (earliest == latest)
+        {
+            return DatePrecision.Day;
+        }
+
+        var monthEnd = new DateOnly(earliest.Year, earliest.Month, DateTime.DaysInMonth(earliest.Year, earliest.Month));
+        if (earliest.Day == 1 && latest == monthEnd)
+        {
+            return DatePrecision.Month;
+        }
+
+        if (earliest is { Month: 1, Day: 1 } && latest is { Month: 12, Day: 31 })
+        {
+            if (latest.Year == earliest.Year)
+            {
+                return DatePrecision.Year;
+            }
+
+            if (earliest.Year % 10 == 0 && latest.Year == earliest.Year + 9)
+            {
+                return DatePrecision.Decade;
+            }
+        }
+
+        return DatePrecision.Range;
+    }
+}

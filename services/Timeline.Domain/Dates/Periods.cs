@@ -1,0 +1,243 @@
+namespace Timeline.Domain.Dates;
+
+/// <summary>
+/// Calendar periods as inclusive day intervals, and the EDTF that names them. One place for the
+/// rules both the EDTF parser and the news-phrase reader rely on (ARCHITECTURE §4).
+/// </summary>
+public static class Periods
+{
+    /// <summary>The earliest and latest calendar days a <see cref="DateOnly"/> can hold; EDTF years outside are refused.</summary>
+    public const int MinYear = 1;
+
+    /// <inheritdoc cref="MinYear"/>
+    public const int MaxYear = 9999;
+
+    /// <summary>A single day.</summary>
+    public static FuzzyDate Day(DateOnly day) => new()
+    {
+        Earliest = day,
+        Latest = day,
+        Precision = DatePrecision.Day,
+        Edtf = FormatDay(day),
+    };
+
+    /// <summary>The ISO week (Monday to Sunday) that contains <paramref name="day"/>.</summary>
+    public static FuzzyDate Week(DateOnly day)
+    {
+        var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+        if (DateOnly.MaxValue.DayNumber - monday.DayNumber < 6)
+        {
+            throw new FuzzyDateException($"the week of {FormatDay(day)} ends after 9999-12-31", "use a day or month within 0001–9999");
+        }
+
+        var sunday = monday.AddDays(6);
+        return new FuzzyDate
+        {
+            Earliest = monday,
+            Latest = sunday,
+            Precision = DatePrecision.Week,
+            Edtf = $"{FormatDay(monday)}/{FormatDay(sunday)}",
+        };
+    }
+
+    /// <summary>A calendar month.</summary>
+    public static FuzzyDate Month(int year, int month) => new()
+    {
+        Earliest = new DateOnly(year, month, 1),
+        Latest = new DateOnly(year, month, DateTime.DaysInMonth(year, month)),
+        Precision = DatePrecision.Month,
+        Edtf = $"{FormatYear(year)}-{month:D2}",
+    };
+
+    /// <summary>A calendar year.</summary>
+    public static FuzzyDate Year(int year) => new()
+    {
+        Earliest = new DateOnly(year, 1, 1),
+        Latest = new DateOnly(year, 12, 31),
+        Precision = DatePrecision.Year,
+        Edtf = FormatYear(year),
+    };
+
+    /// <summary>The ten years starting at <paramref name="firstYear"/> (a multiple of ten), EDTF <c>199X</c>.</summary>
+    public static FuzzyDate Decade(int firstYear)
+    {
+        var first = Math.Max(firstYear, MinYear);
+        return new FuzzyDate
+        {
+            Earliest = new DateOnly(first, 1, 1),
+            Latest = new DateOnly(firstYear + 9, 12, 31),
+            Precision = DatePrecision.Decade,
+            Edtf = FormatYear(firstYear)[..3] + "X",
+        };
+    }
+
+    /// <summary>Quarter 1–4 of a year, EDTF sub-year codes 33–36.</summary>
+    public static FuzzyDate Quarter(int year, int quarter) => SubYear(year, 32 + quarter);
+
+    /// <summary>
+    /// An EDTF sub-year grouping (ISO 8601-2 codes 21–41) of one year: seasons (21–32; winter
+    /// runs December to February and so ends in the next year), quarters (33–36),
+    /// quadrimesters (37–39, the same days as early/mid/late in the year) and halves (40–41).
+    /// </summary>
+    public static FuzzyDate SubYear(int year, int code)
+    {
+        var (startMonth, months) = SubYearMonths(code);
+        var start = new DateOnly(year, 1, 1).AddMonths(startMonth - 1);
+        var end = start.AddMonths(months).AddDays(-1);
+        var (precision, part) = code switch
+        {
+            <= 32 => (DatePrecision.Season, DatePart.None),
+            <= 36 => (DatePrecision.Quarter, DatePart.None),
+            <= 39 => (DatePrecision.Year, (DatePart)(code - 36)),
+            _ => (DatePrecision.Range, DatePart.None),
+        };
+        return new FuzzyDate
+        {
+            Earliest = start,
+            Latest = end,
+            Precision = precision,
+            Part = part,
+            Edtf = $"{FormatYear(year)}-{code}",
+        };
+    }
+
+    /// <summary>The first month (1 = January of the code's year) and the number of months of a sub-year code.</summary>
+    public static (int StartMonth, int Months) SubYearMonths(int code) => code switch
+    {
+        // Seasons with no hemisphere, as the northern hemisphere's meteorological seasons.
+        21 or 25 or 31 => (3, 3),
+        22 or 26 or 32 => (6, 3),
+        23 or 27 or 29 => (9, 3),
+        24 or 28 or 30 => (12, 3),
+        >= 33 and <= 36 => (1 + ((code - 33) * 3), 3),
+        >= 37 and <= 39 => (1 + ((code - 37) * 4), 4),
+        40 or 41 => (1 + ((code - 40) * 6), 6),
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "not an EDTF sub-year code (21–41)"),
+    };
+
+    /// <summary>
+    /// Narrows a month, year or decade to its first, middle or last third: months split at days
+    /// 1–10, 11–20, 21–end; years Jan–Apr, May–Aug, Sep–Dec; decades years 0–3, 4–6, 7–9.
+    /// The EDTF stays that of the whole period.
+    /// </summary>
+    public static FuzzyDate WithPart(FuzzyDate period, DatePart part)
+    {
+        if (part == DatePart.None)
+        {
+            return period;
+        }
+
+        var start = period.Earliest;
+        var (earliest, latest) = (period.Precision, part) switch
+        {
+            (DatePrecision.Month, DatePart.Early) => (start, start.AddDays(9)),
+            (DatePrecision.Month, DatePart.Mid) => (start.AddDays(10), start.AddDays(19)),
+            (DatePrecision.Month, DatePart.Late) => (start.AddDays(20), period.Latest),
+            (DatePrecision.Year, _) => (start.AddMonths(4 * ((int)part - 1)), start.AddMonths(4 * (int)part).AddDays(-1)),
+            (DatePrecision.Decade, DatePart.Early) => (start, new DateOnly(DecadeStart(start.Year) + 3, 12, 31)),
+            (DatePrecision.Decade, DatePart.Mid) => (new DateOnly(DecadeStart(start.Year) + 4, 1, 1), new DateOnly(DecadeStart(start.Year) + 6, 12, 31)),
+            (DatePrecision.Decade, DatePart.Late) => (new DateOnly(DecadeStart(start.Year) + 7, 1, 1), period.Latest),
+            _ => throw new FuzzyDateException(
+                $"early/mid/late applies to a month, a year or a decade, not to '{period.Edtf}'",
+                "write e.g. 'late August 2023', 'mid-2022' or 'the early 1990s'"),
+        };
+        return period with { Earliest = earliest, Latest = latest, Part = part };
+    }
+
+    /// <summary>An interval from the start of <paramref name="from"/> to the end of <paramref name="to"/>.</summary>
+    public static FuzzyDate Between(FuzzyDate from, FuzzyDate to)
+    {
+        if (to.Latest < from.Earliest)
+        {
+            throw new FuzzyDateException(
+                $"the interval '{from.Edtf}' to '{to.Edtf}' ends before it starts",
+                "give the earlier date first");
+        }
+
+        return new FuzzyDate
+        {
+            Earliest = from.Earliest,
+            Latest = to.Latest,
+            Precision = DatePrecision.Range,
+            Approximate = from.Approximate || to.Approximate,
+            Uncertain = from.Uncertain || to.Uncertain,
+            Edtf = $"{StartSide(from.Edtf)}/{EndSide(to.Edtf)}",
+        };
+    }
+
+    /// <summary>On or before <paramref name="date"/>: open start, EDTF <c>../X</c>.</summary>
+    public static FuzzyDate OnOrBefore(FuzzyDate date) => date with
+    {
+        Earliest = DateOnly.MinValue,
+        Precision = DatePrecision.Range,
+        Part = DatePart.None,
+        Edtf = $"../{EndSide(date.Edtf)}",
+    };
+
+    /// <summary>On or after <paramref name="date"/>: open end, EDTF <c>X/..</c>.</summary>
+    public static FuzzyDate OnOrAfter(FuzzyDate date) => date with
+    {
+        Latest = DateOnly.MaxValue,
+        Precision = DatePrecision.Range,
+        Part = DatePart.None,
+        Edtf = $"{StartSide(date.Edtf)}/..",
+    };
+
+    /// <summary>The hundred years starting at <paramref name="firstYear"/>, EDTF <c>18XX</c>; there is no century precision, so a range.</summary>
+    public static FuzzyDate Century(int firstYear) => new()
+    {
+        Earliest = new DateOnly(Math.Max(firstYear, MinYear), 1, 1),
+        Latest = new DateOnly(firstYear + 99, 12, 31),
+        Precision = DatePrecision.Range,
+        Edtf = FormatYear(firstYear)[..2] + "XX",
+    };
+
+    /// <summary>Marks a date approximate and/or uncertain, qualifying its EDTF (<c>~</c>, <c>?</c>, <c>%</c>).</summary>
+    public static FuzzyDate Qualify(FuzzyDate date, bool approximate, bool uncertain)
+    {
+        if (!approximate && !uncertain)
+        {
+            return date;
+        }
+
+        var edtf = string.Join('/', date.Edtf.Split('/').Select(side => QualifySide(side, approximate, uncertain)));
+        return date with
+        {
+            Approximate = date.Approximate || approximate,
+            Uncertain = date.Uncertain || uncertain,
+            Edtf = edtf,
+        };
+    }
+
+    /// <summary>The year as EDTF writes it: four digits.</summary>
+    public static string FormatYear(int year) => year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A day as EDTF writes it: <c>2023-10-14</c>.</summary>
+    public static string FormatDay(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The first year of the decade containing <paramref name="year"/>.</summary>
+    public static int DecadeStart(int year) => year - (year % 10);
+
+    private static string StartSide(string edtf) => edtf.Contains('/') ? edtf[..edtf.IndexOf('/')] : edtf;
+
+    private static string EndSide(string edtf) => edtf.Contains('/') ? edtf[(edtf.IndexOf('/') + 1)..] : edtf;
+
+    private static string QualifySide(string side, bool approximate, bool uncertain)
+    {
+        if (side is "" or "..")
+        {
+            return side;
+        }
+
+        var hadApproximate = side.EndsWith('~') || side.EndsWith('%');
+        var hadUncertain = side.EndsWith('?') || side.EndsWith('%');
+        var bare = hadApproximate || hadUncertain ? side[..^1] : side;
+        return (approximate || hadApproximate, uncertain || hadUncertain) switch
+        {
+            (true, true) => bare + "%",
+            (true, false) => bare + "~",
+            (false, true) => bare + "?",
+            _ => bare,
+        };
+    }
+}

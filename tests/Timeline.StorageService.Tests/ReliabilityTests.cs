@@ -1,0 +1,144 @@
+using Grpc.Core;
+using Timeline.Storage.V1;
+using Timeline.V1;
+using static Timeline.StorageService.Tests.Assertions;
+
+namespace Timeline.StorageService.Tests;
+
+public sealed class ReliabilityTests : IAsyncLifetime
+{
+    private StorageServer server = null!;
+
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(new Dictionary<string, string?> { ["Storage:SubscriberBufferSize"] = "16" });
+
+    public async ValueTask DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    public async Task Concurrent_single_event_writers_share_commits_and_each_is_acknowledged_after_its_commit()
+    {
+        var metrics = server.GetService<StorageMetrics>();
+        var commitsBefore = metrics.CommitCount;
+        var positions = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var result = await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"w{w}-{i}", "2023-10-14") } }).ResponseAsync.WaitAsync(CallTimeout);
+
+                // Acknowledged means committed: a reader on another connection already sees it.
+                var read = await server.Client.GetEventAsync(new GetEventRequest { EventId = $"w{w}-{i}" }).ResponseAsync.WaitAsync(CallTimeout);
+                Assert.Equal(result.Results[0].Position, read.Event.Position);
+                positions.Add(result.Results[0].Position);
+            }
+        })));
+
+        var commits = metrics.CommitCount - commitsBefore;
+        TestContext.Current.SendDiagnosticMessage($"640 appends from 32 writers took {commits} commits");
+        Assert.Equal(640, positions.Distinct().Count());
+        Assert.True(commits < 640, $"every append had its own commit ({commits})");
+    }
+
+    [Fact]
+    public async Task Subscriber_that_stops_reading_is_ended_with_resource_exhausted_and_others_keep_up()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var stalled = server.Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: cts.Token);
+        using var healthy = server.Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: cts.Token);
+        Assert.True(await stalled.ResponseStream.MoveNext(cts.Token));
+        Assert.NotNull(stalled.ResponseStream.Current.CaughtUp);
+        Assert.True(await healthy.ResponseStream.MoveNext(cts.Token));
+
+        // A healthy subscriber reads as the writers write; the stalled one reads nothing.
+        const int Total = 5_000;
+        var healthyReader = Task.Run(async () =>
+        {
+            var seen = 0;
+            while (seen < Total && await healthy.ResponseStream.MoveNext(cts.Token))
+            {
+                if (healthy.ResponseStream.Current.Event is not null)
+                {
+                    seen++;
+                }
+            }
+
+            return seen;
+        });
+
+        // Enough bytes to fill the HTTP/2 windows of the stalled stream many times over.
+        var summary = new string('s', 1_000);
+        for (var b = 0; b < Total / 500; b++)
+        {
+            var request = new AppendEventsRequest();
+            request.Events.AddRange(Enumerable.Range(0, 500).Select(i => new NewEvent { EventId = $"b{b}-{i}", Title = "load", Summary = summary, Occurred = new FuzzyDate { Edtf = "2023" } }));
+            await server.Client.AppendEventsAsync(request).ResponseAsync.WaitAsync(CallTimeout);
+        }
+
+        var healthySeen = await healthyReader.WaitAsync(CallTimeout);
+        Assert.Equal(Total, healthySeen);
+
+        long lastSeen = 0;
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await stalled.ResponseStream.MoveNext(cts.Token))
+            {
+                if (stalled.ResponseStream.Current.Event is { } e)
+                {
+                    lastSeen = e.Position;
+                }
+            }
+        });
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Contains("resume with from_position", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.True(lastSeen < Total);
+
+        // Resuming from the last position seen delivers the rest, nothing missing.
+        using var resumed = server.Client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = lastSeen }, cancellationToken: cts.Token);
+        var next = lastSeen;
+        while (await resumed.ResponseStream.MoveNext(cts.Token) && resumed.ResponseStream.Current.CaughtUp is null)
+        {
+            Assert.Equal(next + 1, resumed.ResponseStream.Current.Event.Position);
+            next++;
+        }
+
+        Assert.Equal(Total, next);
+    }
+
+    [Fact]
+    public async Task Shutdown_finishes_in_flight_appends_and_ends_streams_with_unavailable()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var stream = server.Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: cts.Token);
+        Assert.True(await stream.ResponseStream.MoveNext(cts.Token));
+
+        var appends = Enumerable.Range(0, 40).Select(async i =>
+        {
+            try
+            {
+                var response = await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"inflight-{i}", "2023") } });
+                return (Id: $"inflight-{i}", Acknowledged: true);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Cancelled or StatusCode.Internal)
+            {
+                return (Id: $"inflight-{i}", Acknowledged: false);
+            }
+        }).ToList();
+        var stopping = server.StopAsync();
+
+        var streamEnd = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await stream.ResponseStream.MoveNext(cts.Token))
+            {
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(StatusCode.Unavailable, streamEnd.StatusCode);
+        var outcomes = await Task.WhenAll(appends).WaitAsync(CallTimeout);
+        await stopping.WaitAsync(CallTimeout);
+
+        await server.RestartAsync();
+        foreach (var (id, acknowledged) in outcomes.Where(o => o.Acknowledged))
+        {
+            var e = await server.Client.GetEventAsync(new GetEventRequest { EventId = id }).ResponseAsync.WaitAsync(CallTimeout);
+            Assert.Equal(1, e.Event.Revision);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Timeline.Storage.V1;
+
+namespace Timeline.StorageService.Tests;
+
+/// <summary>
+/// The storage service as a separate OS process (its own build output, started with
+/// <c>dotnet</c>), so a test can kill it with SIGKILL and start it again on the same file.
+/// </summary>
+public sealed partial class StorageProcess : IAsyncDisposable
+{
+    private Process? process;
+    private GrpcChannel? channel;
+
+    public StorageProcess(string databasePath) => DatabasePath = databasePath;
+
+    public string DatabasePath { get; }
+
+    public Uri Address { get; private set; } = null!;
+
+    public EventStoreService.EventStoreServiceClient Client { get; private set; } = null!;
+
+    public static string ServiceAssembly()
+    {
+        var testDir = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Timeline.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root!.FullName, "services", "Timeline.StorageService", "bin", configuration, "net10.0", "Timeline.StorageService.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the storage service's output is missing", dll);
+    }
+
+    public async Task StartAsync(TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { ServiceAssembly(), "--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_gcServer"] = "0";
+        process = Process.Start(info)!;
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                listening.TrySetException(new InvalidOperationException("the storage process exited before listening:\n" + output));
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (ListeningOn().Match(e.Data) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Address = await listening.Task.WaitAsync(timeout);
+        channel = GrpcChannel.ForAddress(Address);
+        Client = new EventStoreService.EventStoreServiceClient(channel);
+        var health = new Health.HealthClient(channel);
+        var status = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(timeout);
+        if (status.Status != HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            throw new InvalidOperationException($"storage process is {status.Status}");
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a power cut for the process.</summary>
+    public async Task KillAsync()
+    {
+        channel?.Dispose();
+        channel = null;
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await KillAsync();
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+}
