@@ -97,6 +97,8 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "mali" } } };
         var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
         ShowCommand.Print(context, timeline.Entries);
+        Say("For example, the report puts the move on Tessalit only in \"October 2023\": that month spans the 14 October statements, "
+            + "so it is sorted by its first day and marked ~, because the report does not say which came first.");
     }
 
     private async Task DeadlineAsync(Connections connections, CancellationToken ct)
@@ -141,7 +143,8 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
     private async Task ReplayAsync(Connections connections, CancellationToken ct)
     {
         Heading("Replay 2023");
-        Say("How the deadline's status moved through 2023, from what the report and the Council decision tell.");
+        Say("How the deadline's status moved through 2023, as far as the service knows: it replays only what has happened, "
+            + "and its clock still stands on the report's date.");
         var changes = new List<DeadlineStatus>();
         using var call = connections.Timeline.ReplayDeadlines(
             new ReplayDeadlinesRequest { DeadlineIds = { DeadlineId }, From = "2023-01-01", To = "2023-12-31" },
@@ -182,7 +185,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
                 var day = DateTimeOffset.ParseExact(e.Occurred.Edtf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
                 await WaitForDayAsync(clock, day, ct);
                 var effect = e.Deadline is { } d ? $" ({Render.Effect(d.Effect)})" : "";
-                Print($"[[{Day(clock.GetUtcNow())}]] [green]+ news:[/] {Markup.Escape(e.Title)}{Markup.Escape(effect)}");
+                Print($"{Day(clock.GetUtcNow())}  [green]+ news:[/] {Markup.Escape(e.Title)}{Markup.Escape(effect)}");
                 await connections.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
             }
 
@@ -213,6 +216,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
     private async Task ReadWatchAsync(
         AsyncServerStreamingCall<WatchDeadlinesResponse> call, TaskCompletionSource caughtUp, TaskCompletionSource met, CancellationToken ct)
     {
+        DeadlineStatus? previous = null;
         try
         {
             await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
@@ -220,7 +224,8 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
                 switch (response.MessageCase)
                 {
                     case WatchDeadlinesResponse.MessageOneofCase.Status:
-                        Print(WatchCommand.StatusMarkup(response.Status));
+                        PrintStatus(previous, response.Status);
+                        previous = response.Status;
                         if (response.Status.State == DeadlineState.Met)
                         {
                             met.TrySetResult();
@@ -228,7 +233,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
 
                         break;
                     case WatchDeadlinesResponse.MessageOneofCase.CaughtUp:
-                        Print($"[grey]-- the watch has the current status; the clock starts now[/]");
+                        Print("[grey]-- that is the current status; the clock starts now[/]");
                         caughtUp.TrySetResult();
                         break;
                 }
@@ -245,6 +250,37 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             lock (printGate)
             {
                 CommandRunner.WriteRpcError(context.Error, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// "2023-11-14  ON TRACK  due ..., 47 days remaining", then why; a change that time alone caused (a risk
+    /// signal ageing out) says so, since the reasons list only what still counts.
+    /// </summary>
+    private void PrintStatus(DeadlineStatus? previous, DeadlineStatus status)
+    {
+        var state = Render.State(status.State);
+        var rest = Render.StatusLine(status)[state.Length..].TrimStart(',', ' ');
+        var lines = new List<string>
+        {
+            $"{Markup.Escape(status.AsOf)}  [bold {Render.StateColor(status.State)}]{Markup.Escape(state),-8}[/]  {Markup.Escape(rest)}",
+        };
+        if (previous is { State: DeadlineState.AtRisk } && status.State == DeadlineState.OnTrack
+            && previous.Reasons.FirstOrDefault(r => r.Effect == DeadlineEffectType.Risk) is { } risk)
+        {
+            lines.Add($"            [grey]why: time passed; the risk signal of {Markup.Escape(Render.Date(risk.Occurred))} is now older than the risk window[/]");
+        }
+        else if (status.Reasons.Count > 0)
+        {
+            lines.Add($"            [grey]why: {Markup.Escape(Render.Reason(status.Reasons[0]))}[/]");
+        }
+
+        lock (printGate)
+        {
+            foreach (var line in lines)
+            {
+                console.MarkupLine("  " + line);
             }
         }
     }
