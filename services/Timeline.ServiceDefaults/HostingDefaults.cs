@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Timeline.ServiceDefaults.Security;
 
 namespace Timeline.ServiceDefaults;
 
@@ -33,12 +34,14 @@ public static class HostingDefaults
             options.MaxReceiveMessageSize = maxMessageBytes;
         });
         builder.Services.AddGrpcReflection();
+        builder.Services.AddTimelineSecurity();
         return builder;
     }
 
-    /// <summary>Maps the gRPC health service (answering from the registered checks) and reflection.</summary>
+    /// <summary>Authentication, scopes and per-caller limits; then the gRPC health service (answering from the registered checks) and reflection, both open.</summary>
     public static WebApplication MapTimelineDefaults(this WebApplication app)
     {
+        app.UseTimelineSecurity();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

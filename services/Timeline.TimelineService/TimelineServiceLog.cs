@@ -26,4 +26,7 @@ internal static partial class TimelineServiceLog
 
     [LoggerMessage(8, LogLevel.Warning, "Storage's log ends before position {Position}; rebuilding the deadline projection from the start")]
     public static partial void Rebuilding(ILogger logger, Exception exception, long position);
+
+    [LoggerMessage(9, LogLevel.Debug, "Deadline projection applied event {EventId} revision {Revision} at position {Position}")]
+    public static partial void Applied(ILogger logger, string eventId, long revision, long position);
 }

@@ -84,6 +84,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     /// <summary>Applies one stored revision: a new or corrected event replaces its earlier revision; a retracted one removes it.</summary>
     internal void Apply(EventRecord record)
     {
+        TimelineServiceLog.Applied(logger, record.EventId, record.Revision, record.Position);
         var before = _current;
         var after = Applied(before, record);
         if (!ReferenceEquals(before, after))
@@ -147,14 +148,14 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         if (previous is not null)
         {
             var remaining = previous.Events.Remove(record.EventId);
-            deadlines = remaining.IsEmpty ? deadlines.Remove(previous.DeadlineId) : deadlines.SetItem(previous.DeadlineId, previous with { Events = remaining });
+            deadlines = remaining.IsEmpty ? deadlines.Remove(previous.DeadlineId) : deadlines.SetItem(previous.DeadlineId, new TrackedDeadline(previous.DeadlineId, remaining));
         }
 
         if (!record.Retracted && ToRuleEvent(record) is { } ruleEvent)
         {
             var id = record.Deadline.DeadlineId;
             var deadline = deadlines.TryGetValue(id, out var existing) ? existing : new TrackedDeadline(id, ImmutableDictionary<string, TrackedEvent>.Empty.WithComparers(StringComparer.Ordinal));
-            deadlines = deadlines.SetItem(id, deadline with { Events = deadline.Events.SetItem(record.EventId, new TrackedEvent(record, ruleEvent)) });
+            deadlines = deadlines.SetItem(id, new TrackedDeadline(id, deadline.Events.SetItem(record.EventId, new TrackedEvent(record, ruleEvent))));
         }
 
         return new ProjectionSnapshot(deadlines, position);

@@ -7,12 +7,15 @@ namespace Timeline.TimelineService.Deadlines;
 /// <summary>The current revision of one event that bears on a deadline, as stored and as the rules see it.</summary>
 public sealed record TrackedEvent(EventRecord Record, DeadlineEvent Event);
 
-/// <summary>One deadline of the projection: its events by id (immutable; replaced on change).</summary>
-public sealed record TrackedDeadline(string DeadlineId, ImmutableDictionary<string, TrackedEvent> Events)
+/// <summary>One deadline of the projection: its events by id. Immutable: a change makes a new one.</summary>
+public sealed class TrackedDeadline(string deadlineId, ImmutableDictionary<string, TrackedEvent> events)
 {
-    private IReadOnlyList<DeadlineEvent>? _ruleEvents;
+    public string DeadlineId { get; } = deadlineId;
 
-    public IReadOnlyList<DeadlineEvent> RuleEvents => _ruleEvents ??= [.. Events.Values.Select(e => e.Event)];
+    public ImmutableDictionary<string, TrackedEvent> Events { get; } = events;
+
+    /// <summary>The events as the rules see them, made once per version of the deadline.</summary>
+    public IReadOnlyList<DeadlineEvent> RuleEvents { get; } = [.. events.Values.Select(e => e.Event)];
 
     public Domain.Deadlines.DeadlineStatus? Evaluate(DateOnly asOf, int riskWindowDays) =>
         DeadlineRules.Evaluate(DeadlineId, RuleEvents, asOf, riskWindowDays);

@@ -126,7 +126,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Importing_ndjson_reads_one_event_per_line()
     {
-        var events = Timeline.Cli.Infrastructure.EventFiles.Read(Path.Combine(RepoPaths.Samples, "mali-minusma-followup.json"));
+        var events = global::Timeline.Cli.Infrastructure.EventFiles.Read(Path.Combine(RepoPaths.Samples, "mali-minusma-followup.json"));
         var path = Path.Combine(folder, "followup.ndjson");
         await File.WriteAllLinesAsync(path, events.Select(e => JsonFormatter.Default.Format(e)), TestContext.Current.CancellationToken);
 
