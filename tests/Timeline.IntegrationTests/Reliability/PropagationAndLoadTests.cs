@@ -4,6 +4,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.DependencyInjection;
 using Timeline.IntegrationTests.Timeline;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Reliability;
@@ -62,7 +63,7 @@ public sealed class PropagationAndLoadTests
 
             var during = GC.GetTotalMemory(forceFullCollection: true);
             var growthMb = (during - before) / (1024.0 * 1024.0);
-            TestContext.Current.SendDiagnosticMessage($"2,000 open streams (1,000 per service, clients included) grew the managed heap by {growthMb:F1} MB");
+            Figures.Report($"2,000 open streams (1,000 per service, clients included) grew the managed heap by {growthMb:F1} MB");
             Assert.True(growthMb < 200, $"managed heap grew by {growthMb:F1} MB with 2,000 open streams");
         }
         finally
