@@ -97,8 +97,9 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "mali" } } };
         var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
         ShowCommand.Print(context, timeline.Entries);
-        Say("For example, the report puts the move on Tessalit only in \"October 2023\": that month spans the 14 October statements, "
-            + "so it is sorted by its first day and marked ~, because the report does not say which came first.");
+        Say("For example, the three \"since late August\" developments share the same span of days (21-31 August), so their order "
+            + "among themselves is marked ~: the report does not say which came first. The move on Tessalit is what the report "
+            + "describes as under way when it was written, so it is dated around the report's own date and comes after the 14 October statements.");
     }
 
     private async Task DeadlineAsync(Connections connections, CancellationToken ct)
