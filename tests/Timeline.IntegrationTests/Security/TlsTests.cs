@@ -1,11 +1,11 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Timeline.IntegrationTests.Timeline;
 using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
 using Timeline.StorageService;
+using Timeline.Tests.Shared;
 using Timeline.TimelineService;
 using Timeline.V1;
 
@@ -22,9 +22,8 @@ public sealed class TlsTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "timeline-tests", "tls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        using var certificate = SelfSigned();
-        var pfx = Path.Combine(directory, "tls.pfx");
-        await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pw"), TestContext.Current.CancellationToken);
+        using var certificate = TestCertificates.SelfSigned();
+        var pfx = TestCertificates.WritePfx(certificate, directory, "pw");
         string[] tls = ["--Kestrel:Endpoints:Tls:Url", "https://127.0.0.1:0", "--Kestrel:Endpoints:Tls:Certificate:Path", pfx, "--Kestrel:Endpoints:Tls:Certificate:Password", "pw"];
 
         // Storage: TLS for callers, plus a loopback cleartext endpoint for the timeline service beside it.
@@ -59,17 +58,6 @@ public sealed class TlsTests
         await timeline.StopAsync().WaitAsync(TimelineSystem.Timeout);
         await storage.StopAsync().WaitAsync(TimelineSystem.Timeout);
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=timeline-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(System.Net.IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
     private static GrpcChannel Trusting(Uri address, X509Certificate2 certificate) =>
