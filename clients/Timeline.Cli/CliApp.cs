@@ -18,6 +18,7 @@ internal static class CliApp
         root.Subcommands.Add(AddCommand.Create(context, options));
         root.Subcommands.Add(ImportCommand.Create(context, options));
         root.Subcommands.Add(ShowCommand.Create(context, options));
+        root.Subcommands.Add(ExportCommand.Create(context, options));
         root.Subcommands.Add(DeadlinesCommand.Create(context, options));
         root.Subcommands.Add(WatchCommand.Create(context, options));
         root.Subcommands.Add(ReplayCommand.Create(context, options));

@@ -47,12 +47,13 @@ internal static class AcledEvents
             e.Actors.AddRange(actor.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        if (field("country") is { Length: > 0 } countryName)
+        foreach (var tag in new[] { Tag(field("country")), Tag(eventType) })
         {
-            e.Tags.Add(Tag(countryName));
+            if (tag.Length > 0)
+            {
+                e.Tags.Add(tag);
+            }
         }
-
-        e.Tags.Add(Tag(eventType));
         if (field("source") is { Length: > 0 } source)
         {
             e.Source = new Source { Name = source };
