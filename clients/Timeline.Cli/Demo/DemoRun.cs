@@ -83,7 +83,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         Say("A report published around 16 October 2023 on UN peacekeepers (MINUSMA) leaving Mali, written up as dated events, "
             + "plus the UN Security Council decision of 30 June 2023 that set the withdrawal deadline.");
         var results = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
-        ImportCommand.PrintSummary(console, SeedFile, results);
+        ImportCommand.PrintSummary(console, context.Error, SeedFile, seed.Count, results, []);
         var again = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
         var (_, unchanged, _) = Render.Count(again);
         Line($"  Importing it again changes nothing ({unchanged} unchanged): every revision is kept once, so retries are safe.");
