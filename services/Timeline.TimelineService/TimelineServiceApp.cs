@@ -12,6 +12,9 @@ public static class TimelineServiceApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5202";
 
+    /// <summary>HTTP/JSON (HTTP/1.1) when neither <c>urls</c> nor <c>HttpJsonUrls</c> is set.</summary>
+    public const string DefaultHttpJsonUrl = "http://127.0.0.1:5212";
+
     /// <summary>
     /// <paramref name="configure"/> runs after the service's own registrations, so a test or the
     /// demo can override them (e.g. <c>AddSingleton&lt;TimeProvider&gt;(fake)</c>, configuration).
@@ -19,7 +22,7 @@ public static class TimelineServiceApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddTimelineDefaults("timeline.timeline", DefaultUrl);
+        builder.AddTimelineDefaults("timeline.timeline", DefaultUrl, DefaultHttpJsonUrl);
         builder.Services.AddTimelineService();
         configure?.Invoke(builder);
         var app = builder.Build();
