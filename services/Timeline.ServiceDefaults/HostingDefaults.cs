@@ -29,9 +29,8 @@ public static class HostingDefaults
         }
         else
         {
-            // The endpoints are bound in code; `urls` would only make Kestrel warn that it is overridden.
-            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, null);
             builder.WebHost.ConfigureKestrel(endpoints.Listen);
+            EndpointsOnlyServer.Decorate(builder.Services);
         }
 
         builder.Services.AddSingleton(new ErrorDomain(errorDomain));
