@@ -89,8 +89,11 @@ public sealed class OperationsTests
         using var watch = new V1.TimelineService.TimelineServiceClient(system.TimelineChannel).WatchDeadlines(new WatchDeadlinesRequest());
         Assert.True(await watch.ResponseStream.MoveNext().WaitAsync(Timeout));
 
-        // The append's server span, and the group commit's span linked to it.
-        var append = await EventuallyAsync(() => storageSpans.ToArray().FirstOrDefault(a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("EventStoreService/AppendEvents", StringComparison.Ordinal)));
+        // The append's server span (this storage's: listeners are process-wide and other tests run
+        // alongside), and the group commit's span linked to it.
+        var port = system.Storage.GrpcAddress().Port;
+        var append = await EventuallyAsync(() => storageSpans.ToArray().FirstOrDefault(a =>
+            a.Kind == ActivityKind.Server && a.DisplayName.Contains("EventStoreService/AppendEvents", StringComparison.Ordinal) && Equals(a.GetTagItem("server.port"), port)));
         var commit = await EventuallyAsync(() => storageSpans.ToArray().FirstOrDefault(a => a.OperationName == "timeline.storage.commit" && a.Links.Any(l => l.Context.SpanId == append.SpanId)));
         Assert.Equal(append.TraceId, commit.Links.Single(l => l.Context.SpanId == append.SpanId).Context.TraceId);
         Assert.True((int)commit.GetTagItem("timeline.storage.revisions")! >= MaliReport.Events().Length);
