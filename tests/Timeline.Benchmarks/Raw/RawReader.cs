@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Timeline.V1;
+
+namespace Timeline.Benchmarks.Raw;
+
+/// <summary>The sort key of the last row of a page: what a page token carries.</summary>
+internal readonly record struct Key(long Earliest, long Latest, long Position);
+
+/// <summary>
+/// S3's baseline: the storage service's ListCurrent statement, the same parameters, through a
+/// prepared command and a raw SqliteDataReader that reads every column (the body as bytes,
+/// unparsed), on one open connection.
+/// </summary>
+internal sealed class RawReader : IDisposable
+{
+    private readonly SqliteConnection connection;
+    private readonly SqliteCommand command;
+
+    public RawReader(string path, EventFilter filter, string? sql = null)
+    {
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        connection.Open();
+        command = connection.CreateCommand();
+        command.CommandText = sql ?? StorageSql.ListCurrent;
+        Bind(filter);
+        command.Prepare();
+    }
+
+    /// <summary>Reads one page of <paramref name="size"/> (asking for one more row, as the service does); returns the rows read and the last key.</summary>
+    public (int Count, Key? Last) Page(Key? after, int size)
+    {
+        command.Parameters["@AfterEarliest"].Value = after is { } a ? a.Earliest : DBNull.Value;
+        command.Parameters["@AfterLatest"].Value = after is { } b ? b.Latest : DBNull.Value;
+        command.Parameters["@AfterPosition"].Value = after is { } c ? c.Position : DBNull.Value;
+        command.Parameters["@Limit"].Value = size + 1;
+        using var reader = command.ExecuteReader();
+        var count = 0;
+        Key? last = null;
+        long bytes = 0;
+        while (count < size && reader.Read())
+        {
+            var position = reader.GetInt64(0);
+            var eventId = reader.GetString(1);
+            var revision = reader.GetInt64(2);
+            var recordedAt = reader.GetInt64(3);
+            var body = reader.GetFieldValue<byte[]>(4);
+            var earliest = reader.GetInt64(5);
+            var latest = reader.GetInt64(6);
+            bytes += body.Length + eventId.Length + revision + recordedAt;
+            last = new Key(earliest, latest, position);
+            count++;
+        }
+
+        GC.KeepAlive(bytes);
+        return (count, last);
+    }
+
+    /// <summary>The query plan SQLite picks for this statement, one step per line.</summary>
+    public string Plan()
+    {
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        foreach (SqliteParameter p in command.Parameters)
+        {
+            explain.Parameters.Add(new SqliteParameter(p.ParameterName, p.Value ?? DBNull.Value));
+        }
+
+        using var reader = explain.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(3));
+        }
+
+        return string.Join(" | ", lines);
+    }
+
+    private void Bind(EventFilter filter)
+    {
+        void List(string name, string count, IEnumerable<string> values)
+        {
+            var list = values.ToList();
+            command.Parameters.AddWithValue("@" + name, JsonSerializer.Serialize(list));
+            command.Parameters.AddWithValue("@" + count, list.Count);
+        }
+
+        List("Tags", "TagCount", filter.Tags);
+        List("Actors", "ActorCount", filter.Actors);
+        List("Kinds", "KindCount", filter.Kinds);
+        List("Countries", "CountryCount", filter.Countries);
+        List("DeadlineIds", "DeadlineIdCount", filter.DeadlineIds);
+        List("EventIds", "EventIdCount", filter.EventIds);
+        command.Parameters.AddWithValue("@OccurredFrom", filter.OccurredFrom.Length == 0 ? DBNull.Value : DateOnly.Parse(filter.OccurredFrom, System.Globalization.CultureInfo.InvariantCulture).DayNumber);
+        command.Parameters.AddWithValue("@OccurredTo", filter.OccurredTo.Length == 0 ? DBNull.Value : DateOnly.Parse(filter.OccurredTo, System.Globalization.CultureInfo.InvariantCulture).DayNumber);
+        command.Parameters.AddWithValue("@DeadlinesOnly", filter.DeadlineEffectsOnly || filter.DeadlineIds.Count > 0);
+        command.Parameters.AddWithValue("@AfterEarliest", DBNull.Value);
+        command.Parameters.AddWithValue("@AfterLatest", DBNull.Value);
+        command.Parameters.AddWithValue("@AfterPosition", DBNull.Value);
+        command.Parameters.AddWithValue("@Limit", 101);
+    }
+
+    public void Dispose()
+    {
+        command.Dispose();
+        connection.Dispose();
+    }
+}

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Timeline.Benchmarks.Data;
+using Timeline.Benchmarks.Infrastructure;
+using Timeline.Benchmarks.Raw;
+using Timeline.Domain.Dates;
+using Timeline.Storage.V1;
+using Timeline.V1;
+
+namespace Timeline.Benchmarks.Scenarios;
+
+/// <summary>S1, S2, S3, S5, S6 and the storage service's peak memory.</summary>
+internal static class StorageScenarios
+{
+    private const int PageSize = 100;
+
+    /// <summary>
+    /// S1, while building a dataset: each chunk goes through the service in batches of 1,000,
+    /// then the very rows the service stored go raw into the twin, batches of 1,000 in a transaction.
+    /// </summary>
+    public static async Task BuildAsync(BenchContext bench, Dataset dataset, int events, int chunk, string? id)
+    {
+        var pairs = new List<Pair>();
+        for (var first = 0; first < events; first += chunk)
+        {
+            var count = Math.Min(chunk, events - first);
+            var batches = Dataset.Batches("ev-", first, count);
+            var service = await dataset.AppendAsync(batches);
+            var rows = dataset.TakeNewRows();
+            var raw = dataset.InsertRaw(rows);
+            if (first > 0 && rows.Count == count)
+            {
+                pairs.Add(new Pair(count / service, count / raw));
+            }
+        }
+
+        if (id is not null)
+        {
+            bench.Report.Add(new Row(id, $"append batches of 1,000 over gRPC (while building {bench.Options.Label(events)})", "events/s", Goal.AtLeast, 0.7, pairs));
+        }
+
+        var (same, detail) = RawLog.Compare(dataset.ServicePath, dataset.Raw.Path);
+        if (!same)
+        {
+            throw new InvalidOperationException($"{dataset.Name}: the raw twin differs from the service's file: {detail}");
+        }
+
+        if (id is not null)
+        {
+            bench.Report.Note($"S1 rows: the service's file and its raw twin compared column by column: {detail}.");
+        }
+    }
+
+    /// <summary>S2: 32 callers appending one event each, against one event per transaction raw (one fsync each).</summary>
+    public static async Task ConcurrentAppendersAsync(BenchContext bench)
+    {
+        await using var scratch = await Dataset.CreateAsync(bench.Directory, "s2", bench.Template);
+        var next = 0L;
+        async Task<double> ServiceAsync(TimeSpan window)
+        {
+            var watch = Stopwatch.StartNew();
+            var done = 0L;
+            var callers = Enumerable.Range(0, 32).Select(async _ =>
+            {
+                while (watch.Elapsed < window)
+                {
+                    var e = EventGenerator.Create("s2-", Interlocked.Increment(ref next));
+                    await scratch.Client.AppendEventsAsync(new AppendEventsRequest { Events = { e } });
+                    Interlocked.Increment(ref done);
+                }
+            });
+            await Task.WhenAll(callers);
+            return done / watch.Elapsed.TotalSeconds;
+        }
+
+        double Raw(IReadOnlyList<StoredRow> rows, TimeSpan window)
+        {
+            var watch = Stopwatch.StartNew();
+            var done = 0;
+            while (done < rows.Count && watch.Elapsed < window)
+            {
+                scratch.Raw.InsertOne(rows[done++]);
+            }
+
+            return done / watch.Elapsed.TotalSeconds;
+        }
+
+        await ServiceAsync(TimeSpan.FromSeconds(0.5));
+        Raw(scratch.TakeNewRows(), TimeSpan.FromSeconds(0.5));
+        var pairs = new List<Pair>();
+        for (var rep = 0; rep < bench.Options.Reps; rep++)
+        {
+            var service = await ServiceAsync(bench.Options.WriteWindow);
+            var raw = Raw(scratch.TakeNewRows(), bench.Options.WriteWindow);
+            pairs.Add(new Pair(service, raw));
+        }
+
+        bench.Report.Add(new Row("S2", "32 concurrent single-event appenders", "events/s", Goal.AtLeast, 3, pairs));
+    }
+
+    /// <summary>S3: reading the query page by page (100 a page), through the service and through a raw reader.</summary>
+    public static async Task PagingAsync(BenchContext bench, Dataset big)
+    {
+        var query = EventGenerator.Query();
+        using var raw = new RawReader(big.Raw.Path, query);
+        var pages = bench.Options.PagesPerRep;
+        await WalkServiceAsync(big.Client, query, pages / 4);
+        WalkRaw(raw, pages / 4);
+        var pairs = new List<Pair>();
+        for (var rep = 0; rep < bench.Options.Reps; rep++)
+        {
+            double service, baseline;
+            if (rep % 2 == 0)
+            {
+                service = await WalkServiceAsync(big.Client, query, pages);
+                baseline = WalkRaw(raw, pages);
+            }
+            else
+            {
+                baseline = WalkRaw(raw, pages);
+                service = await WalkServiceAsync(big.Client, query, pages);
+            }
+
+            pairs.Add(new Pair(service, baseline));
+        }
+
+        bench.Report.Add(new Row("S3", $"ListEvents page of 100 at {bench.Options.Label(bench.Options.BigEvents)}, tag + date range (pages 1–{pages}, in turn)", "pages/s", Goal.AtLeast, 0.6, pairs));
+        bench.Report.Note($"query plan of ListCurrent: {raw.Plan()}");
+    }
+
+    /// <summary>Pages/s walking the first <paramref name="pages"/> pages (starting over at the end of the result).</summary>
+    public static async Task<double> WalkServiceAsync(EventStoreService.EventStoreServiceClient client, EventFilter query, int pages)
+    {
+        var watch = Stopwatch.StartNew();
+        var token = string.Empty;
+        for (var i = 0; i < pages; i++)
+        {
+            var response = await client.ListEventsAsync(new ListEventsRequest { Filter = query, PageSize = PageSize, PageToken = token });
+            token = response.NextPageToken;
+        }
+
+        return pages / watch.Elapsed.TotalSeconds;
+    }
+
+    public static double WalkRaw(RawReader raw, int pages)
+    {
+        var watch = Stopwatch.StartNew();
+        Key? after = null;
+        for (var i = 0; i < pages; i++)
+        {
+            var (count, last) = raw.Page(after, PageSize);
+            after = count < PageSize ? null : last;
+        }
+
+        return pages / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>S5: the latency of a deep page against the first, same query, through the service.</summary>
+    public static async Task DeepPageAsync(BenchContext bench, Dataset big)
+    {
+        var query = EventGenerator.Query();
+        var deep = bench.Options.DeepPage;
+        var token = string.Empty;
+        var walk = Stopwatch.StartNew();
+        var reached = 1;
+        EventRecord? lastOfPrevious = null;
+        for (; reached < deep; reached++)
+        {
+            var response = await big.Client.ListEventsAsync(new ListEventsRequest { Filter = query, PageSize = PageSize, PageToken = token });
+            if (response.NextPageToken.Length == 0)
+            {
+                break;
+            }
+
+            token = response.NextPageToken;
+            lastOfPrevious = response.Events[^1];
+        }
+
+        bench.Report.Note($"S5: walking to page {reached} took {walk.Elapsed.TotalSeconds:0.0} s through the service");
+        var first = new ListEventsRequest { Filter = query, PageSize = PageSize };
+        var deepRequest = new ListEventsRequest { Filter = query, PageSize = PageSize, PageToken = token };
+        var samples = bench.Options.Quick ? 10 : 20;
+        var pairs = new List<Pair>();
+        for (var rep = 0; rep < bench.Options.Reps; rep++)
+        {
+            var a = new List<double>();
+            var b = new List<double>();
+            for (var i = 0; i < samples; i++)
+            {
+                b.Add(await LatencyAsync(big.Client, first));
+                a.Add(await LatencyAsync(big.Client, deepRequest));
+            }
+
+            pairs.Add(new Pair(Stats.Median(a), Stats.Median(b)));
+        }
+
+        bench.Report.Add(new Row("S5", $"page {reached} vs page 1, same query (latency)", "ms", Goal.AtMost, 1.3, pairs));
+
+        // The same two pages through the raw reader: what SQLite itself does with a deep keyset.
+        if (lastOfPrevious is not null)
+        {
+            using var raw = new RawReader(big.Raw.Path, query);
+            var key = new Key(Day(lastOfPrevious.Occurred.Earliest), Day(lastOfPrevious.Occurred.Latest), lastOfPrevious.Position);
+            var rawPairs = new List<Pair>();
+            for (var rep = 0; rep < bench.Options.Reps; rep++)
+            {
+                rawPairs.Add(new Pair(RawLatency(raw, key, samples), RawLatency(raw, null, samples)));
+            }
+
+            bench.Report.Note($"S5 raw: the same statement through a raw reader, page {reached} {Report.Number(Stats.Median(rawPairs.Select(p => p.Value)))} ms vs page 1 {Report.Number(Stats.Median(rawPairs.Select(p => p.Baseline)))} ms, ratio {Report.Number(Stats.Median(rawPairs.Select(p => p.Ratio)))}");
+        }
+    }
+
+    public static long Day(string isoDate) => FuzzyDateProto.ParseDay(isoDate).DayNumber;
+
+    private static async Task<double> LatencyAsync(EventStoreService.EventStoreServiceClient client, ListEventsRequest request)
+    {
+        var watch = Stopwatch.StartNew();
+        await client.ListEventsAsync(request);
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double RawLatency(RawReader raw, Key? after, int samples)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            raw.Page(after, PageSize);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        return Stats.Median(times);
+    }
+
+    /// <summary>S6: the first page of the same query, 1M events against 1k, in turn.</summary>
+    public static async Task ScaleAsync(BenchContext bench, Dataset big, Dataset small)
+    {
+        var query = EventGenerator.Query();
+        var pages = bench.Options.PagesPerRep;
+        async Task<double> FirstPagesAsync(Dataset dataset)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < pages; i++)
+            {
+                await dataset.Client.ListEventsAsync(new ListEventsRequest { Filter = query, PageSize = PageSize });
+            }
+
+            return pages / watch.Elapsed.TotalSeconds;
+        }
+
+        await FirstPagesAsync(small);
+        await FirstPagesAsync(big);
+        var pairs = new List<Pair>();
+        for (var rep = 0; rep < bench.Options.Reps; rep++)
+        {
+            double x, y;
+            if (rep % 2 == 0)
+            {
+                x = await FirstPagesAsync(big);
+                y = await FirstPagesAsync(small);
+            }
+            else
+            {
+                y = await FirstPagesAsync(small);
+                x = await FirstPagesAsync(big);
+            }
+
+            pairs.Add(new Pair(x, y));
+        }
+
+        var big1 = await big.Client.ListEventsAsync(new ListEventsRequest { Filter = query, PageSize = PageSize });
+        var small1 = await small.Client.ListEventsAsync(new ListEventsRequest { Filter = query, PageSize = PageSize });
+        bench.Report.Add(new Row("S6", $"first page at {bench.Options.Label(bench.Options.BigEvents)} vs at 1k events, same query (throughput)", "pages/s", Goal.AtLeast, 0.6, pairs,
+            Note: big1.Events.Count == small1.Events.Count ? null : $"pages of {big1.Events.Count} vs {small1.Events.Count} events"));
+    }
+
+    /// <summary>Peak RSS of the storage service after paging and after streaming the whole log to a subscriber.</summary>
+    public static async Task StreamAllAsync(BenchContext bench, Dataset big)
+    {
+        var watch = Stopwatch.StartNew();
+        using var call = big.Client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = 0 });
+        long events = 0;
+        await foreach (var message in call.ResponseStream.ReadAllAsync())
+        {
+            if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.Event)
+            {
+                events++;
+            }
+            else if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.CaughtUp)
+            {
+                break;
+            }
+        }
+
+        bench.Report.Note($"SubscribeEvents streamed {events:N0} stored events from position 0 in {watch.Elapsed.TotalSeconds:0.0} s ({events / watch.Elapsed.TotalSeconds:N0} events/s)");
+    }
+}
