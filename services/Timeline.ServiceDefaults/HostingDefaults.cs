@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Timeline.ServiceDefaults.Security;
 
 namespace Timeline.ServiceDefaults;
 
@@ -24,18 +26,22 @@ public static class HostingDefaults
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
         builder.Services.AddSingleton(new ErrorDomain(errorDomain));
         builder.Services.AddSingleton(TimeProvider.System);
+        var maxMessageBytes = builder.Configuration.GetValue<int?>("Grpc:MaxReceiveMessageBytes") ?? (4 * 1024 * 1024);
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ProblemInterceptor>();
             options.EnableDetailedErrors = false;
+            options.MaxReceiveMessageSize = maxMessageBytes;
         });
         builder.Services.AddGrpcReflection();
+        builder.Services.AddTimelineSecurity();
         return builder;
     }
 
-    /// <summary>Maps the gRPC health service (answering from the registered checks) and reflection.</summary>
+    /// <summary>Authentication, scopes and per-caller limits; then the gRPC health service (answering from the registered checks) and reflection, both open.</summary>
     public static WebApplication MapTimelineDefaults(this WebApplication app)
     {
+        app.UseTimelineSecurity();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

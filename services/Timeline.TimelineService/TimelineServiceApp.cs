@@ -1,4 +1,9 @@
+using Microsoft.Extensions.Options;
 using Timeline.ServiceDefaults;
+using Timeline.Storage.V1;
+using Timeline.TimelineService.Chronologies;
+using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineService.Grpc;
 
 namespace Timeline.TimelineService;
 
@@ -7,13 +12,43 @@ public static class TimelineServiceApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5202";
 
+    /// <summary>
+    /// <paramref name="configure"/> runs after the service's own registrations, so a test or the
+    /// demo can override them (e.g. <c>AddSingleton&lt;TimeProvider&gt;(fake)</c>, configuration).
+    /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTimelineDefaults("timeline.timeline", DefaultUrl);
+        builder.Services.AddTimelineService();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapTimelineDefaults();
+        app.MapGrpcService<TimelineGrpcService>();
         return app;
+    }
+
+    /// <summary>The timeline service's own parts: options, the storage client, the deadline projection, health.</summary>
+    public static IServiceCollection AddTimelineService(this IServiceCollection services)
+    {
+        services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGrpcClient<EventStoreService.EventStoreServiceClient>((provider, client) =>
+                client.Address = new Uri(provider.GetRequiredService<IOptions<TimelineOptions>>().Value.StorageAddress))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A long-lived subscription notices a dead connection by its pings.
+                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true);
+        services.AddSingleton<DeadlineProjection>();
+        services.AddHostedService<DeadlineProjectionWorker>();
+        services.AddSingleton<DeadlineWatch>();
+        services.AddSingleton<TimelineReader>();
+        services.AddGrpcHealthChecks().AddCheck<ProjectionHealthCheck>("deadline-projection");
+        return services;
     }
 }

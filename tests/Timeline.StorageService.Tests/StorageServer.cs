@@ -66,17 +66,8 @@ public sealed class StorageServer : IAsyncDisposable
 
     private async Task StartAppAsync(Action<WebApplicationBuilder>? configure)
     {
-        app = StorageServiceApp.Create(
-            ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning"],
-            builder =>
-            {
-                foreach (var (key, value) in settings)
-                {
-                    builder.Configuration[key] = value;
-                }
-
-                configure?.Invoke(builder);
-            });
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning"];
+        app = StorageServiceApp.Create([.. args, .. settings.Select(s => $"--{s.Key}={s.Value}")], configure);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Address = app.BoundAddresses()[0];
         channel = GrpcChannel.ForAddress(Address);

@@ -6,6 +6,7 @@ namespace Timeline.Domain.Dates;
 /// </summary>
 public static class Chronology
 {
+    /// <summary>Negative when entry A comes first: by earliest day, then latest day, then log position.</summary>
     public static int Compare(DateOnly earliestA, DateOnly latestA, long positionA, DateOnly earliestB, DateOnly latestB, long positionB)
     {
         var byEarliest = earliestA.CompareTo(earliestB);

@@ -229,20 +229,17 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
 
     private List<int> Days() => DayPart is { } d ? Completions(d.Digits, 1, 31) : [.. Enumerable.Range(1, 31)];
 
-    /// <summary>The numbers in [min, max] whose digits match <paramref name="mask"/> (X matches any digit).</summary>
+    /// <summary>The numbers in [min, max] whose digits match <paramref name="mask"/> (X matches any digit), ascending.</summary>
     private static List<int> Completions(string mask, int min, int max)
     {
-        var result = new List<int>();
-        for (var n = min; n <= max; n++)
+        IEnumerable<int> numbers = [0];
+        foreach (var c in mask)
         {
-            var digits = n.ToString(new string('0', mask.Length), CultureInfo.InvariantCulture);
-            if (digits.Length == mask.Length && digits.Zip(mask).All(p => p.Second == 'X' || p.First == p.Second))
-            {
-                result.Add(n);
-            }
+            var digits = c == 'X' ? Enumerable.Range(0, 10) : [c - '0'];
+            numbers = numbers.SelectMany(n => digits.Select(d => (n * 10) + d)).ToList();
         }
 
-        return result;
+        return [.. numbers.Where(n => n >= min && n <= max)];
     }
 
     private static DateOnly First(List<int> years, List<int> months, List<int> days)

@@ -220,6 +220,11 @@ internal sealed class EdtfParser
         }
 
         var zone = time[8..];
+        if (zone.StartsWith('.') || zone.StartsWith(','))
+        {
+            throw Invalid("fractional seconds are not EDTF; a time is hh:mm:ss");
+        }
+
         if (zone is "" or "Z")
         {
             return;

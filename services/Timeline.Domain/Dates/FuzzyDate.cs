@@ -38,16 +38,22 @@ public enum ReadDirection
 /// </summary>
 public sealed record FuzzyDate
 {
+    /// <summary>The first day it can be, inclusive; <see cref="DateOnly.MinValue"/> for an open or unknown start.</summary>
     public required DateOnly Earliest { get; init; }
 
+    /// <summary>The last day it can be, inclusive; <see cref="DateOnly.MaxValue"/> for an open or unknown end.</summary>
     public required DateOnly Latest { get; init; }
 
+    /// <summary>The unit the source gave; <see cref="DatePrecision.Range"/> for intervals and shapes no unit names.</summary>
     public required DatePrecision Precision { get; init; }
 
+    /// <summary>Early, mid or late in the period; the bounds are already narrowed to it.</summary>
     public DatePart Part { get; init; }
 
+    /// <summary>EDTF <c>~</c> (or <c>%</c>) on any component or interval end; the bounds are not widened.</summary>
     public bool Approximate { get; init; }
 
+    /// <summary>EDTF <c>?</c> (or <c>%</c>) on any component or interval end.</summary>
     public bool Uncertain { get; init; }
 
     /// <summary>Canonical EDTF (ISO 8601-2).</summary>
@@ -66,5 +72,6 @@ public sealed record FuzzyDate
 /// <summary>A date that cannot be read; the message quotes the input, the hint lists accepted forms.</summary>
 public sealed class FuzzyDateException(string message, string hint) : Exception(message)
 {
+    /// <summary>The forms that are accepted, for the caller to show next to the refusal.</summary>
     public string Hint { get; } = hint;
 }

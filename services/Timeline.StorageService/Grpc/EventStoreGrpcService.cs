@@ -1,6 +1,9 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Timeline.Domain.Validation;
+using Timeline.ServiceDefaults.Security;
 using Timeline.Storage.V1;
 using Timeline.StorageService.Storage;
 using Timeline.V1;
@@ -18,6 +21,8 @@ internal sealed class EventStoreGrpcService(
 {
     private readonly NewEventValidator validator = new(options.Value.Limits);
 
+    [Authorize(Policy = Scopes.EventsWrite)]
+    [EnableRateLimiting(RateLimits.Appends)]
     public override async Task<AppendEventsResponse> AppendEvents(AppendEventsRequest request, ServerCallContext context)
     {
         var limits = validator.Limits;
@@ -55,10 +60,11 @@ internal sealed class EventStoreGrpcService(
             throw ProblemException.Invalid(violations, reason);
         }
 
-        var results = await writer.AppendAsync(normalized);
+        var results = await writer.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));
         return new AppendEventsResponse { Results = { results } };
     }
 
+    [Authorize(Policy = Scopes.EventsRead)]
     public override async Task<GetEventResponse> GetEvent(GetEventRequest request, ServerCallContext context)
     {
         RequireEventId(request.EventId);
@@ -84,6 +90,7 @@ internal sealed class EventStoreGrpcService(
         return new GetEventResponse { Event = record };
     }
 
+    [Authorize(Policy = Scopes.EventsRead)]
     public override async Task<GetEventHistoryResponse> GetEventHistory(GetEventHistoryRequest request, ServerCallContext context)
     {
         RequireEventId(request.EventId);
@@ -96,12 +103,15 @@ internal sealed class EventStoreGrpcService(
         return new GetEventHistoryResponse { Revisions = { revisions } };
     }
 
+    [Authorize(Policy = Scopes.EventsRead)]
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var (events, next) = await log.ListAsync(request.Filter, request.KnownAt, request.PageSize, request.PageToken, context.CancellationToken);
         return new ListEventsResponse { Events = { events }, NextPageToken = next };
     }
 
+    [Authorize(Policy = Scopes.EventsRead)]
+    [EnableRateLimiting(RateLimits.Streams)]
     public override Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context) =>
         subscription.RunAsync(request, responseStream, context.CancellationToken);
 

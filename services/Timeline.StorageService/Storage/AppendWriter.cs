@@ -66,9 +66,9 @@ internal sealed class AppendWriter(
         new(ProblemKind.Unavailable, "SHUTTING_DOWN", "the storage service is shutting down; resume from your last position");
 
     /// <summary>Queues a validated batch and completes when it is durably committed (or refused).</summary>
-    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events)
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<NewEvent> events, string recordedBy)
     {
-        var pending = new PendingAppend(events);
+        var pending = new PendingAppend(events, recordedBy);
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ProblemException(ProblemKind.Unavailable, "SHUTTING_DOWN", "the storage service is shutting down; retry against its next start");
@@ -107,7 +107,7 @@ internal sealed class AppendWriter(
                 var mark = committed.Count;
                 try
                 {
-                    var results = ApplyBatch(group[i].Events, now, transaction, committed);
+                    var results = ApplyBatch(group[i], now, transaction, committed);
                     transaction.Release(savepoint);
                     outcomes.Add((group[i], results, null));
                 }
@@ -151,8 +151,9 @@ internal sealed class AppendWriter(
         }
     }
 
-    private List<AppendResult> ApplyBatch(IReadOnlyList<NewEvent> events, long recordedAt, SqliteTransaction transaction, List<EventRecord> committed)
+    private List<AppendResult> ApplyBatch(PendingAppend batch, long recordedAt, SqliteTransaction transaction, List<EventRecord> committed)
     {
+        var events = batch.Events;
         var connection = this.connection!;
         var results = new List<AppendResult>(events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -184,6 +185,7 @@ internal sealed class AppendWriter(
                 e.EventId,
                 Revision = currentRevision + 1,
                 RecordedAt = recordedAt,
+                batch.RecordedBy,
                 Earliest = earliest,
                 Latest = latestDay,
                 content.Kind,
@@ -209,6 +211,7 @@ internal sealed class AppendWriter(
             record.Revision = row.Revision;
             record.Position = position;
             record.RecordedAt = RecordTime.ToTimestamp(recordedAt);
+            record.RecordedBy = batch.RecordedBy;
             committed.Add(record);
             results.Add(new AppendResult { EventId = e.EventId, Revision = row.Revision, Position = position });
         }
@@ -236,9 +239,11 @@ internal sealed class AppendWriter(
         return content;
     }
 
-    private sealed class PendingAppend(IReadOnlyList<NewEvent> events)
+    private sealed class PendingAppend(IReadOnlyList<NewEvent> events, string recordedBy)
     {
         public IReadOnlyList<NewEvent> Events { get; } = events;
+
+        public string RecordedBy { get; } = recordedBy;
 
         public TaskCompletionSource<IReadOnlyList<AppendResult>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -15,6 +15,8 @@ internal sealed class RevisionRow
 
     public long RecordedAt { get; init; }
 
+    public string RecordedBy { get; init; } = "";
+
     public byte[] Body { get; init; } = [];
 
     public long Earliest { get; init; }
@@ -30,6 +32,7 @@ internal sealed class RevisionRow
         record.Revision = Revision;
         record.Position = Position;
         record.RecordedAt = RecordTime.ToTimestamp(RecordedAt);
+        record.RecordedBy = RecordedBy;
         return record;
     }
 }

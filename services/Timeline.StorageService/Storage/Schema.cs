@@ -54,5 +54,9 @@ internal static class Schema
             CREATE INDEX current_events_order ON current_events (earliest, latest, position);
             CREATE INDEX current_events_deadline ON current_events (deadline_id) WHERE deadline_id IS NOT NULL;
             """),
+        (2, "who recorded each revision", """
+            -- The token name that appended the revision (provenance); not part of the content.
+            ALTER TABLE revisions ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+            """),
     ];
 }

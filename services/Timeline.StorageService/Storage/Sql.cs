@@ -6,7 +6,7 @@ namespace Timeline.StorageService.Storage;
 /// </summary>
 internal static class Sql
 {
-    public const string RevisionColumns = "e.position AS Position, e.event_id AS EventId, e.revision AS Revision, e.recorded_at AS RecordedAt, e.body AS Body";
+    public const string RevisionColumns = "e.position AS Position, e.event_id AS EventId, e.revision AS Revision, e.recorded_at AS RecordedAt, e.recorded_by AS RecordedBy, e.body AS Body";
 
     /// <summary>The filter of <c>timeline.v1.EventFilter</c> over a row source aliased <c>e</c>.</summary>
     public const string Filter = """
@@ -64,8 +64,8 @@ internal static class Sql
         "SELECT c.position AS Position, c.revision AS Revision, c.retracted AS Retracted, r.body AS Body FROM current_events c JOIN revisions r ON r.position = c.position WHERE c.event_id = @EventId";
 
     public const string InsertRevision = """
-        INSERT INTO revisions (event_id, revision, recorded_at, earliest, latest, kind, country, deadline_id, retracted, body)
-        VALUES (@EventId, @Revision, @RecordedAt, @Earliest, @Latest, @Kind, @Country, @DeadlineId, @Retracted, @Body)
+        INSERT INTO revisions (event_id, revision, recorded_at, recorded_by, earliest, latest, kind, country, deadline_id, retracted, body)
+        VALUES (@EventId, @Revision, @RecordedAt, @RecordedBy, @Earliest, @Latest, @Kind, @Country, @DeadlineId, @Retracted, @Body)
         RETURNING position
         """;
 

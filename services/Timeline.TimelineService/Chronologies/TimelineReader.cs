@@ -1,0 +1,101 @@
+using Grpc.Core;
+using Timeline.Domain.Dates;
+using Timeline.Domain.Validation;
+using Timeline.Storage.V1;
+using Timeline.V1;
+
+namespace Timeline.TimelineService.Chronologies;
+
+/// <summary>One page of a chronology: entries with their display dates and order marks.</summary>
+internal sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, string NextPageToken);
+
+/// <summary>
+/// Reads a chronology from storage, page by page, and marks each entry whose interval overlaps any
+/// other entry's (ARCHITECTURE §4). Storage already sorts by (earliest, latest, position); across a
+/// page boundary the mark needs the largest latest day of the earlier pages (carried in the page
+/// token) and the first entry of the next page (read ahead, not consumed).
+/// </summary>
+internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient storage)
+{
+    public async Task<TimelinePage> ReadAsync(TimelineQuery query, CancellationToken cancellationToken)
+    {
+        var token = PageToken.Decode(query.PageToken, query.Fingerprint);
+        var storageToken = token?.Storage ?? "";
+        DateOnly? maxLatestBefore = token?.MaxLatest is { } m ? ProtoDates.ParseField("page_token", m) : null;
+
+        var events = new List<EventRecord>(query.PageSize);
+        do
+        {
+            var page = await ListAsync(query, query.PageSize - events.Count, storageToken, cancellationToken);
+            events.AddRange(page.Events);
+            storageToken = page.NextPageToken;
+        }
+        while (events.Count < query.PageSize && storageToken.Length > 0);
+
+        // Read ahead for the next page's first entry without consuming it: the next page starts at storageToken.
+        EventRecord? next = null;
+        for (var ahead = storageToken; next is null && ahead.Length > 0;)
+        {
+            var page = await ListAsync(query, 1, ahead, cancellationToken);
+            next = page.Events.FirstOrDefault();
+            ahead = page.NextPageToken;
+        }
+
+        var intervals = events.Select(Interval).ToList();
+        var marks = Chronology.OrderUncertain(intervals, maxLatestBefore, next is null ? null : Interval(next).Earliest);
+        var entries = events.Select((e, i) => new TimelineEntry
+        {
+            Event = e,
+            DisplayDate = string.IsNullOrEmpty(e.Occurred?.Display) ? e.Occurred?.Edtf ?? "" : e.Occurred.Display,
+            OrderUncertain = marks[i],
+        }).ToList();
+
+        if (next is null)
+        {
+            return new TimelinePage(entries, "");
+        }
+
+        var maxLatest = intervals.Select(i => (DateOnly?)i.Latest).Append(maxLatestBefore).Max();
+        var nextToken = new PageToken(query.Fingerprint, Storage: storageToken, MaxLatest: maxLatest is { } d ? ProtoDates.Format(d) : null);
+        return new TimelinePage(entries, nextToken.Encode());
+    }
+
+    private async Task<ListEventsResponse> ListAsync(TimelineQuery query, int pageSize, string pageToken, CancellationToken cancellationToken)
+    {
+        var request = new ListEventsRequest { Filter = query.StorageFilter, KnownAt = query.KnownAt, PageSize = pageSize, PageToken = pageToken };
+        try
+        {
+            return await storage.ListEventsAsync(request, cancellationToken: cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        {
+            throw new ProblemException(ProblemKind.Unavailable, "STORAGE_UNAVAILABLE", $"the storage service cannot be reached ({e.Status.Detail}); retry later");
+        }
+    }
+
+    private static (DateOnly Earliest, DateOnly Latest) Interval(EventRecord e) =>
+        ProtoDates.TryParse(e.Occurred?.Earliest, out var earliest) && ProtoDates.TryParse(e.Occurred?.Latest, out var latest)
+            ? (earliest, latest)
+            : throw new RpcException(new Status(StatusCode.Internal, $"storage returned event {e.EventId} without occurred bounds"));
+}
+
+/// <summary>A validated GetTimeline request: as_of folded into the storage filter, the page size resolved.</summary>
+internal sealed record TimelineQuery(EventFilter StorageFilter, Google.Protobuf.WellKnownTypes.Timestamp? KnownAt, int PageSize, string PageToken, string Fingerprint)
+{
+    public static TimelineQuery From(GetTimelineRequest request)
+    {
+        var pageSize = Chronologies.PageSize.Resolve(request.PageSize);
+        var asOf = ProtoDates.ParseOptionalField("as_of", request.AsOf);
+        var filter = request.Filter?.Clone() ?? new EventFilter();
+
+        // Events that may have happened by as_of: earliest <= as_of, i.e. the interval overlaps (.., as_of].
+        // An unreadable occurred_to is left for storage to refuse, naming the field.
+        if (asOf is { } day && (string.IsNullOrEmpty(filter.OccurredTo) || (ProtoDates.TryParse(filter.OccurredTo, out var to) && to > day)))
+        {
+            filter.OccurredTo = ProtoDates.Format(day);
+        }
+
+        var fingerprint = Chronologies.PageToken.FingerprintOf(filter, request.KnownAt);
+        return new TimelineQuery(filter, request.KnownAt, pageSize, request.PageToken, fingerprint);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Timeline.Domain.Deadlines;
+using Timeline.Domain.Validation;
+using Timeline.V1;
+
+namespace Timeline.TimelineService.Deadlines;
+
+/// <summary>
+/// The deadlines, in memory, rebuilt from storage's log and kept current by subscribing to it
+/// (ARCHITECTURE §2, §6). One writer (<see cref="DeadlineProjectionWorker"/>) applies revisions;
+/// readers take an immutable <see cref="Current"/> snapshot; watchers are rung after each change.
+/// </summary>
+public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogger<DeadlineProjection> logger)
+{
+    private readonly ConcurrentDictionary<ProjectionWatcher, byte> _watchers = new();
+    private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile ProjectionSnapshot _current = ProjectionSnapshot.Empty;
+    private volatile TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Exception? _lastFailure;
+    private volatile bool _live;
+
+    /// <summary>The latest state; safe to read from any thread.</summary>
+    public ProjectionSnapshot Current => _current;
+
+    /// <summary>True once the projection has caught up with storage at least once.</summary>
+    public bool HasCaughtUp => _caughtUp.Task.IsCompleted;
+
+    /// <summary>True while the subscription is caught up and connected.</summary>
+    public bool IsLive => _live;
+
+    /// <summary>How many watches are registered (each open WatchDeadlines call has one).</summary>
+    public int WatcherCount => _watchers.Count;
+
+    public int RiskWindowDays => options.Value.RiskWindowDays;
+
+    /// <summary>
+    /// Returns once the projection has caught up. Refuses with UNAVAILABLE when storage cannot be
+    /// reached (or catching up takes longer than the configured timeout) instead of hanging.
+    /// </summary>
+    public async Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken)
+    {
+        if (HasCaughtUp)
+        {
+            return;
+        }
+
+        if (_lastFailure is { } failure)
+        {
+            throw Unavailable(failure);
+        }
+
+        var failed = _failed.Task;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.CatchUpTimeout);
+        try
+        {
+            await Task.WhenAny(_caughtUp.Task, failed).WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The configured timeout, not the caller, gave up.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!HasCaughtUp)
+        {
+            throw Unavailable(_lastFailure);
+        }
+    }
+
+    /// <summary>Registers a watcher that is rung after every change until it is disposed.</summary>
+    public ProjectionWatcher Watch()
+    {
+        var watcher = new ProjectionWatcher(this);
+        _watchers.TryAdd(watcher, 0);
+        return watcher;
+    }
+
+    internal void Unwatch(ProjectionWatcher watcher) => _watchers.TryRemove(watcher, out _);
+
+    /// <summary>Applies one stored revision: a new or corrected event replaces its earlier revision; a retracted one removes it.</summary>
+    internal void Apply(EventRecord record)
+    {
+        TimelineServiceLog.Applied(logger, record.EventId, record.Revision, record.Position);
+        var before = _current;
+        var after = Applied(before, record);
+        if (!ReferenceEquals(before, after))
+        {
+            _current = after;
+            Ring();
+        }
+    }
+
+    /// <summary>Records how far the subscription has examined the log (a checkpoint) without a change.</summary>
+    internal void Advance(long position)
+    {
+        var current = _current;
+        if (position > current.Position)
+        {
+            _current = current with { Position = position };
+        }
+    }
+
+    /// <summary>Forgets everything, to rebuild from position 0 (storage's log is not the one projected).</summary>
+    internal void Reset()
+    {
+        _current = ProjectionSnapshot.Empty;
+        Ring();
+    }
+
+    internal void MarkConnected() => _lastFailure = null;
+
+    internal void MarkCaughtUp(long position)
+    {
+        Advance(position);
+        _live = true;
+        _lastFailure = null;
+        if (_caughtUp.TrySetResult())
+        {
+            TimelineServiceLog.CaughtUp(logger, _current.Position, _current.Deadlines.Count);
+        }
+
+        Ring();
+    }
+
+    internal void MarkFailed(Exception exception)
+    {
+        _live = false;
+        _lastFailure = exception;
+        var failed = _failed;
+        _failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        failed.TrySetResult();
+    }
+
+    private ProjectionSnapshot Applied(ProjectionSnapshot snapshot, EventRecord record)
+    {
+        var deadlines = snapshot.Deadlines;
+        var position = Math.Max(snapshot.Position, record.Position);
+        var previous = deadlines.Values.FirstOrDefault(d => d.Events.ContainsKey(record.EventId));
+        if (previous is not null && previous.Events[record.EventId].Record.Revision >= record.Revision)
+        {
+            return snapshot with { Position = position };
+        }
+
+        if (previous is not null)
+        {
+            var remaining = previous.Events.Remove(record.EventId);
+            deadlines = remaining.IsEmpty ? deadlines.Remove(previous.DeadlineId) : deadlines.SetItem(previous.DeadlineId, new TrackedDeadline(previous.DeadlineId, remaining));
+        }
+
+        if (!record.Retracted && ToRuleEvent(record) is { } ruleEvent)
+        {
+            var id = record.Deadline.DeadlineId;
+            var deadline = deadlines.TryGetValue(id, out var existing) ? existing : new TrackedDeadline(id, ImmutableDictionary<string, TrackedEvent>.Empty.WithComparers(StringComparer.Ordinal));
+            deadlines = deadlines.SetItem(id, new TrackedDeadline(id, deadline.Events.SetItem(record.EventId, new TrackedEvent(record, ruleEvent))));
+        }
+
+        return new ProjectionSnapshot(deadlines, position);
+    }
+
+    private DeadlineEvent? ToRuleEvent(EventRecord record)
+    {
+        var effect = record.Deadline;
+        if (effect is null || string.IsNullOrEmpty(effect.DeadlineId) || effect.Effect == DeadlineEffectType.Unspecified)
+        {
+            return null;
+        }
+
+        if (!ProtoDates.TryParse(record.Occurred?.Earliest, out var earliest) || !ProtoDates.TryParse(record.Occurred?.Latest, out var latest))
+        {
+            TimelineServiceLog.EventIgnored(logger, record.EventId, record.Revision, "occurred has no earliest/latest day");
+            return null;
+        }
+
+        var due = ProtoDates.ToDomain(effect.Due);
+        if (due is null && effect.Effect is DeadlineEffectType.Set or DeadlineEffectType.Extended)
+        {
+            TimelineServiceLog.EventIgnored(logger, record.EventId, record.Revision, $"{effect.Effect} without a due date");
+            return null;
+        }
+
+        return new DeadlineEvent
+        {
+            EventId = record.EventId,
+            Revision = record.Revision,
+            Position = record.Position,
+            Title = record.Title,
+            OccurredEarliest = earliest,
+            OccurredLatest = latest,
+            Effect = (DeadlineEffectKind)effect.Effect,
+            Due = due,
+            DeadlineTitle = string.IsNullOrEmpty(effect.Title) ? null : effect.Title,
+            Responsible = string.IsNullOrEmpty(effect.Responsible) ? null : effect.Responsible,
+        };
+    }
+
+    private void Ring()
+    {
+        foreach (var watcher in _watchers.Keys)
+        {
+            watcher.Ring();
+        }
+    }
+
+    private static ProblemException Unavailable(Exception? cause) => new(
+        ProblemKind.Unavailable,
+        "STORAGE_UNAVAILABLE",
+        cause is null
+            ? "the deadline projection has not caught up with the storage service yet; retry later"
+            : $"the storage service cannot be reached ({cause.Message}); retry later");
+}
+
+/// <summary>
+/// One watch's doorbell: a bounded channel of one slot. Rings coalesce, which loses nothing because
+/// the watcher re-reads the whole current snapshot when it wakes.
+/// </summary>
+public sealed class ProjectionWatcher : IDisposable
+{
+    private readonly DeadlineProjection _projection;
+    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    internal ProjectionWatcher(DeadlineProjection projection) => _projection = projection;
+
+    /// <summary>Wakes the watcher (from the projection or from its timer).</summary>
+    public void Ring() => _doorbell.Writer.TryWrite(true);
+
+    /// <summary>Waits for the next ring.</summary>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken) => await _doorbell.Reader.ReadAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        _projection.Unwatch(this);
+        _doorbell.Writer.TryComplete();
+    }
+}

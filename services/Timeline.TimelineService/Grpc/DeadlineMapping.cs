@@ -1,0 +1,41 @@
+using Timeline.TimelineService.Deadlines;
+using Timeline.V1;
+using DomainStatus = Timeline.Domain.Deadlines.DeadlineStatus;
+
+namespace Timeline.TimelineService.Grpc;
+
+/// <summary>Domain deadline statuses to their contract messages.</summary>
+internal static class DeadlineMapping
+{
+    public static DeadlineStatus ToProto(DomainStatus status, TrackedDeadline deadline) => new()
+    {
+        DeadlineId = status.DeadlineId,
+        Title = status.Title,
+        Responsible = status.Responsible ?? "",
+        State = (DeadlineState)status.State,
+        Due = ProtoDates.ToProto(status.Due),
+        OriginalDue = ProtoDates.ToProto(status.OriginalDue),
+        DaysRemaining = status.DaysRemaining,
+        AsOf = ProtoDates.Format(status.AsOf),
+        Since = ProtoDates.Format(status.Since),
+        Reasons =
+        {
+            status.Reasons.Select(reason => new DeadlineReason
+            {
+                EventId = reason.Event.EventId,
+                Revision = reason.Event.Revision,
+                Effect = (DeadlineEffectType)reason.Event.Effect,
+                Title = reason.Event.Title,
+                Occurred = deadline.Events.TryGetValue(reason.Event.EventId, out var tracked) ? tracked.Record.Occurred : null,
+                Explanation = reason.Explanation,
+            }),
+        },
+    };
+
+    public static WatchDeadlinesResponse ToProto(WatchUpdate update) => update switch
+    {
+        WatchUpdate.Status s => new WatchDeadlinesResponse { Status = ToProto(s.Value, s.Deadline) },
+        WatchUpdate.CaughtUp c => new WatchDeadlinesResponse { CaughtUp = new WatchCaughtUp { AsOf = ProtoDates.Format(c.AsOf) } },
+        _ => throw new ArgumentOutOfRangeException(nameof(update)),
+    };
+}

@@ -1,0 +1,57 @@
+using Google.Rpc;
+using Grpc.Core;
+using Timeline.Storage.V1;
+using Timeline.V1;
+
+namespace Timeline.IntegrationTests.Timeline;
+
+/// <summary>Bounded awaits for calls and streams, so a hang fails fast.</summary>
+internal static class Calls
+{
+    public static readonly TimeSpan Timeout = TimelineSystem.Timeout;
+
+    public static async Task<AppendEventsResponse> AppendAsync(this TimelineSystem system, params NewEvent[] events) =>
+        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { events } }).ResponseAsync.WaitAsync(Timeout);
+
+    public static async Task<T> NextAsync<T>(this IAsyncStreamReader<T> stream, TimeSpan? timeout = null)
+    {
+        Assert.True(await stream.MoveNext(CancellationToken.None).WaitAsync(timeout ?? Timeout), "the stream ended");
+        return stream.Current;
+    }
+
+    /// <summary>Reads the initial statuses of a watch up to its caught-up marker.</summary>
+    public static async Task<(List<DeadlineStatus> Statuses, WatchCaughtUp CaughtUp)> InitialAsync(this IAsyncStreamReader<WatchDeadlinesResponse> stream)
+    {
+        var statuses = new List<DeadlineStatus>();
+        while (true)
+        {
+            var message = await stream.NextAsync();
+            if (message.CaughtUp is { } caughtUp)
+            {
+                return (statuses, caughtUp);
+            }
+
+            statuses.Add(message.Status);
+        }
+    }
+
+    public static async Task<Google.Rpc.Status> FailsWith(StatusCode code, Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(Timeout));
+        Assert.Equal(code, ex.StatusCode);
+        return ex.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)code, Message = ex.Status.Detail };
+    }
+
+    public static IEnumerable<string> ViolatedFields(this Google.Rpc.Status status) =>
+        status.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field) ?? [];
+
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            Assert.False(timeout.IsCancellationRequested, $"timed out waiting until {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+}

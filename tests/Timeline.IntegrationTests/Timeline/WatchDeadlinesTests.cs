@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Timeline.V1;
+
+namespace Timeline.IntegrationTests.Timeline;
+
+/// <summary>WatchDeadlines over both real services: appends, time passing, storage restarts, cancellation.</summary>
+public sealed class WatchDeadlinesTests : IAsyncLifetime
+{
+    private TimelineSystem _system = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay);
+        await _system.AppendAsync(MaliReport.Events());
+    }
+
+    public async ValueTask DisposeAsync() => await _system.DisposeAsync();
+
+    private AsyncServerStreamingCall<WatchDeadlinesResponse> Watch(CancellationToken cancellationToken = default, DateTime? deadline = null) =>
+        _system.Timeline.WatchDeadlines(new WatchDeadlinesRequest { DeadlineIds = { MaliReport.Deadline } }, deadline: deadline, cancellationToken: cancellationToken);
+
+    [Fact]
+    public async Task A_watch_starts_with_the_current_status_then_caught_up()
+    {
+        using var call = Watch();
+
+        var (statuses, caughtUp) = await call.ResponseStream.InitialAsync();
+
+        Assert.Equal(DeadlineState.AtRisk, Assert.Single(statuses).State);
+        Assert.Equal("2023-10-16", caughtUp.AsOf);
+    }
+
+    [Fact]
+    public async Task An_appended_event_that_changes_the_status_reaches_the_watcher_within_a_second()
+    {
+        _system.Clock.SetUtcNow(new DateTimeOffset(2023, 12, 31, 12, 0, 0, TimeSpan.Zero));
+        using var call = Watch();
+        Assert.Equal(DeadlineState.OnTrack, Assert.Single((await call.ResponseStream.InitialAsync()).Statuses).State);
+
+        var appended = Stopwatch.StartNew();
+        await _system.AppendAsync(MaliReport.Met("2023-12-31"));
+        var update = (await call.ResponseStream.NextAsync(TimeSpan.FromSeconds(1))).Status;
+
+        Assert.True(appended.Elapsed < TimeSpan.FromSeconds(1), $"took {appended.Elapsed}");
+        Assert.Equal(DeadlineState.Met, update.State);
+        Assert.Equal("2023-12-31", update.Since);
+        Assert.Equal("withdrawal-complete", Assert.Single(update.Reasons).EventId);
+    }
+
+    [Fact]
+    public async Task Time_passing_ages_the_warning_out_and_then_misses_the_deadline()
+    {
+        using var call = Watch();
+        Assert.Equal(DeadlineState.AtRisk, Assert.Single((await call.ResponseStream.InitialAsync()).Statuses).State);
+
+        _system.Clock.SetUtcNow(new DateTimeOffset(2023, 11, 14, 0, 0, 1, TimeSpan.Zero));
+        var onTrack = (await call.ResponseStream.NextAsync()).Status;
+        Assert.Equal((DeadlineState.OnTrack, "2023-11-14"), (onTrack.State, onTrack.Since));
+
+        _system.Clock.SetUtcNow(new DateTimeOffset(2024, 1, 1, 0, 0, 1, TimeSpan.Zero));
+        var missed = (await call.ResponseStream.NextAsync()).Status;
+        Assert.Equal((DeadlineState.Missed, "2024-01-01"), (missed.State, missed.Since));
+    }
+
+    [Fact]
+    public async Task A_watch_survives_a_storage_restart_and_misses_nothing_appended_after_it()
+    {
+        using var call = Watch();
+        await call.ResponseStream.InitialAsync();
+
+        await _system.RestartStorageAsync();
+
+        // Appended as soon as storage is back, possibly before the timeline service has resubscribed.
+        await _system.AppendAsync(MaliReport.Met("2023-10-16"));
+        var update = (await call.ResponseStream.NextAsync()).Status;
+
+        Assert.Equal(DeadlineState.Met, update.State);
+        await Calls.EventuallyAsync(() => _system.Projection.IsLive, "the projection is live again");
+        var listed = Assert.Single((await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(Calls.Timeout)).Deadlines);
+        Assert.Equal(DeadlineState.Met, listed.State);
+    }
+
+    [Fact]
+    public async Task A_client_that_cancels_gets_Cancelled_and_the_server_keeps_nothing_for_it()
+    {
+        using var cts = new CancellationTokenSource();
+        using var call = Watch(cts.Token);
+        await call.ResponseStream.NextAsync();
+        Assert.Equal(1, _system.Projection.WatcherCount);
+
+        await cts.CancelAsync();
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout));
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+        await Calls.EventuallyAsync(() => _system.Projection.WatcherCount == 0, "the server has dropped the watch");
+    }
+
+    [Fact]
+    public async Task A_watch_with_a_200ms_deadline_ends_with_DeadlineExceeded_and_leaves_nothing_behind()
+    {
+        using var call = Watch(deadline: DateTime.UtcNow.AddMilliseconds(200));
+        await call.ResponseStream.InitialAsync();
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        await Calls.EventuallyAsync(() => _system.Projection.WatcherCount == 0, "the server has dropped the watch");
+    }
+}
