@@ -27,11 +27,11 @@ internal sealed class Dataset : IAsyncDisposable
 
     public string ServicePath { get; }
 
-    public ServiceProcess Storage { get; }
+    public ServiceProcess Storage { get; private set; }
 
-    public RawLog Raw { get; }
+    public RawLog Raw { get; private set; }
 
-    public EventStoreService.EventStoreServiceClient Client { get; }
+    public EventStoreService.EventStoreServiceClient Client { get; private set; }
 
     public long Events { get; private set; }
 
@@ -95,6 +95,40 @@ internal sealed class Dataset : IAsyncDisposable
         }
 
         return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Grows the dataset without the service when its append rate would not fit the run's time:
+    /// the service is stopped cleanly, events derived from the rows it stored (see
+    /// <see cref="RawLog.InsertDerived"/>) are appended to its file, the twin becomes a copy of
+    /// that file, and the service starts again on it.
+    /// </summary>
+    public async Task LoadDerivedAsync(long firstNumber, int count)
+    {
+        var templates = RawLog.ReadServiceRows(ServicePath, 0);
+        await Storage.DisposeAsync();
+        Raw.Dispose();
+        using (var target = RawLog.OpenForLoading(ServicePath))
+        {
+            target.InsertDerived(templates, firstNumber, count, "ev-");
+            target.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+
+        foreach (var file in new[] { Raw.Path, Raw.Path + "-wal", Raw.Path + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        File.Copy(ServicePath, Raw.Path);
+        Raw = RawLog.Open(Raw.Path);
+        Storage = await ServiceProcess.StartStorageAsync(ServicePath);
+        Client = new EventStoreService.EventStoreServiceClient(Storage.Channel);
+        Events += count;
+        using var head = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={ServicePath};Mode=ReadOnly;Pooling=False");
+        head.Open();
+        using var command = head.CreateCommand();
+        command.CommandText = "SELECT MAX(position) FROM revisions";
+        copiedUpTo = (long)command.ExecuteScalar()!;
     }
 
     public async ValueTask DisposeAsync()

@@ -5,7 +5,7 @@ namespace Timeline.Benchmarks.Raw;
 
 /// <summary>One revision as the storage service stored it, read back from its file.</summary>
 internal sealed record StoredRow(
-    long Position, string EventId, long Revision, long RecordedAt, long Earliest, long Latest,
+    long Position, string EventId, long Revision, long RecordedAt, string RecordedBy, long Earliest, long Latest,
     string Kind, string Country, string? DeadlineId, long Retracted, byte[] Body, string[] Tags, string[] Actors);
 
 /// <summary>
@@ -21,13 +21,13 @@ internal sealed class RawLog : IDisposable
     private readonly SqliteCommand insertActor;
     private readonly SqliteCommand upsertCurrent;
 
-    private RawLog(string path)
+    private RawLog(string path, string synchronous = "FULL")
     {
         Path = path;
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         connection.Open();
-        Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-        insertRevision = Prepare(StorageSql.InsertRevision, "EventId", "Revision", "RecordedAt", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted", "Body");
+        Execute($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;");
+        insertRevision = Prepare(StorageSql.InsertRevision, "EventId", "Revision", "RecordedAt", "RecordedBy", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted", "Body");
         insertTag = Prepare(StorageSql.InsertTag, "Tag", "Position");
         insertActor = Prepare(StorageSql.InsertActor, "Actor", "Position");
         upsertCurrent = Prepare(StorageSql.UpsertCurrent, "EventId", "Position", "Revision", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted");
@@ -40,6 +40,35 @@ internal sealed class RawLog : IDisposable
     {
         File.Copy(template, path);
         return new RawLog(path);
+    }
+
+    /// <summary>An existing file, e.g. the twin after it was replaced by a copy.</summary>
+    public static RawLog Open(string path) => new(path);
+
+    /// <summary>
+    /// Dataset loading only, never measured: the service's own file while the service is stopped,
+    /// without fsync (a crash would just spoil this run's temporary file).
+    /// </summary>
+    public static RawLog OpenForLoading(string path) => new(path, "OFF");
+
+    /// <summary>
+    /// Appends <paramref name="count"/> events whose content is a row the service itself stored
+    /// (cycling through <paramref name="templates"/>), each under a new id: the body holds no
+    /// id, so every column is what the service would write for that content under that id.
+    /// </summary>
+    public void InsertDerived(IReadOnlyList<StoredRow> templates, long firstNumber, int count, string prefix)
+    {
+        for (var start = 0; start < count; start += 20_000)
+        {
+            using var transaction = connection.BeginTransaction();
+            Enlist(transaction);
+            for (var i = start; i < Math.Min(count, start + 20_000); i++)
+            {
+                Insert(templates[i % templates.Count], $"{prefix}{firstNumber + i:D7}");
+            }
+
+            transaction.Commit();
+        }
     }
 
     /// <summary>Rows in a transaction, as S1's baseline does with each batch of 1,000.</summary>
@@ -74,17 +103,17 @@ internal sealed class RawLog : IDisposable
 
     private void Insert(StoredRow row, string eventId)
     {
-        var p = insertRevision.Parameters;
-        p[0].Value = eventId;
-        p[1].Value = row.Revision;
-        p[2].Value = row.RecordedAt;
-        p[3].Value = row.Earliest;
-        p[4].Value = row.Latest;
-        p[5].Value = row.Kind;
-        p[6].Value = row.Country;
-        p[7].Value = (object?)row.DeadlineId ?? DBNull.Value;
-        p[8].Value = row.Retracted;
-        p[9].Value = row.Body;
+        Set(insertRevision, "EventId", eventId);
+        Set(insertRevision, "Revision", row.Revision);
+        Set(insertRevision, "RecordedAt", row.RecordedAt);
+        Set(insertRevision, "RecordedBy", row.RecordedBy);
+        Set(insertRevision, "Earliest", row.Earliest);
+        Set(insertRevision, "Latest", row.Latest);
+        Set(insertRevision, "Kind", row.Kind);
+        Set(insertRevision, "Country", row.Country);
+        Set(insertRevision, "DeadlineId", row.DeadlineId);
+        Set(insertRevision, "Retracted", row.Retracted);
+        Set(insertRevision, "Body", row.Body);
         var position = (long)insertRevision.ExecuteScalar()!;
         foreach (var tag in row.Tags)
         {
@@ -100,16 +129,15 @@ internal sealed class RawLog : IDisposable
             insertActor.ExecuteNonQuery();
         }
 
-        var c = upsertCurrent.Parameters;
-        c[0].Value = eventId;
-        c[1].Value = position;
-        c[2].Value = row.Revision;
-        c[3].Value = row.Earliest;
-        c[4].Value = row.Latest;
-        c[5].Value = row.Kind;
-        c[6].Value = row.Country;
-        c[7].Value = (object?)row.DeadlineId ?? DBNull.Value;
-        c[8].Value = row.Retracted;
+        Set(upsertCurrent, "EventId", eventId);
+        Set(upsertCurrent, "Position", position);
+        Set(upsertCurrent, "Revision", row.Revision);
+        Set(upsertCurrent, "Earliest", row.Earliest);
+        Set(upsertCurrent, "Latest", row.Latest);
+        Set(upsertCurrent, "Kind", row.Kind);
+        Set(upsertCurrent, "Country", row.Country);
+        Set(upsertCurrent, "DeadlineId", row.DeadlineId);
+        Set(upsertCurrent, "Retracted", row.Retracted);
         upsertCurrent.ExecuteNonQuery();
     }
 
@@ -122,17 +150,35 @@ internal sealed class RawLog : IDisposable
     {
         using var source = OpenReadOnly(servicePath);
         using var command = source.CreateCommand();
-        command.CommandText = "SELECT position, event_id, revision, recorded_at, earliest, latest, kind, country, deadline_id, retracted, body FROM revisions WHERE position > $after ORDER BY position";
+        command.CommandText = "SELECT * FROM revisions WHERE position > $after ORDER BY position";
         command.Parameters.AddWithValue("$after", afterPosition);
         using var reader = command.ExecuteReader();
         var rows = new List<StoredRow>();
+        int Column(string name)
+        {
+            try
+            {
+                return reader.GetOrdinal(name);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return -1;
+            }
+        }
+
+        var recordedBy = Column("recorded_by");
+        var deadline = Column("deadline_id");
+        var (position, eventId, revision, recordedAt, earliest, latest, kind, country, retracted, bodyColumn) = (
+            Column("position"), Column("event_id"), Column("revision"), Column("recorded_at"), Column("earliest"), Column("latest"),
+            Column("kind"), Column("country"), Column("retracted"), Column("body"));
         while (reader.Read())
         {
-            var body = reader.GetFieldValue<byte[]>(10);
+            var body = reader.GetFieldValue<byte[]>(bodyColumn);
             var record = EventRecord.Parser.ParseFrom(body);
             rows.Add(new StoredRow(
-                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-                reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt64(9), body,
+                reader.GetInt64(position), reader.GetString(eventId), reader.GetInt64(revision), reader.GetInt64(recordedAt),
+                recordedBy < 0 ? "" : reader.GetString(recordedBy), reader.GetInt64(earliest), reader.GetInt64(latest),
+                reader.GetString(kind), reader.GetString(country), reader.IsDBNull(deadline) ? null : reader.GetString(deadline), reader.GetInt64(retracted), body,
                 [.. record.Tags], [.. record.Actors]));
         }
 
@@ -209,13 +255,29 @@ internal sealed class RawLog : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Sets a parameter when the statement has it (the service's statements may gain columns).</summary>
+    private static void Set(SqliteCommand command, string name, object? value)
+    {
+        var index = command.Parameters.IndexOf("@" + name);
+        if (index >= 0)
+        {
+            command.Parameters[index].Value = value ?? DBNull.Value;
+        }
+    }
+
     private SqliteCommand Prepare(string sql, params string[] names)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in names)
+        foreach (var name in names.Where(n => sql.Contains("@" + n + ",", StringComparison.Ordinal) || sql.Contains("@" + n + ")", StringComparison.Ordinal)))
         {
-            command.Parameters.Add(new SqliteParameter("@" + name, null));
+            command.Parameters.Add(new SqliteParameter("@" + name, DBNull.Value));
+        }
+
+        var missing = System.Text.RegularExpressions.Regex.Matches(sql, @"@(\w+)").Select(m => m.Groups[1].Value).Distinct().Except(names).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"the service's statement has parameters the benchmark does not bind: {string.Join(", ", missing)}");
         }
 
         command.Prepare();

@@ -38,16 +38,23 @@ internal sealed class RawReader : IDisposable
         var count = 0;
         Key? last = null;
         long bytes = 0;
+        var (p, id, rev, at, body, e, l) = (reader.GetOrdinal("Position"), reader.GetOrdinal("EventId"), reader.GetOrdinal("Revision"),
+            reader.GetOrdinal("RecordedAt"), reader.GetOrdinal("Body"), reader.GetOrdinal("Earliest"), reader.GetOrdinal("Latest"));
         while (count < size && reader.Read())
         {
-            var position = reader.GetInt64(0);
-            var eventId = reader.GetString(1);
-            var revision = reader.GetInt64(2);
-            var recordedAt = reader.GetInt64(3);
-            var body = reader.GetFieldValue<byte[]>(4);
-            var earliest = reader.GetInt64(5);
-            var latest = reader.GetInt64(6);
-            bytes += body.Length + eventId.Length + revision + recordedAt;
+            var position = reader.GetInt64(p);
+            var eventId = reader.GetString(id);
+            var revision = reader.GetInt64(rev);
+            var recordedAt = reader.GetInt64(at);
+            var bytesRead = reader.GetFieldValue<byte[]>(body);
+            var earliest = reader.GetInt64(e);
+            var latest = reader.GetInt64(l);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                _ = reader.GetValue(i);
+            }
+
+            bytes += bytesRead.Length + eventId.Length + revision + recordedAt;
             last = new Key(earliest, latest, position);
             count++;
         }

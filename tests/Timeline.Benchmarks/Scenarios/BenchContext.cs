@@ -19,6 +19,12 @@ internal sealed record BenchOptions(bool Quick, bool Check)
     /// <summary>S5's deep page; the quick dataset has fewer pages, so the deepest one it has.</summary>
     public int DeepPage => Quick ? 40 : 1_000;
 
+    /// <summary>How long one side of a read repetition should take; page counts adapt to it.</summary>
+    public double SecondsPerSide => Quick ? 0.6 : 1.5;
+
+    /// <summary>The share of the run the service may spend appending the big dataset; the rest is derived (see Dataset.LoadDerivedAsync).</summary>
+    public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 25 : 150);
+
     public TimeSpan WriteWindow => TimeSpan.FromSeconds(Quick ? 1.5 : 3);
 
     public int Deadlines => 10_000;
