@@ -1,1 +1,3 @@
-return 0;
+using Timeline.Cli;
+
+return await CliApp.BuildRootCommand(CliContext.FromConsole()).Parse(args).InvokeAsync();

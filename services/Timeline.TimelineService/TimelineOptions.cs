@@ -12,6 +12,13 @@ public sealed class TimelineOptions
     [Required]
     public string StorageAddress { get; set; } = "http://127.0.0.1:5201";
 
+    /// <summary>
+    /// The token this service presents to storage (<c>Timeline:StorageToken</c>, scope
+    /// <c>events:read</c>); empty when storage runs without tokens. Keep it out of files: set it
+    /// from the environment (<c>Timeline__StorageToken</c>).
+    /// </summary>
+    public string StorageToken { get; set; } = "";
+
     /// <summary>How long a risk signal keeps a deadline at risk, in days (<c>Timeline:RiskWindowDays</c>).</summary>
     [Range(0, 3650)]
     public int RiskWindowDays { get; set; } = DeadlineRules.DefaultRiskWindowDays;

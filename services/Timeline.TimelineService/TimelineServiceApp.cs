@@ -43,7 +43,19 @@ public static class TimelineServiceApp
                 EnableMultipleHttp2Connections = true,
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             })
-            .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true);
+            .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true)
+            .AddCallCredentials((_, metadata, provider) =>
+            {
+                var token = provider.GetRequiredService<IOptions<TimelineOptions>>().Value.StorageToken;
+                if (token.Length > 0)
+                {
+                    metadata.Add("Authorization", $"Bearer {token}");
+                }
+
+                return Task.CompletedTask;
+            })
+            // Cleartext is the loopback default; in production storage is reached over TLS (README).
+            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
         services.AddSingleton<DeadlineProjection>();
         services.AddHostedService<DeadlineProjectionWorker>();
         services.AddSingleton<DeadlineWatch>();

@@ -1,5 +1,8 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Timeline.Domain.Validation;
+using Timeline.ServiceDefaults.Security;
 using Timeline.TimelineService.Chronologies;
 using Timeline.TimelineService.Deadlines;
 using Timeline.V1;
@@ -10,12 +13,14 @@ namespace Timeline.TimelineService.Grpc;
 internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProjection projection, DeadlineWatch watch)
     : V1.TimelineService.TimelineServiceBase
 {
+    [Authorize(Policy = Scopes.TimelineRead)]
     public override async Task<GetTimelineResponse> GetTimeline(GetTimelineRequest request, ServerCallContext context)
     {
         var page = await reader.ReadAsync(TimelineQuery.From(request), context.CancellationToken);
         return new GetTimelineResponse { Entries = { page.Entries }, NextPageToken = page.NextPageToken };
     }
 
+    [Authorize(Policy = Scopes.TimelineRead)]
     public override async Task<ListDeadlinesResponse> ListDeadlines(ListDeadlinesRequest request, ServerCallContext context)
     {
         var ids = DeadlineIds(request.DeadlineIds);
@@ -51,6 +56,8 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         return response;
     }
 
+    [Authorize(Policy = Scopes.TimelineRead)]
+    [EnableRateLimiting(RateLimits.Streams)]
     public override async Task WatchDeadlines(WatchDeadlinesRequest request, IServerStreamWriter<WatchDeadlinesResponse> responseStream, ServerCallContext context)
     {
         var ids = DeadlineIds(request.DeadlineIds);
@@ -62,6 +69,8 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         }
     }
 
+    [Authorize(Policy = Scopes.TimelineRead)]
+    [EnableRateLimiting(RateLimits.Streams)]
     public override async Task ReplayDeadlines(ReplayDeadlinesRequest request, IServerStreamWriter<ReplayDeadlinesResponse> responseStream, ServerCallContext context)
     {
         var ids = DeadlineIds(request.DeadlineIds);

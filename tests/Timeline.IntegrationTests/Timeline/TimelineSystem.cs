@@ -26,7 +26,15 @@ public sealed class TimelineSystem : IAsyncDisposable
     private WebApplication? _storage;
     private WebApplication? _timeline;
 
-    private TimelineSystem(DateTimeOffset now) => Clock = new FakeTimeProvider(now);
+    private readonly IReadOnlyList<string> _storageArgs;
+    private readonly IReadOnlyList<string> _timelineArgs;
+
+    private TimelineSystem(DateTimeOffset now, IReadOnlyList<string>? storageArgs, IReadOnlyList<string>? timelineArgs)
+    {
+        Clock = new FakeTimeProvider(now);
+        _storageArgs = storageArgs ?? [];
+        _timelineArgs = timelineArgs ?? [];
+    }
 
     /// <summary>The timeline service's clock (storage keeps the system clock for recorded_at).</summary>
     public FakeTimeProvider Clock { get; }
@@ -42,9 +50,11 @@ public sealed class TimelineSystem : IAsyncDisposable
     public DeadlineProjection Projection => _timeline!.Services.GetRequiredService<DeadlineProjection>();
 
     /// <summary>Starts storage, then the timeline service pointed at it (or at <paramref name="storageAddress"/> instead).</summary>
-    public static async Task<TimelineSystem> StartAsync(DateTimeOffset now, bool withStorage = true, string? storageAddress = null)
+    /// <remarks><paramref name="storageArgs"/> and <paramref name="timelineArgs"/> add configuration, e.g. tokens.</remarks>
+    public static async Task<TimelineSystem> StartAsync(
+        DateTimeOffset now, bool withStorage = true, string? storageAddress = null, IReadOnlyList<string>? storageArgs = null, IReadOnlyList<string>? timelineArgs = null)
     {
-        var system = new TimelineSystem(now);
+        var system = new TimelineSystem(now, storageArgs, timelineArgs);
         Directory.CreateDirectory(system._directory);
         if (withStorage)
         {
@@ -76,7 +86,7 @@ public sealed class TimelineSystem : IAsyncDisposable
     public async Task StartStorageAsync(string url)
     {
         _storage = StorageServiceApp.Create(
-            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning"]);
+            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning", .. _storageArgs]);
         await _storage.StartAsync().WaitAsync(Timeout);
         StorageAddress = _storage.BoundAddresses()[0];
         Storage = new EventStoreService.EventStoreServiceClient(Channel(StorageAddress));
@@ -92,6 +102,7 @@ public sealed class TimelineSystem : IAsyncDisposable
                 "--Timeline:ReconnectMaxDelay", "00:00:00.500",
                 "--Timeline:CatchUpTimeout", "00:00:05",
                 "--Logging:LogLevel:Default", "Warning",
+                .. _timelineArgs,
             ],
             builder => builder.Services.AddSingleton<TimeProvider>(Clock));
         await _timeline.StartAsync().WaitAsync(Timeout);

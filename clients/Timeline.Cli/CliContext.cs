@@ -1,0 +1,47 @@
+using Spectre.Console;
+
+namespace Timeline.Cli;
+
+/// <summary>Where a command writes (the console for people, the raw writer for JSON) and what it reads from the environment.</summary>
+internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWriter error, Func<string, string?> environment)
+{
+    public const string StorageAddressVariable = "TIMELINE_STORAGE_ADDRESS";
+    public const string TimelineAddressVariable = "TIMELINE_TIMELINE_ADDRESS";
+
+    /// <summary>Tables, colours and live output for a person.</summary>
+    public IAnsiConsole Console { get; } = console;
+
+    /// <summary>Raw standard output: JSON lines go here unwrapped.</summary>
+    public TextWriter Output { get; } = output;
+
+    /// <summary>Standard error: refusals and failures.</summary>
+    public TextWriter Error { get; } = error;
+
+    public string? Environment(string name) => environment(name);
+
+    public static CliContext FromConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
+        if (System.Console.IsOutputRedirected)
+        {
+            // Redirected output has no terminal width; 80 columns would wrap every title and log line.
+            console.Profile.Width = 200;
+        }
+
+        return new CliContext(console, System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>A context writing plain text (no colours, fixed width) into <paramref name="output"/>, for tests and captures.</summary>
+    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = width;
+        return new CliContext(console, output, error, environment ?? (_ => null));
+    }
+}

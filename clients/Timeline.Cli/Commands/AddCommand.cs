@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Spectre.Console;
+using Timeline.Cli.Infrastructure;
+using Timeline.Cli.Output;
+using Timeline.Storage.V1;
+using Timeline.V1;
+
+namespace Timeline.Cli.Commands;
+
+/// <summary>`timeline add`: append one event from flags, then show what was stored and how its date was read.</summary>
+internal static partial class AddCommand
+{
+    public static Command Create(CliContext context, CommonOptions options)
+    {
+        var flags = new AddFlags();
+        var command = new Command("add", "Add one event (a new event, or a new revision of an existing id)");
+        flags.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
+        {
+            var newEvent = flags.Build(result, DateOnly.FromDateTime(DateTime.UtcNow));
+            using var connections = Connections.From(options, result);
+            var response = await connections.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { newEvent } }, cancellationToken: ct);
+            if (options.Json(result))
+            {
+                JsonOutput.WriteLine(context.Output, response);
+                return 0;
+            }
+
+            var appended = response.Results[0];
+            var stored = await connections.Storage.GetEventAsync(new GetEventRequest { EventId = appended.EventId }, cancellationToken: ct);
+            PrintStored(context.Console, appended, stored.Event);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static void PrintStored(IAnsiConsole console, AppendResult appended, EventRecord? record)
+    {
+        var what = appended.NoOp ? "Unchanged (identical to the latest revision)" : "Stored";
+        console.MarkupLine($"{what}: [bold]{Markup.Escape(appended.EventId)}[/] revision {appended.Revision}, position {appended.Position}");
+        if (record?.Occurred is { } occurred)
+        {
+            var written = occurred.Text.Length > 0 ? $" (written \"{occurred.Text}\", read against {occurred.Reference})" : "";
+            console.WriteLine($"Date: {Render.Date(occurred)} = {Render.Bounds(occurred)}, EDTF {occurred.Edtf}{written}");
+        }
+
+        if (record?.Deadline?.Due is { } due)
+        {
+            console.WriteLine($"Due: {Render.Date(due)} = {Render.Bounds(due)}");
+        }
+    }
+
+    /// <summary>
+    /// Text or EDTF? Words ("since late August", "by 31 December") are text, read against
+    /// <paramref name="reference"/> or else today; a bare "2023-10-14", "2023-08~" or "201X" is EDTF.
+    /// </summary>
+    public static FuzzyDate ParseDate(string value, string? reference, DateOnly today)
+    {
+        if (EdtfLike().IsMatch(value))
+        {
+            return new FuzzyDate { Edtf = value };
+        }
+
+        return new FuzzyDate { Text = value, Reference = reference ?? today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
+    }
+
+    [GeneratedRegex(@"^[0-9X\-~?%/.Y]+$")]
+    private static partial Regex EdtfLike();
+
+    internal sealed class AddFlags
+    {
+        public Option<string> Id { get; } = new("--id") { Description = "Stable event id (letters, digits, -_.:); generated when omitted" };
+
+        public Option<string> Title { get; } = new("--title") { Description = "One line saying what happened", Required = true };
+
+        public Option<string> Date { get; } = new("--date") { Description = "When: EDTF (2023-10-14, 2023-08, 2020) or text (\"since late August\")", Required = true };
+
+        public Option<string> Reference { get; } = new("--reference") { Description = "The day a text date is read against, usually the source's publication date (default today)" };
+
+        public Option<string> Summary { get; } = new("--summary") { Description = "A few sentences" };
+
+        public Option<string> Kind { get; } = new("--kind") { Description = "Free category, e.g. Statement, Battles" };
+
+        public Option<string[]> Actors { get; } = new("--actor") { Description = "Who was involved (repeatable)", Arity = ArgumentArity.OneOrMore };
+
+        public Option<string[]> Tags { get; } = new("--tag") { Description = "Lower-case label, e.g. mali (repeatable)", Arity = ArgumentArity.OneOrMore };
+
+        public Option<string> Country { get; } = new("--country") { Description = "ISO 3166 alpha-3 country, e.g. MLI" };
+
+        public Option<string> Place { get; } = new("--place") { Description = "Place name, e.g. Tessalit" };
+
+        public Option<string> Source { get; } = new("--source") { Description = "Source name, e.g. a newspaper" };
+
+        public Option<string> SourceUrl { get; } = new("--source-url") { Description = "Source URL" };
+
+        public Option<string> Published { get; } = new("--published") { Description = "Source publication date (YYYY-MM-DD); also the default --reference" };
+
+        public Option<string> Quote { get; } = new("--quote") { Description = "A short quote from the source" };
+
+        public Option<string> Deadline { get; } = new("--deadline") { Description = "The deadline this event bears on, e.g. minusma-withdrawal" };
+
+        public Option<DeadlineEffectType> Effect { get; } = new("--effect")
+        {
+            Description = "What it does to the deadline: set, reaffirmed, risk, progress, extended, met, cancelled",
+            CustomParser = r => ParseEffect(r.Tokens.Single().Value, r),
+        };
+
+        public Option<string> Due { get; } = new("--due") { Description = "Due date for set/extended: EDTF or text (\"by 31 December\")" };
+
+        public Option<string> DeadlineTitle { get; } = new("--deadline-title") { Description = "What is promised (for set)" };
+
+        public Option<string> Responsible { get; } = new("--responsible") { Description = "Who answers for the deadline" };
+
+        public Option<long?> ExpectedRevision { get; } = new("--expected-revision") { Description = "Only if the event's current revision is this (0 = must be new)" };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[]
+            {
+                Id, Title, Date, Reference, Summary, Kind, Actors, Tags, Country, Place, Source, SourceUrl, Published, Quote,
+                Deadline, Effect, Due, DeadlineTitle, Responsible, ExpectedRevision,
+            })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public NewEvent Build(ParseResult result, DateOnly today)
+        {
+            var published = result.GetValue(Published);
+            var reference = result.GetValue(Reference) ?? published;
+            var newEvent = new NewEvent
+            {
+                EventId = result.GetValue(Id) ?? "",
+                Title = result.GetRequiredValue(Title),
+                Occurred = ParseDate(result.GetRequiredValue(Date), reference, today),
+                Summary = result.GetValue(Summary) ?? "",
+                Kind = result.GetValue(Kind) ?? "",
+            };
+            newEvent.Actors.AddRange(result.GetValue(Actors) ?? []);
+            newEvent.Tags.AddRange(result.GetValue(Tags) ?? []);
+            if (result.GetValue(Country) is not null || result.GetValue(Place) is not null)
+            {
+                newEvent.Location = new Location { Country = result.GetValue(Country)?.ToUpperInvariant() ?? "", Name = result.GetValue(Place) ?? "" };
+            }
+
+            if (result.GetValue(Source) is not null || result.GetValue(SourceUrl) is not null || published is not null || result.GetValue(Quote) is not null)
+            {
+                newEvent.Source = new Source
+                {
+                    Name = result.GetValue(Source) ?? "",
+                    Url = result.GetValue(SourceUrl) ?? "",
+                    Published = published ?? "",
+                    Quote = result.GetValue(Quote) ?? "",
+                };
+            }
+
+            if (result.GetValue(Deadline) is { } deadlineId)
+            {
+                var effect = new DeadlineEffect
+                {
+                    DeadlineId = deadlineId,
+                    Effect = result.GetValue(Effect),
+                    Title = result.GetValue(DeadlineTitle) ?? "",
+                    Responsible = result.GetValue(Responsible) ?? "",
+                };
+                if (result.GetValue(Due) is { } due)
+                {
+                    // A due date is read forward from the day the deadline was stated.
+                    effect.Due = ParseDate(due, reference ?? (newEvent.Occurred.Edtf is { Length: 10 } day ? day : null), today);
+                }
+
+                newEvent.Deadline = effect;
+            }
+            else if (result.GetResult(Effect) is not null)
+            {
+                throw new CliException("--effect needs --deadline ID");
+            }
+
+            if (result.GetValue(ExpectedRevision) is { } expected)
+            {
+                newEvent.ExpectedRevision = expected;
+            }
+
+            return newEvent;
+        }
+
+        private static DeadlineEffectType ParseEffect(string value, System.CommandLine.Parsing.ArgumentResult result)
+        {
+            foreach (var effect in Enum.GetValues<DeadlineEffectType>().Where(e => e != DeadlineEffectType.Unspecified))
+            {
+                if (string.Equals(Render.Effect(effect), value, StringComparison.OrdinalIgnoreCase))
+                {
+                    return effect;
+                }
+            }
+
+            result.AddError($"--effect: '{value}' is not one of set, reaffirmed, risk, progress, extended, met, cancelled");
+            return DeadlineEffectType.Unspecified;
+        }
+    }
+}

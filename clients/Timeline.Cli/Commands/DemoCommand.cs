@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Timeline.Cli.Demo;
+using Timeline.Cli.Infrastructure;
+
+namespace Timeline.Cli.Commands;
+
+/// <summary>`timeline demo`: the whole system on this machine, one news report, one deadline followed to the end.</summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliContext context, CommonOptions options)
+    {
+        var speed = new Option<double>("--days-per-second")
+        {
+            Description = "How fast the demo clock runs in the live part (demo days per real second)",
+            DefaultValueFactory = _ => DemoRun.DefaultDaysPerSecond,
+        };
+        speed.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= 365))
+            {
+                r.AddError("--days-per-second must be more than 0 and at most 365");
+            }
+        });
+        var samples = new Option<DirectoryInfo>("--samples")
+        {
+            Description = "Folder holding the sample files (default: the samples next to the CLI)",
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
+        };
+        var verbose = new Option<bool>("--verbose") { Description = "Also log the services' information messages (on stderr)" };
+        var command = new Command("demo", "Run both services here, import a news report about Mali, and follow its deadline live") { speed, samples, verbose };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(
+            context,
+            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed), result.GetValue(verbose)).RunAsync(ct),
+            ct));
+        return command;
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Grpc.Core;
+using Spectre.Console;
+using Timeline.Cli.Infrastructure;
+using Timeline.Cli.Output;
+using Timeline.V1;
+
+namespace Timeline.Cli.Commands;
+
+/// <summary>`timeline replay --from --to`: how each deadline's status moved through a past window.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create(CliContext context, CommonOptions options)
+    {
+        var from = new Option<string>("--from") { Description = "First day of the window (YYYY-MM-DD)", Required = true };
+        var to = new Option<string>("--to") { Description = "Last day of the window (YYYY-MM-DD)", Required = true };
+        var ids = DeadlinesCommand.DeadlineIds();
+        var command = new Command("replay", "Replay the status changes of deadlines inside a window of days") { from, to, ids };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
+        {
+            using var connections = Connections.From(options, result);
+            var request = new ReplayDeadlinesRequest { From = result.GetRequiredValue(from), To = result.GetRequiredValue(to) };
+            request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
+            var changes = new List<DeadlineStatus>();
+            using var call = connections.Timeline.ReplayDeadlines(request, cancellationToken: ct);
+            await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+            {
+                if (options.Json(result))
+                {
+                    JsonOutput.WriteLine(context.Output, response);
+                }
+                else
+                {
+                    changes.Add(response.Change);
+                }
+            }
+
+            if (!options.Json(result))
+            {
+                Print(context, changes);
+            }
+
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static void Print(CliContext context, IReadOnlyList<DeadlineStatus> changes)
+    {
+        if (changes.Count == 0)
+        {
+            context.Console.WriteLine("No deadline status in that window.");
+            return;
+        }
+
+        context.Console.Write(Render.DeadlinesTable(changes, showAsOf: false));
+    }
+}

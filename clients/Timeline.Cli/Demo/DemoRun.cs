@@ -1,0 +1,322 @@
+using System.Globalization;
+using Grpc.Core;
+using Spectre.Console;
+using Timeline.Cli.Commands;
+using Timeline.Cli.Hosting;
+using Timeline.Cli.Infrastructure;
+using Timeline.Cli.Output;
+using Timeline.Storage.V1;
+using Timeline.V1;
+
+namespace Timeline.Cli.Demo;
+
+/// <summary>The demo script: each section a heading, a sentence saying what it shows, then the result.</summary>
+internal sealed class DemoRun(CliContext context, string samplesFolder, double daysPerSecond, bool verbose = false)
+{
+    public const double DefaultDaysPerSecond = 6;
+    public const string SeedFile = "mali-minusma-2023-10.json";
+    public const string FollowUpFile = "mali-minusma-followup.json";
+    public const string DeadlineId = "minusma-withdrawal";
+
+    /// <summary>The report's publication date: where the demo clock starts.</summary>
+    public static readonly DateTimeOffset ReportDate = new(2023, 10, 16, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+    private readonly IAnsiConsole console = context.Console;
+    private readonly Lock printGate = new();
+    private int section;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var seed = EventFiles.Read(Path.Combine(samplesFolder, SeedFile));
+        var followUp = EventFiles.Read(Path.Combine(samplesFolder, FollowUpFile));
+
+        console.Write(new Rule("[bold]Timeline demo[/]").LeftJustified());
+        Say("Timeline keeps dated events about a developing situation, and the deadlines people commit to. "
+            + "It answers two questions: what happened, in what order? And will the deadline be met?");
+
+        var folder = Path.Combine(Path.GetTempPath(), $"timeline-demo-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            // The demo clock stands still on the report's date until the live part sets it running.
+            var clock = new AcceleratedTimeProvider(ReportDate, daysPerSecond * 86_400, startRunning: false);
+            Heading("Start the services");
+            Say("The storage service (an append-only log in SQLite) and the timeline service run inside this process, on free loopback ports.");
+            var options = new EmbeddedOptions(Path.Combine(folder, "timeline.db"), "http://127.0.0.1:0", "http://127.0.0.1:0")
+            {
+                TimelineClock = clock,
+                QuietLogging = !verbose,
+            };
+            await using (var services = await EmbeddedServices.StartAsync(options, ct).WaitAsync(CallTimeout, ct))
+            {
+                Line($"  storage service   {services.StorageAddress}  (SQLite file in {folder})");
+                Line($"  timeline service  {services.TimelineAddress}");
+                using var connections = new Connections(services.StorageAddress, services.TimelineAddress);
+                await ImportAsync(connections, seed, ct);
+                await ChronologyAsync(connections, ct);
+                await DeadlineAsync(connections, ct);
+                await ReplayAsync(connections, ct);
+                var met = await LiveAsync(connections, clock, followUp, ct);
+                Heading("Done");
+                Say(met
+                    ? "The deadline was met. Stopping the services and deleting the temporary SQLite file."
+                    : "The deadline did not reach MET in time. Stopping the services.");
+                if (!met)
+                {
+                    context.Error.WriteLine($"error: {DeadlineId} never reached MET");
+                    return CommandRunner.Failed;
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            TryDelete(folder);
+        }
+    }
+
+    private async Task ImportAsync(Connections connections, IReadOnlyList<NewEvent> seed, CancellationToken ct)
+    {
+        Heading("Import a news report");
+        Say("A report published around 16 October 2023 on UN peacekeepers (MINUSMA) leaving Mali, written up as dated events, "
+            + "plus the UN Security Council decision of 30 June 2023 that set the withdrawal deadline.");
+        var results = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
+        ImportCommand.PrintSummary(console, SeedFile, results);
+        var again = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
+        var (_, unchanged, _) = Render.Count(again);
+        Line($"  Importing it again changes nothing ({unchanged} unchanged): every revision is kept once, so retries are safe.");
+    }
+
+    private async Task ChronologyAsync(Connections connections, CancellationToken ct)
+    {
+        Heading("What happened, in what order");
+        Say("The report dates things loosely (\"in 2020\", \"since late August\", \"on Saturday (14 October)\"). "
+            + "Each date is read against the report's date and kept as a span of days; events are sorted by those spans.");
+        var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "mali" } } };
+        var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
+        ShowCommand.Print(context, timeline.Entries);
+        Say("For example, the report puts the move on Tessalit only in \"October 2023\": that month spans the 14 October statements, "
+            + "so it is sorted by its first day and marked ~, because the report does not say which came first.");
+    }
+
+    private async Task DeadlineAsync(Connections connections, CancellationToken ct)
+    {
+        var asOf = Day(ReportDate);
+        Heading($"The deadline on {asOf}");
+        Say("Where MINUSMA's withdrawal deadline stood on the day of the report, and which events say so.");
+        var status = await DeadlineAsOfAsync(connections, asOf, ct);
+        if (status is null)
+        {
+            throw new CliException($"the timeline service reports no deadline '{DeadlineId}'");
+        }
+
+        console.MarkupLine($"  [bold]{Markup.Escape(status.Title)}[/] ({Markup.Escape(status.DeadlineId)}), responsible: {Markup.Escape(status.Responsible)}");
+        console.MarkupLine($"  status  [bold {Render.StateColor(status.State)}]{Markup.Escape(Render.State(status.State))}[/]");
+        Line($"  due     {Render.Due(status.Due)}, {Render.DaysRemaining(status)}");
+        foreach (var reason in status.Reasons)
+        {
+            Line($"  reason  {Render.Reason(reason)}");
+        }
+    }
+
+    /// <summary>The service builds its projections from the storage log as it arrives, so give it a moment to catch up.</summary>
+    private static async Task<DeadlineStatus?> DeadlineAsOfAsync(Connections connections, string asOf, CancellationToken ct)
+    {
+        DeadlineStatus? status = null;
+        var giveUp = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var response = await connections.Timeline.ListDeadlinesAsync(
+                new ListDeadlinesRequest { AsOf = asOf, DeadlineIds = { DeadlineId } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
+            status = response.Deadlines.FirstOrDefault(d => d.DeadlineId == DeadlineId);
+            if (status is { State: DeadlineState.AtRisk } || DateTime.UtcNow > giveUp)
+            {
+                return status;
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private async Task ReplayAsync(Connections connections, CancellationToken ct)
+    {
+        Heading("Replay 2023");
+        Say("How the deadline's status moved through 2023, as far as the service knows: it replays only what has happened, "
+            + "and its clock still stands on the report's date.");
+        var changes = new List<DeadlineStatus>();
+        using var call = connections.Timeline.ReplayDeadlines(
+            new ReplayDeadlinesRequest { DeadlineIds = { DeadlineId }, From = "2023-01-01", To = "2023-12-31" },
+            deadline: DateTime.UtcNow + CallTimeout,
+            cancellationToken: ct);
+        await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+        {
+            changes.Add(response.Change);
+        }
+
+        ReplayCommand.Print(context, changes);
+    }
+
+    private async Task<bool> LiveAsync(Connections connections, AcceleratedTimeProvider clock, IReadOnlyList<NewEvent> followUp, CancellationToken ct)
+    {
+        Heading("Live: watch the deadline as news arrives");
+        Say($"What happened next, replayed on an accelerated clock: the timeline service's clock starts on {Day(ReportDate)} "
+            + $"and runs {daysPerSecond.ToString("0.#", CultureInfo.InvariantCulture)} days per second. "
+            + "Each later event is added on its date, and every status change is pushed to this watcher as it happens.");
+
+        var events = followUp.OrderBy(e => e.Occurred.Edtf, StringComparer.Ordinal).ToList();
+        var lastDay = DateOnly.ParseExact(events[^1].Occurred.Edtf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var liveBudget = TimeSpan.FromSeconds((lastDay.ToDateTime(TimeOnly.MinValue) - ReportDate.UtcDateTime).TotalDays / daysPerSecond) + TimeSpan.FromSeconds(15);
+
+        using var watchCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        watchCancel.CancelAfter(liveBudget + CallTimeout);
+        using var call = connections.Timeline.WatchDeadlines(new WatchDeadlinesRequest { DeadlineIds = { DeadlineId } }, cancellationToken: watchCancel.Token);
+        var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = ReadWatchAsync(call, caughtUp, met, watchCancel.Token);
+
+        try
+        {
+            await caughtUp.Task.WaitAsync(CallTimeout, ct);
+            clock.Start();
+            foreach (var e in events)
+            {
+                var day = DateTimeOffset.ParseExact(e.Occurred.Edtf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                await WaitForDayAsync(clock, day, ct);
+                var effect = e.Deadline is { } d ? $" ({Render.Effect(d.Effect)})" : "";
+                Print($"{Day(clock.GetUtcNow())}  [green]+ news:[/] {Markup.Escape(e.Title)}{Markup.Escape(effect)}");
+                await connections.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
+            }
+
+            await met.Task.WaitAsync(liveBudget, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            clock.Pause();
+            await watchCancel.CancelAsync();
+            await reader.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Sleeps on the demo clock itself, so the event is added on its day, never a moment before.</summary>
+    private static async Task WaitForDayAsync(AcceleratedTimeProvider clock, DateTimeOffset day, CancellationToken ct)
+    {
+        while (clock.GetUtcNow() < day)
+        {
+            await Task.Delay(day - clock.GetUtcNow(), clock, ct);
+        }
+    }
+
+    private async Task ReadWatchAsync(
+        AsyncServerStreamingCall<WatchDeadlinesResponse> call, TaskCompletionSource caughtUp, TaskCompletionSource met, CancellationToken ct)
+    {
+        DeadlineStatus? previous = null;
+        try
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+            {
+                switch (response.MessageCase)
+                {
+                    case WatchDeadlinesResponse.MessageOneofCase.Status:
+                        PrintStatus(previous, response.Status);
+                        previous = response.Status;
+                        if (response.Status.State == DeadlineState.Met)
+                        {
+                            met.TrySetResult();
+                        }
+
+                        break;
+                    case WatchDeadlinesResponse.MessageOneofCase.CaughtUp:
+                        Print("[grey]-- that is the current status; the clock starts now[/]");
+                        caughtUp.TrySetResult();
+                        break;
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (RpcException ex)
+        {
+            lock (printGate)
+            {
+                CommandRunner.WriteRpcError(context.Error, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// "2023-11-14  ON TRACK  due ..., 47 days remaining", then why; a change that time alone caused (a risk
+    /// signal ageing out) says so, since the reasons list only what still counts.
+    /// </summary>
+    private void PrintStatus(DeadlineStatus? previous, DeadlineStatus status)
+    {
+        var state = Render.State(status.State);
+        var rest = Render.StatusLine(status)[state.Length..].TrimStart(',', ' ');
+        var lines = new List<string>
+        {
+            $"{Markup.Escape(status.AsOf)}  [bold {Render.StateColor(status.State)}]{Markup.Escape(state),-8}[/]  {Markup.Escape(rest)}",
+        };
+        if (previous is { State: DeadlineState.AtRisk } && status.State == DeadlineState.OnTrack
+            && previous.Reasons.FirstOrDefault(r => r.Effect == DeadlineEffectType.Risk) is { } risk)
+        {
+            lines.Add($"            [grey]why: time passed; the risk signal of {Markup.Escape(Render.Date(risk.Occurred))} is now older than the risk window[/]");
+        }
+        else if (status.Reasons.Count > 0)
+        {
+            lines.Add($"            [grey]why: {Markup.Escape(Render.Reason(status.Reasons[0]))}[/]");
+        }
+
+        lock (printGate)
+        {
+            foreach (var line in lines)
+            {
+                console.MarkupLine("  " + line);
+            }
+        }
+    }
+
+    private void Heading(string title)
+    {
+        section++;
+        console.WriteLine();
+        console.Write(new Rule($"[bold]{section}. {Markup.Escape(title)}[/]").LeftJustified());
+    }
+
+    private void Say(string sentence) => console.MarkupLine($"[grey]{Markup.Escape(sentence)}[/]");
+
+    private void Line(string text) => console.WriteLine(text);
+
+    private void Print(string markup)
+    {
+        lock (printGate)
+        {
+            console.MarkupLine("  " + markup);
+        }
+    }
+
+    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

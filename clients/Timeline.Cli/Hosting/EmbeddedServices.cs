@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Timeline.ServiceDefaults;
+using Timeline.StorageService;
+using Timeline.TimelineService;
+
+namespace Timeline.Cli.Hosting;
+
+/// <summary>How to run the two services inside the CLI's process.</summary>
+internal sealed record EmbeddedOptions(string DatabasePath, string StorageUrl, string TimelineUrl)
+{
+    /// <summary>The timeline service's clock; the system clock when null.</summary>
+    public TimeProvider? TimelineClock { get; init; }
+
+    /// <summary>Only warnings and errors (else information too), on stderr, so the CLI's own output stays readable.</summary>
+    public bool QuietLogging { get; init; } = true;
+}
+
+/// <summary>Both services in-process: storage first (it owns the SQLite file), then the timeline service pointed at it.</summary>
+internal sealed class EmbeddedServices : IAsyncDisposable
+{
+    private readonly WebApplication storage;
+    private readonly WebApplication timeline;
+
+    private EmbeddedServices(WebApplication storage, WebApplication timeline)
+    {
+        this.storage = storage;
+        this.timeline = timeline;
+        StorageAddress = storage.BoundAddresses()[0];
+        TimelineAddress = timeline.BoundAddresses()[0];
+    }
+
+    public Uri StorageAddress { get; }
+
+    public Uri TimelineAddress { get; }
+
+    public static async Task<EmbeddedServices> StartAsync(EmbeddedOptions options, CancellationToken ct)
+    {
+        var storage = StorageServiceApp.Create(
+            ["--urls", options.StorageUrl, "--Storage:DatabasePath", options.DatabasePath],
+            builder => Configure(builder, options));
+        await storage.StartAsync(ct);
+        try
+        {
+            var storageAddress = storage.BoundAddresses()[0];
+            var timeline = TimelineServiceApp.Create(
+                ["--urls", options.TimelineUrl, "--Timeline:StorageAddress", storageAddress.ToString().TrimEnd('/')],
+                builder =>
+                {
+                    Configure(builder, options);
+                    if (options.TimelineClock is { } clock)
+                    {
+                        // Registered after the defaults' TimeProvider.System, so this one wins.
+                        builder.Services.AddSingleton(clock);
+                    }
+                });
+            await timeline.StartAsync(ct);
+            return new EmbeddedServices(storage, timeline);
+        }
+        catch
+        {
+            await StopAsync(storage);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(timeline);
+        await StopAsync(storage);
+
+        // Pooled connections keep the SQLite file open; let go so the caller can delete it.
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static async Task StopAsync(WebApplication app)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static void Configure(WebApplicationBuilder builder, EmbeddedOptions options)
+    {
+        // The CLI owns Ctrl-C and SIGTERM: it cancels its command, which stops the services in order.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(options.QuietLogging ? LogLevel.Warning : LogLevel.Information);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>A host lifetime that leaves process signals alone.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
