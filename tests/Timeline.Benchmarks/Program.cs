@@ -47,6 +47,8 @@ try
 
     BenchContext.Phase("S2 concurrent appenders");
     await StorageScenarios.ConcurrentAppendersAsync(bench);
+    BenchContext.Phase("S9 ACLED import through the CLI");
+    await AcledImport.RunAsync(bench);
 }
 finally
 {
