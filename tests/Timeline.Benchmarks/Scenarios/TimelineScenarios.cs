@@ -79,7 +79,7 @@ internal static class TimelineScenarios
             return pages / watch.Elapsed.TotalSeconds;
         }
 
-        var pages = Math.Clamp((int)(bench.Options.SecondsPerSide * await WalkAsync(2)), 2, bench.Options.PagesPerRep);
+        var pages = Math.Clamp((int)(bench.Options.SecondsPerSide * await WalkAsync(2)), 1, bench.Options.PagesPerRep);
         StorageScenarios.WalkRaw(raw, 2);
         var pairs = new List<Pair>();
         for (var rep = 0; rep < bench.Options.Reps; rep++)
