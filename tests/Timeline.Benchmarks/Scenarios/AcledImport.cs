@@ -38,7 +38,7 @@ internal static class AcledImport
         var ndjson = Path.Combine(bench.Directory, "acled.ndjson");
         var events = Convert(csv, ndjson);
         var pairs = new List<Pair>();
-        var reps = bench.Options.Quick ? 3 : 5;
+        var reps = bench.Options.Quick ? 2 : 5;
         for (var rep = 0; rep <= reps; rep++)
         {
             await using var dataset = await Dataset.CreateAsync(bench.Directory, $"s9-{rep}", bench.Template);

@@ -23,7 +23,7 @@ internal sealed record BenchOptions(bool Quick, bool Check)
     public double SecondsPerSide => Quick ? 0.6 : 1.5;
 
     /// <summary>The share of the run the service may spend appending the big dataset; the rest is derived (see Dataset.LoadDerivedAsync).</summary>
-    public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 25 : 120);
+    public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 20 : 120);
 
     public TimeSpan WriteWindow => TimeSpan.FromSeconds(Quick ? 1.5 : 3);
 
