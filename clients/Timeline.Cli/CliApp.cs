@@ -11,13 +11,14 @@ internal static class CliApp
         var options = new CommonOptions(context);
         var root = new RootCommand("Timeline: dated events about a developing situation, and the deadlines actors commit to.")
         {
-            Options = { options.Storage, options.Timeline, options.Output },
+            Options = { options.Storage, options.Timeline, options.Token, options.Output },
         };
         root.Subcommands.Add(DemoCommand.Create(context, options));
         root.Subcommands.Add(ServeCommand.Create(context, options));
         root.Subcommands.Add(AddCommand.Create(context, options));
         root.Subcommands.Add(ImportCommand.Create(context, options));
         root.Subcommands.Add(ShowCommand.Create(context, options));
+        root.Subcommands.Add(ExportCommand.Create(context, options));
         root.Subcommands.Add(DeadlinesCommand.Create(context, options));
         root.Subcommands.Add(WatchCommand.Create(context, options));
         root.Subcommands.Add(ReplayCommand.Create(context, options));

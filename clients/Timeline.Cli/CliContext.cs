@@ -7,6 +7,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
 {
     public const string StorageAddressVariable = "TIMELINE_STORAGE_ADDRESS";
     public const string TimelineAddressVariable = "TIMELINE_TIMELINE_ADDRESS";
+    public const string TokenVariable = "TIMELINE_TOKEN";
 
     /// <summary>Tables, colours and live output for a person.</summary>
     public IAnsiConsole Console { get; } = console;

@@ -1,3 +1,6 @@
+using System.CommandLine;
 using Timeline.Cli;
 
-return await CliApp.BuildRootCommand(CliContext.FromConsole()).Parse(args).InvokeAsync();
+// Ctrl-C and SIGTERM cancel the running command, which then stops cleanly (services, streams).
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
+return await CliApp.BuildRootCommand(CliContext.FromConsole()).Parse(args).InvokeAsync(invocation);

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Timeline.Domain.Dates;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
@@ -53,7 +54,7 @@ public sealed class BadInputSweepTests : IAsyncLifetime
             checkedCount++;
         }
 
-        TestContext.Current.SendDiagnosticMessage($"bad-input sweep: {checkedCount} requests, {string.Join(", ", byCode.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        Figures.Report($"bad-input sweep: {checkedCount} requests, {string.Join(", ", byCode.Select(kv => $"{kv.Key}={kv.Value}"))}");
         Assert.True(checkedCount >= 2_000, $"only {checkedCount} requests generated");
         Assert.Equal(before, await Snapshot());
     }

@@ -2,6 +2,7 @@ using Dapper;
 using Grpc.Core;
 using Microsoft.Data.Sqlite;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.StorageService.Tests;
@@ -59,8 +60,7 @@ public sealed class CrashSafetyTests
             var duplicated = stored.Values.Count(e => e.Revision != 1);
             var halfPresent = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).GroupBy(b => b).Count(g => g.Count() != EventsPerBatch);
             var strays = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).Distinct().Count(b => !acknowledged.ContainsKey(b));
-            TestContext.Current.SendDiagnosticMessage($"kills={Kills} acknowledged={acknowledged.Count} lost={lost} duplicated={duplicated}");
-            Console.WriteLine($"kills={Kills} acknowledged={acknowledged.Count} lost={lost} duplicated={duplicated}");
+            Figures.Report($"kills={Kills} acknowledged={acknowledged.Count} lost={lost} duplicated={duplicated}");
 
             Assert.True(acknowledged.Count > Kills, $"the writers got only {acknowledged.Count} acknowledgements");
             Assert.Equal(0, lost);

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
@@ -33,7 +34,7 @@ public sealed class ReliabilityTests : IAsyncLifetime
         })));
 
         var commits = metrics.CommitCount - commitsBefore;
-        TestContext.Current.SendDiagnosticMessage($"640 appends from 32 writers took {commits} commits");
+        Figures.Report($"640 appends from 32 writers took {commits} commits");
         Assert.Equal(640, positions.Distinct().Count());
         Assert.True(commits < 640, $"every append had its own commit ({commits})");
     }

@@ -7,6 +7,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Timeline.ServiceDefaults.Security;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
@@ -160,15 +161,8 @@ public sealed class SecurityTests : IAsyncLifetime
     [Fact]
     public async Task Tls_through_kestrel_certificate_configuration()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=timeline-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var pfx = Path.Combine(server.Directory, "tls.pfx");
-        await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
+        using var certificate = TestCertificates.SelfSigned();
+        var pfx = TestCertificates.WritePfx(certificate, server.Directory, "pw");
 
         await using var tls = await StorageServer.StartAsync(new Dictionary<string, string?>
         {

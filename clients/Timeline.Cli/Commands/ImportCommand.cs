@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
+using Google.Rpc;
+using Grpc.Core;
 using Spectre.Console;
+using Timeline.Cli.Acled;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
 using Timeline.Storage.V1;
@@ -7,14 +11,38 @@ using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
 
-/// <summary>`timeline import FILE`: append events from JSON or NDJSON in batches; re-importing is harmless.</summary>
-internal static class ImportCommand
+/// <summary>What `timeline import` reads.</summary>
+internal enum ImportFormat
+{
+    /// <summary>From the file name: <c>.csv</c> is ACLED, anything else an event file.</summary>
+    Auto,
+
+    /// <summary>JSON or NDJSON in the protobuf JSON mapping (docs/event-format.md).</summary>
+    Events,
+
+    /// <summary>An ACLED CSV export, HDX or API layout (docs/ACLED.md).</summary>
+    Acled,
+}
+
+/// <summary>A row or event that was not stored: the line it came from, its id, and why.</summary>
+internal sealed record ImportRefusal(int Line, string EventId, string Reason);
+
+/// <summary>`timeline import FILE`: append events from JSON, NDJSON or an ACLED CSV in batches; re-importing is harmless.</summary>
+internal static partial class ImportCommand
 {
     public const int DefaultBatchSize = 500;
 
+    /// <summary>Refusals listed one per line in the summary; the rest are counted.</summary>
+    public const int RefusalsListed = 50;
+
     public static Command Create(CliContext context, CommonOptions options)
     {
-        var file = new Argument<FileInfo>("file") { Description = "JSON ({\"events\":[...]}) or NDJSON (one event per line); see docs/event-format.md" };
+        var file = new Argument<FileInfo>("file") { Description = "JSON ({\"events\":[...]}) or NDJSON (one event per line), see docs/event-format.md; or an ACLED CSV, see docs/ACLED.md" };
+        var format = new Option<ImportFormat>("--format")
+        {
+            Description = "events (JSON/NDJSON), acled (ACLED CSV export), or auto: acled for .csv files, events otherwise",
+            DefaultValueFactory = _ => ImportFormat.Auto,
+        };
         var batchSize = new Option<int>("--batch-size")
         {
             Description = $"Events per append (each batch is atomic; default {DefaultBatchSize})",
@@ -27,20 +55,33 @@ internal static class ImportCommand
                 r.AddError("--batch-size must be 1 to 1000");
             }
         });
-        var command = new Command("import", "Import events from a JSON or NDJSON file") { file, batchSize };
+        var command = new Command("import", "Import events from a JSON or NDJSON file, or an ACLED CSV export") { file, format, batchSize };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             var path = result.GetRequiredValue(file).FullName;
-            var events = EventFiles.Read(path);
-            using var connections = Connections.From(options, result);
             var json = options.Json(result);
-            var results = await ImportAsync(
-                connections.Storage, events, result.GetValue(batchSize), json ? r => JsonOutput.WriteLine(context.Output, r) : null, json ? null : context.Console, ct);
-            if (!json)
+            var kind = result.GetValue(format);
+            if (kind == ImportFormat.Auto)
             {
-                PrintSummary(context.Console, Path.GetFileName(path), results);
+                kind = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ImportFormat.Acled : ImportFormat.Events;
             }
 
+            using var connections = Connections.From(options, result);
+            Action<AppendEventsResponse>? onResponse = json ? r => JsonOutput.WriteLine(context.Output, r) : null;
+            var console = json ? null : context.Console;
+            if (kind == ImportFormat.Acled)
+            {
+                var read = AcledFile.Read(path);
+                var refused = new List<ImportRefusal>(read.Refused);
+                var appended = await ImportRowsAsync(connections.Storage, read.Rows, result.GetValue(batchSize), onResponse, console, refused, ct);
+                refused.Sort((a, b) => a.Line.CompareTo(b.Line));
+                PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), read.Read, appended, refused);
+                return refused.Count == 0 ? 0 : CommandRunner.Failed;
+            }
+
+            var events = EventFiles.Read(path);
+            var results = await ImportAsync(connections.Storage, events, result.GetValue(batchSize), onResponse, console, ct);
+            PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), events.Count, results, []);
             return 0;
         }, ct));
         return command;
@@ -56,38 +97,142 @@ internal static class ImportCommand
         CancellationToken ct)
     {
         var results = new List<AppendResult>(events.Count);
-        var batches = events.Chunk(batchSize).ToList();
-
-        async Task RunAsync(Action<int> advance)
+        await WithProgressAsync(console, events.Count, events.Count > batchSize, async advance =>
         {
-            foreach (var batch in batches)
+            foreach (var batch in events.Chunk(batchSize))
             {
                 var response = await storage.AppendEventsAsync(new AppendEventsRequest { Events = { batch } }, cancellationToken: ct);
                 results.AddRange(response.Results);
                 onResponse?.Invoke(response);
                 advance(batch.Length);
             }
+        });
+        return results;
+    }
+
+    /// <summary>
+    /// Appends rows read from a file in batches. When the service refuses a batch (INVALID_ARGUMENT
+    /// naming <c>events[i]</c>), those rows are refused with the service's reason and the rest of the
+    /// batch is sent again, so one bad row does not stop a large import.
+    /// </summary>
+    public static async Task<List<AppendResult>> ImportRowsAsync(
+        StorageClient storage,
+        IReadOnlyList<AcledRow> rows,
+        int batchSize,
+        Action<AppendEventsResponse>? onResponse,
+        IAnsiConsole? console,
+        List<ImportRefusal> refused,
+        CancellationToken ct)
+    {
+        var results = new List<AppendResult>(rows.Count);
+        await WithProgressAsync(console, rows.Count, rows.Count > batchSize, async advance =>
+        {
+            foreach (var chunk in rows.Chunk(batchSize))
+            {
+                var batch = chunk.ToList();
+                while (batch.Count > 0)
+                {
+                    try
+                    {
+                        var response = await storage.AppendEventsAsync(new AppendEventsRequest { Events = { batch.Select(r => r.Event) } }, cancellationToken: ct);
+                        results.AddRange(response.Results);
+                        onResponse?.Invoke(response);
+                        break;
+                    }
+                    catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument && RefusedIndexes(ex, batch.Count) is { Count: > 0 } refusedHere)
+                    {
+                        foreach (var (index, reason) in refusedHere)
+                        {
+                            refused.Add(new ImportRefusal(batch[index].Line, batch[index].Event.EventId, reason));
+                        }
+
+                        batch = [.. batch.Where((_, i) => !refusedHere.ContainsKey(i))];
+                    }
+                }
+
+                advance(chunk.Length);
+            }
+        });
+        return results;
+    }
+
+    /// <summary>
+    /// Which events of a refused batch the service named, with its reasons; empty (so the error is
+    /// raised as it is) when any violation is not about one event of the batch.
+    /// </summary>
+    public static Dictionary<int, string> RefusedIndexes(RpcException ex, int batchCount)
+    {
+        var byIndex = new Dictionary<int, string>();
+        var violations = ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
+        if (violations is null || violations.Count == 0)
+        {
+            return byIndex;
         }
 
-        if (console is not null && batches.Count > 1 && console.Profile.Capabilities.Interactive)
+        foreach (var violation in violations)
+        {
+            var match = EventField().Match(violation.Field);
+            if (!match.Success || !int.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var index) || index >= batchCount)
+            {
+                return [];
+            }
+
+            var reason = $"{match.Groups[2].Value.TrimStart('.')}: {violation.Description}";
+            byIndex[index] = byIndex.TryGetValue(index, out var earlier) ? $"{earlier}; {reason}" : reason;
+        }
+
+        return byIndex;
+    }
+
+    /// <summary>"file: N read, N stored, N unchanged, N revised, N refused", then each refusal with its line.</summary>
+    public static void PrintSummary(IAnsiConsole? console, TextWriter error, string name, int read, IReadOnlyList<AppendResult> results, IReadOnlyList<ImportRefusal> refused)
+    {
+        var (stored, unchanged, revised) = Render.Count(results);
+        console?.WriteLine($"{name}: {read} read, {stored} stored, {unchanged} unchanged, {revised} revised, {refused.Count} refused");
+        var writer = console is null ? error : null;
+        foreach (var r in refused.Take(RefusalsListed))
+        {
+            var line = $"  line {r.Line}{(r.EventId.Length > 0 ? $" ({r.EventId})" : "")}: {r.Reason}";
+            if (writer is not null)
+            {
+                writer.WriteLine($"refused:{line}");
+            }
+            else
+            {
+                console!.WriteLine(line);
+            }
+        }
+
+        if (refused.Count > RefusalsListed)
+        {
+            var more = $"  ... and {refused.Count - RefusalsListed} more refused rows";
+            if (writer is not null)
+            {
+                writer.WriteLine(more);
+            }
+            else
+            {
+                console!.WriteLine(more);
+            }
+        }
+    }
+
+    private static async Task WithProgressAsync(IAnsiConsole? console, int total, bool severalBatches, Func<Action<int>, Task> run)
+    {
+        if (console is not null && severalBatches && console.Profile.Capabilities.Interactive)
         {
             await console.Progress().StartAsync(async progress =>
             {
-                var task = progress.AddTask("Importing", maxValue: events.Count);
-                await RunAsync(n => task.Increment(n));
+                var task = progress.AddTask("Importing", maxValue: total);
+                await run(n => task.Increment(n));
             });
         }
         else
         {
-            await RunAsync(_ => { });
+            await run(_ => { });
         }
-
-        return results;
     }
 
-    public static void PrintSummary(IAnsiConsole console, string name, IReadOnlyList<AppendResult> results)
-    {
-        var (stored, unchanged, revised) = Render.Count(results);
-        console.WriteLine($"{name}: {results.Count} events: {stored} stored, {unchanged} unchanged, {revised} revised");
-    }
+    [GeneratedRegex(@"^events\[(\d+)\](.*)$")]
+    private static partial Regex EventField();
 }

@@ -83,7 +83,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         Say("A report published around 16 October 2023 on UN peacekeepers (MINUSMA) leaving Mali, written up as dated events, "
             + "plus the UN Security Council decision of 30 June 2023 that set the withdrawal deadline.");
         var results = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
-        ImportCommand.PrintSummary(console, SeedFile, results);
+        ImportCommand.PrintSummary(console, context.Error, SeedFile, seed.Count, results, []);
         var again = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
         var (_, unchanged, _) = Render.Count(again);
         Line($"  Importing it again changes nothing ({unchanged} unchanged): every revision is kept once, so retries are safe.");
@@ -97,8 +97,9 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "mali" } } };
         var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
         ShowCommand.Print(context, timeline.Entries);
-        Say("For example, the report puts the move on Tessalit only in \"October 2023\": that month spans the 14 October statements, "
-            + "so it is sorted by its first day and marked ~, because the report does not say which came first.");
+        Say("For example, the three \"since late August\" developments share the same span of days (21-31 August), so their order "
+            + "among themselves is marked ~: the report does not say which came first. The move on Tessalit is what the report "
+            + "describes as under way when it was written, so it is dated around the report's own date and comes after the 14 October statements.");
     }
 
     private async Task DeadlineAsync(Connections connections, CancellationToken ct)

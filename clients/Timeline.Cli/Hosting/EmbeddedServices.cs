@@ -17,6 +17,12 @@ internal sealed record EmbeddedOptions(string DatabasePath, string StorageUrl, s
 
     /// <summary>Only warnings and errors (else information too), on stderr, so the CLI's own output stays readable.</summary>
     public bool QuietLogging { get; init; } = true;
+
+    /// <summary>More configuration for the storage service, e.g. <c>--Auth:Tokens:cli:Sha256 HASH</c>.</summary>
+    public IReadOnlyList<string> StorageArgs { get; init; } = [];
+
+    /// <summary>More configuration for the timeline service, e.g. tokens and <c>--Timeline:StorageToken</c>.</summary>
+    public IReadOnlyList<string> TimelineArgs { get; init; } = [];
 }
 
 /// <summary>Both services in-process: storage first (it owns the SQLite file), then the timeline service pointed at it.</summary>
@@ -40,14 +46,14 @@ internal sealed class EmbeddedServices : IAsyncDisposable
     public static async Task<EmbeddedServices> StartAsync(EmbeddedOptions options, CancellationToken ct)
     {
         var storage = StorageServiceApp.Create(
-            ["--urls", options.StorageUrl, "--Storage:DatabasePath", options.DatabasePath],
+            ["--urls", options.StorageUrl, "--Storage:DatabasePath", options.DatabasePath, .. options.StorageArgs],
             builder => Configure(builder, options));
         await storage.StartAsync(ct);
         try
         {
             var storageAddress = storage.BoundAddresses()[0];
             var timeline = TimelineServiceApp.Create(
-                ["--urls", options.TimelineUrl, "--Timeline:StorageAddress", storageAddress.ToString().TrimEnd('/')],
+                ["--urls", options.TimelineUrl, "--Timeline:StorageAddress", storageAddress.ToString().TrimEnd('/'), .. options.TimelineArgs],
                 builder =>
                 {
                     Configure(builder, options);

@@ -166,6 +166,7 @@ internal static class Render
             .AddColumn("Rev", c => c.RightAligned())
             .AddColumn("Position", c => c.RightAligned())
             .AddColumn("Recorded at (UTC)")
+            .AddColumn("Recorded by")
             .AddColumn("When")
             .AddColumn("Title")
             .AddColumn("Deadline");
@@ -176,6 +177,7 @@ internal static class Render
                 new Text(r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(r.Position.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(r.RecordedAt?.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+                new Text(r.RecordedBy),
                 new Text($"{Date(r.Occurred)}\n{Bounds(r.Occurred)}"),
                 new Text(title),
                 new Text(r.Deadline is { } d ? $"{Effect(d.Effect)} {d.DeadlineId}" : ""));

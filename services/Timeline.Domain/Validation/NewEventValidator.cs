@@ -104,7 +104,7 @@ public sealed class NewEventValidator(EventLimits limits)
         catch (FuzzyDateException ex)
         {
             var field = date.Text.Length > 0 ? $"{path}.text" : $"{path}.edtf";
-            violations.Add(new(field, $"{ex.Message}. {ex.Hint}"));
+            violations.Add(new(field, ex.Hint.Length == 0 ? ex.Message : $"{ex.Message}. {char.ToUpperInvariant(ex.Hint[0])}{ex.Hint[1..]}"));
             return null;
         }
     }

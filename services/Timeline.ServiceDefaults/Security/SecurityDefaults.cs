@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace Timeline.ServiceDefaults.Security;
 
-/// <summary>Names of the per-caller rate limiting policies.</summary>
+/// <summary>
+/// Names of the per-caller rate limiting policies. They apply per token; a service without
+/// tokens (loopback only) has one anonymous caller and relies on its global limits instead.
+/// </summary>
 public static class RateLimits
 {
     /// <summary>Token bucket on append requests, per caller.</summary>
@@ -39,6 +42,11 @@ public static class SecurityDefaults
             options.AddPolicy(RateLimits.Appends, context =>
             {
                 var auth = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+                if (auth.IsOpen)
+                {
+                    return RateLimitPartition.GetNoLimiter(string.Empty);
+                }
+
                 return RateLimitPartition.GetTokenBucketLimiter(CallerName(context), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, auth.AppendsPerSecondPerCaller * 2),
@@ -51,6 +59,11 @@ public static class SecurityDefaults
             options.AddPolicy(RateLimits.Streams, context =>
             {
                 var auth = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+                if (auth.IsOpen)
+                {
+                    return RateLimitPartition.GetNoLimiter(string.Empty);
+                }
+
                 return RateLimitPartition.GetConcurrencyLimiter(CallerName(context), _ => new ConcurrencyLimiterOptions
                 {
                     PermitLimit = Math.Max(1, auth.MaxStreamsPerCaller),

@@ -43,11 +43,16 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
         parameters.Add("AfterLatest", after?.Latest);
         parameters.Add("AfterPosition", after?.Position);
         parameters.Add("Limit", size + 1);
-        string sql = Sql.ListCurrent;
+        var sql = (knownAt, after) switch
+        {
+            (null, null) => Sql.ListCurrentFirst,
+            (null, _) => Sql.ListCurrentNext,
+            (_, null) => Sql.ListKnownAtFirst,
+            _ => Sql.ListKnownAtNext,
+        };
         if (knownAt is not null)
         {
             parameters.Add("KnownAt", RecordTime.ToMicros(knownAt));
-            sql = Sql.ListKnownAt;
         }
 
         await using var connection = await database.OpenReaderAsync(cancellationToken);

@@ -21,23 +21,33 @@ internal static class Sql
         AND (@EventIdCount = 0 OR e.event_id IN (SELECT value FROM json_each(@EventIds)))
         """;
 
-    /// <summary>Keyset continuation in chronological order (never OFFSET).</summary>
-    private const string After = "(@AfterPosition IS NULL OR (e.earliest, e.latest, e.position) > (@AfterEarliest, @AfterLatest, @AfterPosition))";
+    /// <summary>Keyset continuation in chronological order (never OFFSET): a range seek on the order index.</summary>
+    private const string After = "(e.earliest, e.latest, e.position) > (@AfterEarliest, @AfterLatest, @AfterPosition)";
 
-    /// <summary>The current view: each event's latest revision, unless it is a tombstone.</summary>
-    public const string ListCurrent =
-        "SELECT " + RevisionColumns + ", e.earliest AS Earliest, e.latest AS Latest" +
-        " FROM current_events c JOIN revisions e ON e.position = c.position" +
-        " WHERE c.retracted = 0 AND " + After + " AND " + Filter +
-        " ORDER BY c.earliest, c.latest, c.position LIMIT @Limit";
+    /// <summary>
+    /// The current view: each event's latest revision, unless it is a tombstone. <c>e</c> is
+    /// <c>current_events</c> here, so the filter and the order are served by its indexes.
+    /// </summary>
+    private const string CurrentFrom =
+        "SELECT e.position AS Position, e.event_id AS EventId, e.revision AS Revision, r.recorded_at AS RecordedAt, r.recorded_by AS RecordedBy, r.body AS Body, e.earliest AS Earliest, e.latest AS Latest" +
+        " FROM current_events e JOIN revisions r ON r.position = e.position WHERE e.retracted = 0 AND ";
+
+    private const string ChronologicalPage = " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit";
+
+    public const string ListCurrentFirst = CurrentFrom + Filter + ChronologicalPage;
+
+    public const string ListCurrentNext = CurrentFrom + After + " AND " + Filter + ChronologicalPage;
 
     /// <summary>The view as known at a time: the latest revision recorded at or before it.</summary>
-    public const string ListKnownAt =
+    private const string KnownAtFrom =
         "SELECT " + RevisionColumns + ", e.earliest AS Earliest, e.latest AS Latest" +
         " FROM revisions e" +
         " WHERE e.position IN (SELECT MAX(position) FROM revisions WHERE recorded_at <= @KnownAt GROUP BY event_id)" +
-        " AND e.retracted = 0 AND " + After + " AND " + Filter +
-        " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit";
+        " AND e.retracted = 0 AND ";
+
+    public const string ListKnownAtFirst = KnownAtFrom + Filter + ChronologicalPage;
+
+    public const string ListKnownAtNext = KnownAtFrom + After + " AND " + Filter + ChronologicalPage;
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>
     public const string ReadAfter =

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Timeline.Domain.Dates;
+using Timeline.Tests.Shared;
 
 namespace Timeline.Domain.Tests.Dates;
 
@@ -36,7 +37,7 @@ public sealed class EdtfFixtureTests
         var misses = cases.Select(c => (c.Input, Miss: c.Check())).Where(r => r.Miss is not null).ToList();
         var passed = cases.Count - misses.Count;
         var summary = $"{file}: {passed}/{cases.Count} passed ({100.0 * passed / cases.Count:F1}%), {misses.Count} listed differences";
-        TestContext.Current.SendDiagnosticMessage(summary);
+        Figures.Report(summary);
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
         foreach (var (input, miss) in misses)
         {

@@ -39,8 +39,8 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var again = await RunAsync("import", seed);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("9 events: 9 stored, 0 unchanged, 0 revised", first.Stdout, StringComparison.Ordinal);
-        Assert.Contains("9 events: 0 stored, 9 unchanged, 0 revised", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("9 read, 9 stored, 0 unchanged, 0 revised, 0 refused", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("9 read, 0 stored, 9 unchanged, 0 revised, 0 refused", again.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,9 +29,12 @@ public sealed class TimelineSystem : IAsyncDisposable
     private readonly IReadOnlyList<string> _storageArgs;
     private readonly IReadOnlyList<string> _timelineArgs;
 
-    private TimelineSystem(DateTimeOffset now, IReadOnlyList<string>? storageArgs, IReadOnlyList<string>? timelineArgs)
+    private readonly Action<WebApplicationBuilder>? _configureStorage;
+
+    private TimelineSystem(DateTimeOffset now, IReadOnlyList<string>? storageArgs, IReadOnlyList<string>? timelineArgs, Action<WebApplicationBuilder>? configureStorage)
     {
         Clock = new FakeTimeProvider(now);
+        _configureStorage = configureStorage;
         _storageArgs = storageArgs ?? [];
         _timelineArgs = timelineArgs ?? [];
     }
@@ -52,9 +55,14 @@ public sealed class TimelineSystem : IAsyncDisposable
     /// <summary>Starts storage, then the timeline service pointed at it (or at <paramref name="storageAddress"/> instead).</summary>
     /// <remarks><paramref name="storageArgs"/> and <paramref name="timelineArgs"/> add configuration, e.g. tokens.</remarks>
     public static async Task<TimelineSystem> StartAsync(
-        DateTimeOffset now, bool withStorage = true, string? storageAddress = null, IReadOnlyList<string>? storageArgs = null, IReadOnlyList<string>? timelineArgs = null)
+        DateTimeOffset now,
+        bool withStorage = true,
+        string? storageAddress = null,
+        IReadOnlyList<string>? storageArgs = null,
+        IReadOnlyList<string>? timelineArgs = null,
+        Action<WebApplicationBuilder>? configureStorage = null)
     {
-        var system = new TimelineSystem(now, storageArgs, timelineArgs);
+        var system = new TimelineSystem(now, storageArgs, timelineArgs, configureStorage);
         Directory.CreateDirectory(system._directory);
         if (withStorage)
         {
@@ -86,7 +94,8 @@ public sealed class TimelineSystem : IAsyncDisposable
     public async Task StartStorageAsync(string url)
     {
         _storage = StorageServiceApp.Create(
-            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning", .. _storageArgs]);
+            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning", .. _storageArgs],
+            _configureStorage);
         await _storage.StartAsync().WaitAsync(Timeout);
         StorageAddress = _storage.BoundAddresses()[0];
         Storage = new EventStoreService.EventStoreServiceClient(Channel(StorageAddress));
@@ -129,7 +138,8 @@ public sealed class TimelineSystem : IAsyncDisposable
 
     private GrpcChannel Channel(Uri address)
     {
-        var channel = GrpcChannel.ForAddress(address);
+        // Several HTTP/2 connections, so a test can hold more streams than one connection allows.
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
         _channels.Add(channel);
         return channel;
     }

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Text;
+using Spectre.Console;
+using Timeline.Cli.Export;
+using Timeline.Cli.Infrastructure;
+using Timeline.V1;
+
+namespace Timeline.Cli.Commands;
+
+/// <summary>
+/// `timeline export --format F [--out FILE]`: the chronology `show` would print (same filters),
+/// with the status of the deadlines its entries bear on, as JSON, CSV, Markdown, TimelineJS,
+/// iCalendar or one self-contained HTML page (docs/EXPORTS.md).
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create(CliContext context, CommonOptions options)
+    {
+        var filter = new FilterOptions();
+        var format = new Option<ExportFormat>("--format", "-f")
+        {
+            Description = "json (protobuf JSON), csv, markdown, timelinejs (Knight Lab TimelineJS), ics (deadlines, iCalendar), html (one self-contained page)",
+            Required = true,
+        };
+        var output = new Option<FileInfo>("--out") { Description = "Write to this file instead of standard output" };
+        var asOf = new Option<string>("--as-of") { Description = "Only events that may have happened by this day, and deadline status as of it (YYYY-MM-DD; default today)" };
+        var title = new Option<string>("--title") { Description = "Title of the page, table or calendar (default \"Timeline\")" };
+        var command = new Command("export", "Export the timeline (same filters as show) as JSON, CSV, Markdown, TimelineJS, iCalendar or HTML")
+        {
+            format, output, asOf, title,
+        };
+        filter.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
+        {
+            using var connections = Connections.From(options, result);
+            var day = result.GetValue(asOf) ?? "";
+            var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = day };
+            var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct);
+            var deadlines = await DeadlinesAsync(connections.Timeline, ExportData.DeadlineIds(timeline.Entries), day, ct);
+            var data = new ExportData(
+                timeline.Entries,
+                deadlines,
+                deadlines.Count > 0 ? deadlines[0].AsOf : day.Length > 0 ? day : DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.UtcNow)
+            {
+                Title = result.GetValue(title) ?? "Timeline",
+            };
+
+            var kind = result.GetValue(format);
+            if (result.GetValue(output) is { } file)
+            {
+                try
+                {
+                    await using (var writer = new StreamWriter(file.FullName, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+                    {
+                        Exporter.Write(kind, data, writer);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException($"cannot write {file.FullName}: {ex.Message}", ex);
+                }
+
+                context.Console.WriteLine($"Wrote {data.Entries.Count} events and {data.Deadlines.Count} deadlines to {file.FullName} ({kind.ToString().ToLowerInvariant()})");
+            }
+            else
+            {
+                Exporter.Write(kind, data, context.Output);
+            }
+
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>The status of each deadline the entries bear on (none when they bear on none), as of the day.</summary>
+    public static async Task<List<DeadlineStatus>> DeadlinesAsync(TimelineClient client, IReadOnlyList<string> ids, string asOf, CancellationToken ct)
+    {
+        var statuses = new List<DeadlineStatus>();
+        if (ids.Count == 0)
+        {
+            return statuses;
+        }
+
+        var request = new ListDeadlinesRequest { DeadlineIds = { ids }, AsOf = asOf, PageSize = 1000 };
+        do
+        {
+            var page = await client.ListDeadlinesAsync(request, cancellationToken: ct);
+            statuses.AddRange(page.Deadlines);
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+        return statuses;
+    }
+}

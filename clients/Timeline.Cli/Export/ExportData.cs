@@ -1,0 +1,68 @@
+using Timeline.V1;
+
+namespace Timeline.Cli.Export;
+
+/// <summary>The export formats of `timeline export`.</summary>
+internal enum ExportFormat
+{
+    Json,
+    Csv,
+    Markdown,
+    TimelineJs,
+    Ics,
+    Html,
+}
+
+/// <summary>
+/// What an export holds: the chronology (as <c>show</c> gets it) and the status of each deadline
+/// its entries bear on, as of <see cref="AsOf"/>.
+/// </summary>
+internal sealed record ExportData(IReadOnlyList<TimelineEntry> Entries, IReadOnlyList<DeadlineStatus> Deadlines, string AsOf, DateTimeOffset GeneratedAt)
+{
+    public string Title { get; init; } = "Timeline";
+
+    /// <summary>The entry that set a deadline (effect SET), when the export has it.</summary>
+    public TimelineEntry? SetBy(string deadlineId) =>
+        Entries.FirstOrDefault(e => e.Event.Deadline is { Effect: DeadlineEffectType.Set } d && d.DeadlineId == deadlineId);
+
+    /// <summary>The deadline ids the entries bear on, in order of first appearance.</summary>
+    public static List<string> DeadlineIds(IEnumerable<TimelineEntry> entries) =>
+        [.. entries.Select(e => e.Event.Deadline?.DeadlineId).OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal)];
+}
+
+/// <summary>Writes one format.</summary>
+internal static class Exporter
+{
+    public static void Write(ExportFormat format, ExportData data, TextWriter writer)
+    {
+        switch (format)
+        {
+            case ExportFormat.Json:
+                JsonExport.Write(data, writer);
+                break;
+            case ExportFormat.Csv:
+                CsvExport.Write(data, writer);
+                break;
+            case ExportFormat.Markdown:
+                MarkdownExport.Write(data, writer);
+                break;
+            case ExportFormat.TimelineJs:
+                TimelineJsExport.Write(data, writer);
+                break;
+            case ExportFormat.Ics:
+                IcsExport.Write(data, writer);
+                break;
+            case ExportFormat.Html:
+                HtmlExport.Write(data, writer);
+                break;
+            default:
+                throw new CliException($"unknown export format {format}");
+        }
+
+        writer.Flush();
+    }
+
+    /// <summary>"2023-10-14" as a date, or null for an empty, open (0001-01-01 / 9999-12-31) or unreadable bound.</summary>
+    public static DateOnly? Day(string bound) =>
+        Domain.Dates.FuzzyDateProto.TryParseDay(bound, out var day) && day != DateOnly.MinValue && day != DateOnly.MaxValue ? day : null;
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Timeline.IntegrationTests.Cli;
+
+namespace Timeline.IntegrationTests.Export;
+
+/// <summary>
+/// `timeline export --format html` rendered by headless Chromium: the page's own script must draw
+/// one element per entry (data-event-id) with its uncertainty bar, and the deadline markers. The
+/// test fails, never skips, without Chromium (.ci/run installs it).
+/// </summary>
+public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(90);
+    private CliHost host = null!;
+
+    public async ValueTask InitializeAsync() => host = await CliHost.StartAsync();
+
+    public async ValueTask DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task Every_entry_of_the_minusma_samples_is_drawn_with_its_bar_and_the_deadline_marker_has_its_status()
+    {
+        await host.RunAsync("import", Path.Combine(RepoPaths.Samples, "mali-minusma-2023-10.json"));
+        await host.RunAsync("import", Path.Combine(RepoPaths.Samples, "mali-minusma-followup.json"));
+        var page = Path.Combine(host.Folder, "minusma.html");
+
+        var export = await host.RunAsync("export", "--format", "html", "--tag", "mali", "--as-of", "2024-01-15", "--out", page);
+        var dom = await DumpDomAsync(page);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("Wrote 13 events and 1 deadlines", export.Stdout, StringComparison.Ordinal);
+        Assert.True(EntryElements().Matches(dom).Count == 13, dom[..Math.Min(dom.Length, 3000)]);
+        Assert.Equal(13, BarElements().Matches(dom).Count);
+        Assert.Contains("data-event-id=\"unsc-2023-06-30-res-2690\"", dom, StringComparison.Ordinal);
+        Assert.Matches(@"<div class=""deadline"" data-deadline-id=""minusma-withdrawal"" data-state=""Met""", dom);
+    }
+
+    [Fact]
+    public async Task Every_one_of_4318_acled_events_is_drawn()
+    {
+        var newer = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "data", "acled-mali-api-2020", "Processed_Acled_Mali_2020-11.csv"));
+        await host.RunAsync("import", newer, "--format", "acled");
+        var page = Path.Combine(host.Folder, "acled.html");
+
+        var export = await host.RunAsync("export", "--format", "html", "--country", "MLI", "--out", page, "--title", "ACLED Mali to October 2020");
+        var dom = await DumpDomAsync(page);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(4318, EntryElements().Matches(dom).Count);
+        Assert.Equal(4318, BarElements().Matches(dom).Count);
+    }
+
+    /// <summary>The page after its scripts ran, as headless Chromium serializes it.</summary>
+    private static async Task<string> DumpDomAsync(string page)
+    {
+        Assert.True(
+            File.Exists(ChromiumPath),
+            $"Chromium is needed to render the HTML export and was not found at {ChromiumPath}. Install it: apt-get update && apt-get install -y chromium");
+        var profile = Path.Combine(Path.GetDirectoryName(page)!, "chromium-profile");
+        var start = new ProcessStartInfo(ChromiumPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--dump-dom", new Uri(page).AbsoluteUri,
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var browser = Process.Start(start) ?? throw new InvalidOperationException("Chromium did not start");
+        var stdout = browser.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = browser.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await browser.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(BrowserTimeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            browser.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var dom = await stdout.WaitAsync(BrowserTimeout, TestContext.Current.CancellationToken);
+        var errors = await stderr.WaitAsync(BrowserTimeout, TestContext.Current.CancellationToken);
+        Assert.True(browser.ExitCode == 0 && dom.Contains("</html>", StringComparison.Ordinal), $"Chromium exited {browser.ExitCode}: {errors}");
+        return dom;
+    }
+
+    [GeneratedRegex(@"<div class=""entry[^""]*"" data-event-id=""[^""]+""")]
+    private static partial Regex EntryElements();
+
+    [GeneratedRegex(@"<div class=""bar[^""]*""[^>]* style=""left: [0-9.e-]+%; width: [0-9.e-]+%;""")]
+    private static partial Regex BarElements();
+}
