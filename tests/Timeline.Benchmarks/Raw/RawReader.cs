@@ -15,25 +15,53 @@ internal readonly record struct Key(long Earliest, long Latest, long Position);
 internal sealed class RawReader : IDisposable
 {
     private readonly SqliteConnection connection;
-    private readonly SqliteCommand command;
+    private readonly SqliteCommand first;
+    private readonly SqliteCommand next;
 
+    /// <summary>The service's statements (first page, continuation), or one <paramref name="sql"/> for every page.</summary>
     public RawReader(string path, EventFilter filter, string? sql = null)
     {
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         connection.Open();
-        command = connection.CreateCommand();
-        command.CommandText = sql ?? StorageSql.ListCurrent;
-        Bind(filter);
+        first = Create(sql ?? StorageSql.ListCurrentFirst, filter);
+        next = Create(sql ?? StorageSql.ListCurrentNext, filter);
+    }
+
+    private SqliteCommand Create(string sql, EventFilter filter)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Bind(command, filter);
+        foreach (var p in command.Parameters.Cast<SqliteParameter>().Where(p => !sql.Contains(p.ParameterName, StringComparison.Ordinal)).ToList())
+        {
+            command.Parameters.Remove(p);
+        }
+
         command.Prepare();
+        return command;
     }
 
     /// <summary>Reads one page of <paramref name="size"/> (asking for one more row, as the service does); returns the rows read and the last key.</summary>
     public (int Count, Key? Last) Page(Key? after, int size)
     {
-        command.Parameters["@AfterEarliest"].Value = after is { } a ? a.Earliest : DBNull.Value;
-        command.Parameters["@AfterLatest"].Value = after is { } b ? b.Latest : DBNull.Value;
-        command.Parameters["@AfterPosition"].Value = after is { } c ? c.Position : DBNull.Value;
-        command.Parameters["@Limit"].Value = size + 1;
+        var command = after is null ? first : next;
+        Set(command, "@AfterEarliest", after is { } a0 ? a0.Earliest : DBNull.Value);
+        Set(command, "@AfterLatest", after is { } b0 ? b0.Latest : DBNull.Value);
+        Set(command, "@AfterPosition", after is { } c0 ? c0.Position : DBNull.Value);
+        Set(command, "@Limit", size + 1);
+        return Read(command, size);
+    }
+
+    private static void Set(SqliteCommand command, string name, object value)
+    {
+        if (command.Parameters.Contains(name))
+        {
+            command.Parameters[name].Value = value;
+        }
+    }
+
+    private static (int Count, Key? Last) Read(SqliteCommand command, int size)
+    {
         using var reader = command.ExecuteReader();
         var count = 0;
         Key? last = null;
@@ -63,8 +91,10 @@ internal sealed class RawReader : IDisposable
         return (count, last);
     }
 
-    /// <summary>The query plan SQLite picks for this statement, one step per line.</summary>
-    public string Plan()
+    /// <summary>The query plans SQLite picks for the first page and for a continuation.</summary>
+    public string Plan() => first.CommandText == next.CommandText ? Plan(first) : $"first page: {Plan(first)}; next pages: {Plan(next)}";
+
+    private string Plan(SqliteCommand command)
     {
         using var explain = connection.CreateCommand();
         explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
@@ -83,7 +113,7 @@ internal sealed class RawReader : IDisposable
         return string.Join(" | ", lines);
     }
 
-    private void Bind(EventFilter filter)
+    private static void Bind(SqliteCommand command, EventFilter filter)
     {
         void List(string name, string count, IEnumerable<string> values)
         {
@@ -109,7 +139,8 @@ internal sealed class RawReader : IDisposable
 
     public void Dispose()
     {
-        command.Dispose();
+        first.Dispose();
+        next.Dispose();
         connection.Dispose();
     }
 }

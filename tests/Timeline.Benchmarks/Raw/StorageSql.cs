@@ -18,9 +18,14 @@ internal static class StorageSql
 
     public static string UpsertCurrent => Get(nameof(UpsertCurrent));
 
-    public static string ListCurrent => Get(nameof(ListCurrent));
+    /// <summary>The first page of the current view (older builds had one statement for every page).</summary>
+    public static string ListCurrentFirst => Find(nameof(ListCurrentFirst)) ?? Get("ListCurrent");
+
+    /// <summary>A continuation page of the current view, keyed by the previous page's last row.</summary>
+    public static string ListCurrentNext => Find(nameof(ListCurrentNext)) ?? Get("ListCurrent");
+
+    private static string? Find(string name) => Sql.GetField(name, BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string;
 
     private static string Get(string name) =>
-        Sql.GetField(name, BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string
-        ?? throw new InvalidOperationException($"Sql.{name} is gone from the storage service; update the benchmark's baselines");
+        Find(name) ?? throw new InvalidOperationException($"Sql.{name} is gone from the storage service; update the benchmark's baselines");
 }
