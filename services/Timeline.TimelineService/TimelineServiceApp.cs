@@ -12,17 +12,27 @@ public static class TimelineServiceApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5202";
 
+    /// <summary>HTTP/JSON (HTTP/1.1) when neither <c>urls</c> nor <c>HttpJsonUrls</c> is set.</summary>
+    public const string DefaultHttpJsonUrl = "http://127.0.0.1:5212";
+
     /// <summary>
     /// <paramref name="configure"/> runs after the service's own registrations, so a test or the
     /// demo can override them (e.g. <c>AddSingleton&lt;TimeProvider&gt;(fake)</c>, configuration).
     /// </summary>
+    /// <summary>What the timeline service reports to OpenTelemetry.</summary>
+    public static readonly TelemetryNames Telemetry = new("timeline", [TimelineMetrics.MeterName], []);
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddTimelineDefaults("timeline.timeline", DefaultUrl);
+        builder.AddTimelineDefaults("timeline.timeline", DefaultUrl, DefaultHttpJsonUrl);
+        builder.AddTimelineTelemetry(Telemetry);
         builder.Services.AddTimelineService();
         configure?.Invoke(builder);
         var app = builder.Build();
+
+        // The metrics observe the projection; create them with the app so they are there from the start.
+        app.Services.GetRequiredService<TimelineMetrics>();
         app.MapTimelineDefaults();
         app.MapGrpcService<TimelineGrpcService>();
         return app;
@@ -57,6 +67,7 @@ public static class TimelineServiceApp
             // Cleartext is the loopback default; in production storage is reached over TLS (README).
             .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
         services.AddSingleton<DeadlineProjection>();
+        services.AddSingleton<TimelineMetrics>();
         services.AddHostedService<DeadlineProjectionWorker>();
         services.AddSingleton<DeadlineWatch>();
         services.AddSingleton<TimelineReader>();

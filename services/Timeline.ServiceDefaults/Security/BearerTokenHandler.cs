@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,25 @@ public sealed class BearerTokenHandler(
         }
 
         return Task.FromResult(matched is null ? AuthenticateResult.Fail("unknown token") : Success(matched, scopes!));
+    }
+
+    /// <summary>gRPC callers read the bare 401 as UNAUTHENTICATED; HTTP/JSON callers get a <c>google.rpc.Status</c> too.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        await base.HandleChallengeAsync(properties);
+        if (!SecurityDefaults.IsGrpc(Request))
+        {
+            await JsonStatus.WriteAsync(Response, StatusCodes.Status401Unauthorized, Google.Rpc.Code.Unauthenticated, "a bearer token is required (authorization: Bearer TOKEN)", Context.RequestAborted);
+        }
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        await base.HandleForbiddenAsync(properties);
+        if (!SecurityDefaults.IsGrpc(Request))
+        {
+            await JsonStatus.WriteAsync(Response, StatusCodes.Status403Forbidden, Google.Rpc.Code.PermissionDenied, "the token does not carry the scope this call needs", Context.RequestAborted);
+        }
     }
 
     private AuthenticateResult Success(string name, IEnumerable<string> scopes)

@@ -9,7 +9,7 @@ namespace Timeline.ServiceDefaults.Security;
 /// Safe default: a service with no token configured serves loopback only, and refuses to start
 /// when asked to listen anywhere else, saying why. Runs before Kestrel binds.
 /// </summary>
-public sealed class BindingGuard(IConfiguration configuration, IOptions<AuthOptions> auth) : IHostedService
+public sealed class BindingGuard(IConfiguration configuration, TimelineEndpoints endpoints, IOptions<AuthOptions> auth) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,9 +18,8 @@ public sealed class BindingGuard(IConfiguration configuration, IOptions<AuthOpti
             return Task.CompletedTask;
         }
 
-        var urls = (configuration["urls"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>());
-        var exposed = urls.Where(u => !IsLoopback(u)).ToList();
+        // gRPC (`urls` or Kestrel:Endpoints) and HTTP/JSON (`HttpJsonUrls`) alike.
+        var exposed = endpoints.AllUrls.Where(u => !IsLoopback(u)).ToList();
         if (!string.IsNullOrEmpty(configuration["http_ports"]) || !string.IsNullOrEmpty(configuration["https_ports"]))
         {
             exposed.Add("ASPNETCORE_HTTP(S)_PORTS (all interfaces)");

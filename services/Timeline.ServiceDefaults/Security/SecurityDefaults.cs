@@ -73,13 +73,19 @@ public static class SecurityDefaults
 
             // A refusal is a gRPC RESOURCE_EXHAUSTED (a trailers-only response), not an HTTP 503 that
             // clients would read as UNAVAILABLE and retry at once.
-            options.OnRejected = (context, _) =>
+            options.OnRejected = (context, cancellationToken) =>
             {
                 var response = context.HttpContext.Response;
+                var message = $"per-caller limit reached for '{CallerName(context.HttpContext)}'; retry later";
+                if (!IsGrpc(context.HttpContext.Request))
+                {
+                    return new ValueTask(JsonStatus.WriteAsync(response, StatusCodes.Status429TooManyRequests, Google.Rpc.Code.ResourceExhausted, message, cancellationToken));
+                }
+
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = "application/grpc";
                 response.Headers["grpc-status"] = "8";
-                response.Headers["grpc-message"] = Uri.EscapeDataString($"per-caller limit reached for '{CallerName(context.HttpContext)}'; retry later");
+                response.Headers["grpc-message"] = Uri.EscapeDataString(message);
                 return ValueTask.CompletedTask;
             };
         });
@@ -93,6 +99,10 @@ public static class SecurityDefaults
         app.UseRateLimiter();
         return app;
     }
+
+    /// <summary>True for gRPC calls; false for HTTP/JSON (transcoded) ones.</summary>
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>The authenticated caller's token name ("anonymous" when the service has no tokens).</summary>
     public static string CallerName(HttpContext context) => context.User.Identity?.Name ?? "unauthenticated";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
@@ -7,6 +8,7 @@ using Timeline.ServiceDefaults.Security;
 using Timeline.Storage.V1;
 using Timeline.StorageService.Storage;
 using Timeline.V1;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Timeline.StorageService.Grpc;
 
@@ -17,6 +19,7 @@ internal sealed class EventStoreGrpcService(
     AppendWriter writer,
     Subscription subscription,
     EventIds ids,
+    StorageMetrics metrics,
     IOptions<StorageOptions> options) : EventStoreService.EventStoreServiceBase
 {
     private readonly NewEventValidator validator = new(options.Value.Limits);
@@ -24,6 +27,21 @@ internal sealed class EventStoreGrpcService(
     [Authorize(Policy = Scopes.EventsWrite)]
     [EnableRateLimiting(RateLimits.Appends)]
     public override async Task<AppendEventsResponse> AppendEvents(AppendEventsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var response = await AppendAsync(request, context);
+            metrics.Appended(stored: true);
+            return response;
+        }
+        catch (ProblemException)
+        {
+            metrics.Appended(stored: false);
+            throw;
+        }
+    }
+
+    private async Task<AppendEventsResponse> AppendAsync(AppendEventsRequest request, ServerCallContext context)
     {
         var limits = validator.Limits;
         if (request.Events.Count == 0)
@@ -106,14 +124,20 @@ internal sealed class EventStoreGrpcService(
     [Authorize(Policy = Scopes.EventsRead)]
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         var (events, next) = await log.ListAsync(request.Filter, request.KnownAt, request.PageSize, request.PageToken, context.CancellationToken);
+        metrics.Listed(Stopwatch.GetElapsedTime(started));
         return new ListEventsResponse { Events = { events }, NextPageToken = next };
     }
 
     [Authorize(Policy = Scopes.EventsRead)]
     [EnableRateLimiting(RateLimits.Streams)]
     public override Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context) =>
-        subscription.RunAsync(request, responseStream, context.CancellationToken);
+        subscription.RunAsync(
+            request,
+            responseStream,
+            head => context.WriteResponseHeadersAsync(new Metadata { { Subscription.HeadPositionHeader, head.ToString(CultureInfo.InvariantCulture) } }),
+            context.CancellationToken);
 
     private void RequireEventId(string eventId)
     {

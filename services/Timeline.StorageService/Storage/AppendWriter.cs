@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dapper;
 using Google.Protobuf;
@@ -94,6 +95,10 @@ internal sealed class AppendWriter(
 
     private void CommitGroup(List<PendingAppend> group)
     {
+        // One commit serves many calls: its span links to each caller's span instead of having one parent.
+        using var activity = StorageMetrics.Activities.StartActivity(
+            ActivityKind.Internal, parentContext: default, links: group.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)), name: "timeline.storage.commit");
+        activity?.SetTag("timeline.storage.batches", group.Count);
         var committed = new List<EventRecord>();
         var outcomes = new List<(PendingAppend Pending, IReadOnlyList<AppendResult>? Results, Exception? Error)>(group.Count);
         try
@@ -126,6 +131,7 @@ internal sealed class AppendWriter(
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
             StorageLog.GroupCommitFailed(logger, ex, group.Count);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             var failure = new ProblemException(ProblemKind.Unavailable, "STORAGE_WRITE_FAILED", "the event log could not commit; nothing of this request was stored, retry it");
             foreach (var pending in group)
             {
@@ -135,6 +141,7 @@ internal sealed class AppendWriter(
             return;
         }
 
+        activity?.SetTag("timeline.storage.revisions", committed.Count);
         broadcaster.Publish(committed);
         metrics.Committed(group.Count, committed.Count);
         StorageLog.GroupCommitted(logger, group.Count, committed.Count, broadcaster.Head);
@@ -244,6 +251,9 @@ internal sealed class AppendWriter(
         public IReadOnlyList<NewEvent> Events { get; } = events;
 
         public string RecordedBy { get; } = recordedBy;
+
+        /// <summary>The appending call's span, if traced, for the commit's link.</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
 
         public TaskCompletionSource<IReadOnlyList<AppendResult>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -18,7 +18,11 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
 {
     private const int CatchUpPage = 500;
 
-    public async Task RunAsync(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> stream, CancellationToken cancellationToken)
+    /// <summary>The response header that tells a subscriber the log's head when its stream starts, so it can tell how far behind it is.</summary>
+    public const string HeadPositionHeader = "timeline-head-position";
+
+    /// <param name="announceHead">Called once the request is accepted, with the head the catch-up reads up to.</param>
+    public async Task RunAsync(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> stream, Func<long, Task> announceHead, CancellationToken cancellationToken)
     {
         if (request.FromPosition < 0)
         {
@@ -37,6 +41,7 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
         var (feed, registeredHead) = broadcaster.Register();
         try
         {
+            await announceHead(registeredHead);
             var last = request.FromPosition;
 
             // Catch up from the database; if the live feed overflowed meanwhile, register again and keep reading.

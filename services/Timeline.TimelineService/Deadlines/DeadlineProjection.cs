@@ -21,6 +21,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     private volatile TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Exception? _lastFailure;
     private volatile bool _live;
+    private long _storageHead;
 
     /// <summary>The latest state; safe to read from any thread.</summary>
     public ProjectionSnapshot Current => _current;
@@ -30,6 +31,12 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
 
     /// <summary>True while the subscription is caught up and connected.</summary>
     public bool IsLive => _live;
+
+    /// <summary>The furthest log position storage is known to have reached (its head when the subscription started, or anything seen since).</summary>
+    public long StorageHead => Math.Max(Interlocked.Read(ref _storageHead), _current.Position);
+
+    /// <summary>How far the projection is behind storage's known head, in log positions.</summary>
+    public long Lag => Math.Max(0, StorageHead - _current.Position);
 
     /// <summary>How many watches are registered (each open WatchDeadlines call has one).</summary>
     public int WatcherCount => _watchers.Count;
@@ -108,10 +115,27 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     internal void Reset()
     {
         _current = ProjectionSnapshot.Empty;
+        Interlocked.Exchange(ref _storageHead, 0);
         Ring();
     }
 
     internal void MarkConnected() => _lastFailure = null;
+
+    /// <summary>Records storage's head as announced when a subscription starts.</summary>
+    internal void SawStorageHead(long head)
+    {
+        var known = Interlocked.Read(ref _storageHead);
+        while (head > known)
+        {
+            var previous = Interlocked.CompareExchange(ref _storageHead, head, known);
+            if (previous == known)
+            {
+                return;
+            }
+
+            known = previous;
+        }
+    }
 
     internal void MarkCaughtUp(long position)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Timeline.Storage.V1;
@@ -20,6 +21,9 @@ public sealed class DeadlineProjectionWorker(
     IOptions<TimelineOptions> options,
     ILogger<DeadlineProjectionWorker> logger) : BackgroundService
 {
+    /// <summary>Storage's response header with its head position when the subscription starts.</summary>
+    public const string HeadPositionHeader = "timeline-head-position";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = options.Value.ReconnectMinDelay;
@@ -80,6 +84,12 @@ public sealed class DeadlineProjectionWorker(
             Filter = new EventFilter { DeadlineEffectsOnly = true },
         };
         using var call = storage.SubscribeEvents(request, cancellationToken: stoppingToken);
+        var headers = await call.ResponseHeadersAsync;
+        if (long.TryParse(headers.GetValue(HeadPositionHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var head))
+        {
+            projection.SawStorageHead(head);
+        }
+
         var received = false;
         await foreach (var message in call.ResponseStream.ReadAllAsync(stoppingToken))
         {
