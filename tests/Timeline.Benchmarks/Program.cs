@@ -1,2 +1,111 @@
-Console.WriteLine("benchmarks: not yet written");
+using System.Diagnostics;
+using Timeline.Benchmarks.Bare;
+using Timeline.Benchmarks.Data;
+using Timeline.Benchmarks.Infrastructure;
+using Timeline.Benchmarks.Raw;
+using Timeline.Benchmarks.Scenarios;
+
+// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check]
+if (args.Contains(BareServer.Flag))
+{
+    await BareServer.RunAsync(args);
+    return 0;
+}
+
+var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"));
+var total = Stopwatch.StartNew();
+var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(directory);
+var report = new Report();
+Console.WriteLine(Machine.Describe());
+Console.WriteLine($"mode: {(options.Quick ? "quick" : "full")}, {options.Reps} repetitions, files in {directory}");
+try
+{
+    BenchContext.Phase("schema template: storage service started once on an empty file");
+    var template = await SchemaTemplate.CreateAsync(directory);
+    var bench = new BenchContext(options, directory, template, report);
+    await using (var big = await Dataset.CreateAsync(directory, "big", template))
+    await using (var small = await Dataset.CreateAsync(directory, "small", template))
+    {
+        BenchContext.Phase($"S1 while building {options.Label(options.BigEvents)} events through the storage service (and its raw twin)");
+        await StorageScenarios.BuildAsync(bench, big, options.BigEvents, options.ChunkEvents, "S1", options.AppendBudget);
+        BenchContext.Phase("building 1k events");
+        await StorageScenarios.BuildAsync(bench, small, options.SmallEvents, options.SmallEvents, null);
+
+        BenchContext.Phase("S3 paging");
+        await StorageScenarios.PagingAsync(bench, big);
+        BenchContext.Phase("S5 deep page");
+        await StorageScenarios.DeepPageAsync(bench, big);
+        BenchContext.Phase("S6 scale");
+        await StorageScenarios.ScaleAsync(bench, big, small);
+        BenchContext.Phase("streaming the whole log");
+        await StorageScenarios.StreamAllAsync(bench, big);
+        Memory.Add(report, "RSS-S", $"storage peak RSS, paging and streaming {options.Label(options.BigEvents)} events", big.Storage, 200);
+
+        await TimelineAsync(bench, big);
+    }
+
+    BenchContext.Phase("S2 concurrent appenders");
+    await StorageScenarios.ConcurrentAppendersAsync(bench);
+    BenchContext.Phase("S9 ACLED import through the CLI");
+    await AcledImport.RunAsync(bench);
+}
+finally
+{
+    try
+    {
+        Directory.Delete(directory, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
+
+static async Task TimelineAsync(BenchContext bench, Dataset big)
+{
+    var report = bench.Report;
+    ServiceProcess? timeline = null;
+    try
+    {
+        BenchContext.Phase($"{bench.Options.Deadlines:N0} deadlines; starting the timeline service on the big dataset");
+        await TimelineScenarios.AddDeadlinesAsync(bench, big);
+        timeline = await TimelineScenarios.StartTimelineAsync(big);
+    }
+    catch (Exception ex) when (ex is FileNotFoundException or TimeoutException or InvalidOperationException or Grpc.Core.RpcException)
+    {
+        var reason = ex is FileNotFoundException ? "the timeline service is not built on this branch" : "the timeline service did not start: " + ex.Message.Split('\n')[0];
+        report.NotRun("S4", "GetTimeline page of 100 (two hops)", Goal.AtLeast, 0.4, reason);
+        report.NotRun("S7", "WatchDeadlines fan-out to 1,000 subscribers", Goal.AtLeast, 0.5, reason);
+        report.NotRun("S8", "append → WatchDeadlines update, p50", Goal.AtMost, 2, reason);
+        report.NotRun("S8", "append → WatchDeadlines update, p99", Goal.AtMost, 5, reason);
+        report.NotRun("RSS-T", "timeline peak RSS, 10k deadlines, 1,000 streams", Goal.AtMost, 1, reason);
+        if (timeline is not null)
+        {
+            await timeline.DisposeAsync();
+        }
+
+        return;
+    }
+
+    await using (timeline)
+    await using (var bare = await ServiceProcess.StartBareAsync())
+    {
+        BenchContext.Phase("S4 timeline pages");
+        await TimelineScenarios.TimelinePagesAsync(bench, big, timeline);
+        BenchContext.Phase("S7 fan-out");
+        await TimelineScenarios.FanOutAsync(bench, big, timeline, bare);
+        BenchContext.Phase("S8 latency");
+        await TimelineScenarios.LatencyAsync(bench, big, timeline, bare);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"Timeline benchmarks, {(options.Quick ? "quick" : "full")} run, {total.Elapsed.TotalMinutes:0.0} min; ratio = scenario / baseline, both measured in this run, interleaved");
+Console.WriteLine();
+Console.WriteLine(report.Table());
+if (options.Check)
+{
+    return report.Check(Console.Out) ? 0 : 1;
+}
+
 return 0;

@@ -1,0 +1,295 @@
+using Microsoft.Data.Sqlite;
+using Timeline.V1;
+
+namespace Timeline.Benchmarks.Raw;
+
+/// <summary>One revision as the storage service stored it, read back from its file.</summary>
+internal sealed record StoredRow(
+    long Position, string EventId, long Revision, long RecordedAt, string RecordedBy, long Earliest, long Latest,
+    string Kind, string Country, string? DeadlineId, long Retracted, byte[] Body, string[] Tags, string[] Actors);
+
+/// <summary>
+/// The limit of the stack: Microsoft.Data.Sqlite with prepared commands on one connection, into a
+/// copy of a file the storage service created (identical schema, indexes, user_version), in WAL
+/// mode with synchronous=FULL like the service's writer, running the service's own statements.
+/// </summary>
+internal sealed class RawLog : IDisposable
+{
+    private readonly SqliteConnection connection;
+    private readonly SqliteCommand insertRevision;
+    private readonly SqliteCommand insertTag;
+    private readonly SqliteCommand insertActor;
+    private readonly SqliteCommand upsertCurrent;
+
+    private RawLog(string path, string synchronous = "FULL")
+    {
+        Path = path;
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        connection.Open();
+        Execute($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;");
+        insertRevision = Prepare(StorageSql.InsertRevision, "EventId", "Revision", "RecordedAt", "RecordedBy", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted", "Body");
+        insertTag = Prepare(StorageSql.InsertTag, "Tag", "Position");
+        insertActor = Prepare(StorageSql.InsertActor, "Actor", "Position");
+        upsertCurrent = Prepare(StorageSql.UpsertCurrent, "EventId", "Position", "Revision", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted");
+    }
+
+    public string Path { get; }
+
+    /// <summary>A fresh log: a copy of the empty file the storage service migrated (see <see cref="SchemaTemplate"/>).</summary>
+    public static RawLog Create(string template, string path)
+    {
+        File.Copy(template, path);
+        return new RawLog(path);
+    }
+
+    /// <summary>An existing file, e.g. the twin after it was replaced by a copy.</summary>
+    public static RawLog Open(string path) => new(path);
+
+    /// <summary>
+    /// Dataset loading only, never measured: the service's own file while the service is stopped,
+    /// without fsync (a crash would just spoil this run's temporary file).
+    /// </summary>
+    public static RawLog OpenForLoading(string path) => new(path, "OFF");
+
+    /// <summary>
+    /// Appends <paramref name="count"/> events whose content is a row the service itself stored
+    /// (cycling through <paramref name="templates"/>), each under a new id: the body holds no
+    /// id, so every column is what the service would write for that content under that id.
+    /// </summary>
+    public void InsertDerived(IReadOnlyList<StoredRow> templates, long firstNumber, int count, string prefix)
+    {
+        for (var start = 0; start < count; start += 20_000)
+        {
+            using var transaction = connection.BeginTransaction();
+            Enlist(transaction);
+            for (var i = start; i < Math.Min(count, start + 20_000); i++)
+            {
+                Insert(templates[i % templates.Count], $"{prefix}{firstNumber + i:D7}");
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Rows in a transaction, as S1's baseline does with each batch of 1,000.</summary>
+    public void InsertBatch(IReadOnlyList<StoredRow> rows, int start, int count)
+    {
+        using var transaction = connection.BeginTransaction();
+        Enlist(transaction);
+        for (var i = start; i < start + count; i++)
+        {
+            Insert(rows[i], rows[i].EventId);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>One event in its own transaction (its revision, tag, actor and current rows): one fsync per event.</summary>
+    public void InsertOne(StoredRow row, string? eventId = null)
+    {
+        using var transaction = connection.BeginTransaction();
+        Enlist(transaction);
+        Insert(row, eventId ?? row.EventId);
+        transaction.Commit();
+    }
+
+    private void Enlist(SqliteTransaction transaction)
+    {
+        insertRevision.Transaction = transaction;
+        insertTag.Transaction = transaction;
+        insertActor.Transaction = transaction;
+        upsertCurrent.Transaction = transaction;
+    }
+
+    private void Insert(StoredRow row, string eventId)
+    {
+        Set(insertRevision, "EventId", eventId);
+        Set(insertRevision, "Revision", row.Revision);
+        Set(insertRevision, "RecordedAt", row.RecordedAt);
+        Set(insertRevision, "RecordedBy", row.RecordedBy);
+        Set(insertRevision, "Earliest", row.Earliest);
+        Set(insertRevision, "Latest", row.Latest);
+        Set(insertRevision, "Kind", row.Kind);
+        Set(insertRevision, "Country", row.Country);
+        Set(insertRevision, "DeadlineId", row.DeadlineId);
+        Set(insertRevision, "Retracted", row.Retracted);
+        Set(insertRevision, "Body", row.Body);
+        var position = (long)insertRevision.ExecuteScalar()!;
+        foreach (var tag in row.Tags)
+        {
+            insertTag.Parameters[0].Value = tag;
+            insertTag.Parameters[1].Value = position;
+            insertTag.ExecuteNonQuery();
+        }
+
+        foreach (var actor in row.Actors)
+        {
+            insertActor.Parameters[0].Value = actor;
+            insertActor.Parameters[1].Value = position;
+            insertActor.ExecuteNonQuery();
+        }
+
+        Set(upsertCurrent, "EventId", eventId);
+        Set(upsertCurrent, "Position", position);
+        Set(upsertCurrent, "Revision", row.Revision);
+        Set(upsertCurrent, "Earliest", row.Earliest);
+        Set(upsertCurrent, "Latest", row.Latest);
+        Set(upsertCurrent, "Kind", row.Kind);
+        Set(upsertCurrent, "Country", row.Country);
+        Set(upsertCurrent, "DeadlineId", row.DeadlineId);
+        Set(upsertCurrent, "Retracted", row.Retracted);
+        upsertCurrent.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The rows the storage service wrote after a position, read from its file (read-only, WAL
+    /// lets us beside its writer). Tags and actors come from the stored body, exactly as the
+    /// service derived its tag and actor rows from the same content.
+    /// </summary>
+    public static List<StoredRow> ReadServiceRows(string servicePath, long afterPosition)
+    {
+        using var source = OpenReadOnly(servicePath);
+        using var command = source.CreateCommand();
+        command.CommandText = "SELECT * FROM revisions WHERE position > $after ORDER BY position";
+        command.Parameters.AddWithValue("$after", afterPosition);
+        using var reader = command.ExecuteReader();
+        var rows = new List<StoredRow>();
+        int Column(string name)
+        {
+            try
+            {
+                return reader.GetOrdinal(name);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return -1;
+            }
+        }
+
+        var recordedBy = Column("recorded_by");
+        var deadline = Column("deadline_id");
+        var (position, eventId, revision, recordedAt, earliest, latest, kind, country, retracted, bodyColumn) = (
+            Column("position"), Column("event_id"), Column("revision"), Column("recorded_at"), Column("earliest"), Column("latest"),
+            Column("kind"), Column("country"), Column("retracted"), Column("body"));
+        while (reader.Read())
+        {
+            var body = reader.GetFieldValue<byte[]>(bodyColumn);
+            var record = EventRecord.Parser.ParseFrom(body);
+            rows.Add(new StoredRow(
+                reader.GetInt64(position), reader.GetString(eventId), reader.GetInt64(revision), reader.GetInt64(recordedAt),
+                recordedBy < 0 ? "" : reader.GetString(recordedBy), reader.GetInt64(earliest), reader.GetInt64(latest),
+                reader.GetString(kind), reader.GetString(country), reader.IsDBNull(deadline) ? null : reader.GetString(deadline), reader.GetInt64(retracted), body,
+                [.. record.Tags], [.. record.Actors]));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Whether two files hold the same rows, every column of every table, compared in key order
+    /// (a service file and its raw twin): the proof that the baselines insert what the service does.
+    /// </summary>
+    public static (bool Same, string Detail) Compare(string a, string b)
+    {
+        using var left = OpenReadOnly(a);
+        using var right = OpenReadOnly(b);
+        var tables = new[]
+        {
+            ("revisions", "position"),
+            ("revision_tags", "tag, position"),
+            ("revision_actors", "actor, position"),
+            ("current_events", "event_id"),
+        };
+        long total = 0;
+        foreach (var (table, order) in tables)
+        {
+            using var l = left.CreateCommand();
+            using var r = right.CreateCommand();
+            l.CommandText = r.CommandText = $"SELECT * FROM {table} ORDER BY {order}";
+            using var lr = l.ExecuteReader();
+            using var rr = r.ExecuteReader();
+            long rows = 0;
+            while (true)
+            {
+                var more = lr.Read();
+                if (more != rr.Read())
+                {
+                    return (false, $"{table}: row counts differ after {rows:N0} rows");
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                rows++;
+                for (var i = 0; i < lr.FieldCount; i++)
+                {
+                    var x = lr.GetValue(i);
+                    var y = rr.GetValue(i);
+                    var same = x is byte[] xb && y is byte[] yb ? xb.AsSpan().SequenceEqual(yb) : Equals(x, y);
+                    if (!same)
+                    {
+                        return (false, $"{table}: row {rows:N0} differs in column {lr.GetName(i)}");
+                    }
+                }
+            }
+
+            total += rows;
+        }
+
+        return (true, $"{total:N0} rows in 4 tables identical");
+    }
+
+    private static SqliteConnection OpenReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public void Execute(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Sets a parameter when the statement has it (the service's statements may gain columns).</summary>
+    private static void Set(SqliteCommand command, string name, object? value)
+    {
+        var index = command.Parameters.IndexOf("@" + name);
+        if (index >= 0)
+        {
+            command.Parameters[index].Value = value ?? DBNull.Value;
+        }
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] names)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names.Where(n => sql.Contains("@" + n + ",", StringComparison.Ordinal) || sql.Contains("@" + n + ")", StringComparison.Ordinal)))
+        {
+            command.Parameters.Add(new SqliteParameter("@" + name, DBNull.Value));
+        }
+
+        var missing = System.Text.RegularExpressions.Regex.Matches(sql, @"@(\w+)").Select(m => m.Groups[1].Value).Distinct().Except(names).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"the service's statement has parameters the benchmark does not bind: {string.Join(", ", missing)}");
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    public void Dispose()
+    {
+        insertRevision.Dispose();
+        insertTag.Dispose();
+        insertActor.Dispose();
+        upsertCurrent.Dispose();
+        connection.Dispose();
+    }
+}

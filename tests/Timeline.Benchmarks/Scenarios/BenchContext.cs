@@ -1,0 +1,50 @@
+using Timeline.Benchmarks.Infrastructure;
+
+namespace Timeline.Benchmarks.Scenarios;
+
+/// <summary>Sizes and repetitions of one run: <c>--quick</c> shrinks them to finish in under three minutes.</summary>
+internal sealed record BenchOptions(bool Quick, bool Check)
+{
+    public int BigEvents => Quick ? 20_000 : 1_000_000;
+
+    public int SmallEvents => 1_000;
+
+    /// <summary>S1: the big dataset is appended in chunks; each chunk after the first is one repetition.</summary>
+    public int ChunkEvents => Quick ? 2_500 : 50_000;
+
+    public int Reps => Quick ? 5 : 7;
+
+    public int PagesPerRep => Quick ? 40 : 150;
+
+    /// <summary>S5's deep page; the quick dataset has fewer pages, so the deepest one it has.</summary>
+    public int DeepPage => Quick ? 40 : 1_000;
+
+    /// <summary>How long one side of a read repetition should take; page counts adapt to it.</summary>
+    public double SecondsPerSide => Quick ? 0.6 : 1.5;
+
+    /// <summary>The share of the run the service may spend appending the big dataset; the rest is derived (see Dataset.LoadDerivedAsync).</summary>
+    public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 20 : 120);
+
+    public TimeSpan WriteWindow => TimeSpan.FromSeconds(Quick ? 1.5 : 3);
+
+    public int Deadlines => 10_000;
+
+    public int Watchers => 1_000;
+
+    public int LatencySamplesPerRep => Quick ? 20 : 40;
+
+    public string Label(int events) => events >= 1_000_000 ? $"{events / 1_000_000}M" : $"{events / 1_000}k";
+}
+
+internal sealed class BenchContext(BenchOptions options, string directory, string template, Report report)
+{
+    public BenchOptions Options { get; } = options;
+
+    public string Directory { get; } = directory;
+
+    public string Template { get; } = template;
+
+    public Report Report { get; } = report;
+
+    public static void Phase(string text) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {text}");
+}
