@@ -28,12 +28,14 @@ internal sealed class AppendWriter(
 {
     private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private SqliteConnection? connection;
+    private WriterStatements? statements;
     private Task? loop;
     private long lastRecordedAt;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         connection = database.OpenWriter();
+        statements = new WriterStatements(connection);
         lastRecordedAt = connection.ExecuteScalar<long?>("SELECT MAX(recorded_at) FROM revisions") ?? 0;
         broadcaster.Initialize(connection.ExecuteScalar<long>(Sql.Head));
         loop = Task.Run(RunAsync, CancellationToken.None);
@@ -56,6 +58,7 @@ internal sealed class AppendWriter(
         if (connection is not null)
         {
             var head = broadcaster.Head;
+            statements?.Dispose();
             connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
             await connection.DisposeAsync();
             database.MarkClosed();
@@ -104,6 +107,7 @@ internal sealed class AppendWriter(
         try
         {
             using var transaction = connection!.BeginTransaction();
+            statements!.Enlist(transaction);
             var now = Math.Max(lastRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
             for (var i = 0; i < group.Count; i++)
             {
@@ -112,7 +116,7 @@ internal sealed class AppendWriter(
                 var mark = committed.Count;
                 try
                 {
-                    var results = ApplyBatch(group[i], now, transaction, committed);
+                    var results = ApplyBatch(group[i], now, committed);
                     transaction.Release(savepoint);
                     outcomes.Add((group[i], results, null));
                 }
@@ -158,15 +162,15 @@ internal sealed class AppendWriter(
         }
     }
 
-    private List<AppendResult> ApplyBatch(PendingAppend batch, long recordedAt, SqliteTransaction transaction, List<EventRecord> committed)
+    private List<AppendResult> ApplyBatch(PendingAppend batch, long recordedAt, List<EventRecord> committed)
     {
         var events = batch.Events;
-        var connection = this.connection!;
+        var sql = statements!;
         var results = new List<AppendResult>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var latest = connection.QuerySingleOrDefault<LatestRow>(Sql.Latest, new { e.EventId }, transaction);
+            var latest = sql.Latest(e.EventId);
             var currentRevision = latest?.Revision ?? 0;
             if (e.HasExpectedRevision && e.ExpectedRevision != currentRevision)
             {
@@ -185,34 +189,30 @@ internal sealed class AppendWriter(
                 continue;
             }
 
-            var earliest = FuzzyDateProto.ParseDay(content.Occurred.Earliest).DayNumber;
-            var latestDay = FuzzyDateProto.ParseDay(content.Occurred.Latest).DayNumber;
-            var row = new
-            {
+            var row = new NewRevision(
                 e.EventId,
-                Revision = currentRevision + 1,
-                RecordedAt = recordedAt,
+                currentRevision + 1,
+                recordedAt,
                 batch.RecordedBy,
-                Earliest = earliest,
-                Latest = latestDay,
+                FuzzyDateProto.ParseDay(content.Occurred.Earliest).DayNumber,
+                FuzzyDateProto.ParseDay(content.Occurred.Latest).DayNumber,
                 content.Kind,
-                Country = content.Location?.Country ?? string.Empty,
-                DeadlineId = content.Deadline?.DeadlineId,
+                content.Location?.Country ?? string.Empty,
+                content.Deadline?.DeadlineId,
                 content.Retracted,
-                Body = body,
-            };
-            var position = connection.ExecuteScalar<long>(Sql.InsertRevision, row, transaction);
+                body);
+            var position = sql.InsertRevision(row);
             foreach (var tag in content.Tags)
             {
-                connection.Execute(Sql.InsertTag, new { Tag = tag, Position = position }, transaction);
+                sql.InsertTag(tag, position);
             }
 
             foreach (var actor in content.Actors)
             {
-                connection.Execute(Sql.InsertActor, new { Actor = actor, Position = position }, transaction);
+                sql.InsertActor(actor, position);
             }
 
-            connection.Execute(Sql.UpsertCurrent, new { row.EventId, Position = position, row.Revision, row.Earliest, row.Latest, row.Kind, row.Country, row.DeadlineId, row.Retracted }, transaction);
+            sql.UpsertCurrent(row, position);
             var record = content.Clone();
             record.EventId = e.EventId;
             record.Revision = row.Revision;
