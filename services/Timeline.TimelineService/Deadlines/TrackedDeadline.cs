@@ -17,15 +17,42 @@ public sealed class TrackedDeadline(string deadlineId, ImmutableDictionary<strin
     /// <summary>The events as the rules see them, made once per version of the deadline.</summary>
     public IReadOnlyList<DeadlineEvent> RuleEvents { get; } = [.. events.Values.Select(e => e.Event)];
 
-    public Domain.Deadlines.DeadlineStatus? Evaluate(DateOnly asOf, int riskWindowDays) =>
-        DeadlineRules.Evaluate(DeadlineId, RuleEvents, asOf, riskWindowDays);
+    // One deadline version is shared by every watch: the status and the next change of the day
+    // are computed once and reused (a watch of 10,000 deadlines re-reads all of them on each
+    // change). Each cache is one immutable object swapped whole, so concurrent readers are safe.
+    private DayResult<Domain.Deadlines.DeadlineStatus?>? evaluated;
+    private DayResult<DateOnly?>? nextChange;
 
-    public DateOnly? NextChange(DateOnly asOf, int riskWindowDays) =>
-        DeadlineRules.NextChange(DeadlineId, RuleEvents, asOf, riskWindowDays);
+    public Domain.Deadlines.DeadlineStatus? Evaluate(DateOnly asOf, int riskWindowDays)
+    {
+        if (Volatile.Read(ref evaluated) is { } cached && cached.AsOf == asOf && cached.RiskWindowDays == riskWindowDays)
+        {
+            return cached.Value;
+        }
+
+        var status = DeadlineRules.Evaluate(DeadlineId, RuleEvents, asOf, riskWindowDays);
+        Volatile.Write(ref evaluated, new(asOf, riskWindowDays, status));
+        return status;
+    }
+
+    public DateOnly? NextChange(DateOnly asOf, int riskWindowDays)
+    {
+        if (Volatile.Read(ref nextChange) is { } cached && cached.AsOf == asOf && cached.RiskWindowDays == riskWindowDays)
+        {
+            return cached.Value;
+        }
+
+        var next = DeadlineRules.NextChange(DeadlineId, RuleEvents, asOf, riskWindowDays);
+        Volatile.Write(ref nextChange, new(asOf, riskWindowDays, next));
+        return next;
+    }
 
     public IReadOnlyList<Domain.Deadlines.DeadlineStatus> Transitions(DateOnly from, DateOnly to, int riskWindowDays) =>
         DeadlineRules.Transitions(DeadlineId, RuleEvents, from, to, riskWindowDays);
 }
+
+/// <summary>A result computed for one day and risk window.</summary>
+internal sealed record DayResult<T>(DateOnly AsOf, int RiskWindowDays, T Value);
 
 /// <summary>What the projection knew at one moment: every deadline by id, and the log position it has seen.</summary>
 public sealed record ProjectionSnapshot(ImmutableSortedDictionary<string, TrackedDeadline> Deadlines, long Position)
@@ -34,5 +61,7 @@ public sealed record ProjectionSnapshot(ImmutableSortedDictionary<string, Tracke
 
     /// <summary>The deadlines asked for (all when <paramref name="ids"/> is empty), in id order.</summary>
     public IEnumerable<TrackedDeadline> Select(IReadOnlyCollection<string> ids) =>
-        ids.Count == 0 ? Deadlines.Values : Deadlines.Values.Where(d => ids.Contains(d.DeadlineId));
+        ids.Count == 0
+            ? Deadlines.Values
+            : ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => Deadlines.GetValueOrDefault(id)).OfType<TrackedDeadline>();
 }
