@@ -5,7 +5,8 @@ namespace Timeline.Domain.Events;
 
 /// <summary>
 /// The in-memory twin of the storage service's SQL filter: within a field any value may match,
-/// across fields all must. Used on live revisions, which never touch the database again.
+/// across fields all must. Used on live revisions, which never touch the database again; like the
+/// subscription's SQL, a deadline filter also keeps the revision that takes an event off a deadline.
 /// </summary>
 public sealed class EventFilterMatcher
 {
@@ -33,7 +34,10 @@ public sealed class EventFilterMatcher
         deadlinesOnly = filter.DeadlineEffectsOnly || deadlineIds.Count > 0;
     }
 
-    public bool Matches(EventRecord record)
+    /// <param name="record">A revision.</param>
+    /// <param name="previousDeadlineId">The deadline the event's previous revision bore on, if any: for
+    /// deadline filters a revision also matches when it takes its event off a matching deadline.</param>
+    public bool Matches(EventRecord record, string? previousDeadlineId = null)
     {
         if (tags.Count > 0 && !record.Tags.Any(tags.Contains))
         {
@@ -55,12 +59,12 @@ public sealed class EventFilterMatcher
             return false;
         }
 
-        if (deadlinesOnly && record.Deadline is null)
+        if (deadlinesOnly && record.Deadline is null && previousDeadlineId is null)
         {
             return false;
         }
 
-        if (deadlineIds.Count > 0 && !deadlineIds.Contains(record.Deadline?.DeadlineId ?? string.Empty))
+        if (deadlineIds.Count > 0 && !deadlineIds.Contains(record.Deadline?.DeadlineId ?? string.Empty) && !deadlineIds.Contains(previousDeadlineId ?? string.Empty))
         {
             return false;
         }

@@ -103,6 +103,7 @@ internal sealed class AppendWriter(
             ActivityKind.Internal, parentContext: default, links: group.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)), name: "timeline.storage.commit");
         activity?.SetTag("timeline.storage.batches", group.Count);
         var committed = new List<EventRecord>();
+        var previousDeadlines = new Dictionary<long, string>();
         var outcomes = new List<(PendingAppend Pending, IReadOnlyList<AppendResult>? Results, Exception? Error)>(group.Count);
         try
         {
@@ -116,7 +117,7 @@ internal sealed class AppendWriter(
                 var mark = committed.Count;
                 try
                 {
-                    var results = ApplyBatch(group[i], now, committed);
+                    var results = ApplyBatch(group[i], now, committed, previousDeadlines);
                     transaction.Release(savepoint);
                     outcomes.Add((group[i], results, null));
                 }
@@ -146,7 +147,7 @@ internal sealed class AppendWriter(
         }
 
         activity?.SetTag("timeline.storage.revisions", committed.Count);
-        broadcaster.Publish(committed);
+        broadcaster.Publish(new CommitGroup(committed, previousDeadlines));
         metrics.Committed(group.Count, committed.Count);
         StorageLog.GroupCommitted(logger, group.Count, committed.Count, broadcaster.Head);
         foreach (var (pending, results, error) in outcomes)
@@ -162,7 +163,7 @@ internal sealed class AppendWriter(
         }
     }
 
-    private List<AppendResult> ApplyBatch(PendingAppend batch, long recordedAt, List<EventRecord> committed)
+    private List<AppendResult> ApplyBatch(PendingAppend batch, long recordedAt, List<EventRecord> committed, Dictionary<long, string> previousDeadlines)
     {
         var events = batch.Events;
         var sql = statements!;
@@ -220,6 +221,10 @@ internal sealed class AppendWriter(
             record.RecordedAt = RecordTime.ToTimestamp(recordedAt);
             record.RecordedBy = batch.RecordedBy;
             committed.Add(record);
+            if (latest?.DeadlineId is { } previousDeadline)
+            {
+                previousDeadlines[position] = previousDeadline;
+            }
             results.Add(new AppendResult { EventId = e.EventId, Revision = row.Revision, Position = position });
         }
 

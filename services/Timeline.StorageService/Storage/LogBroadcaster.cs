@@ -65,16 +65,16 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
     }
 
     /// <summary>Called by the writer after each commit, with the new revisions in position order.</summary>
-    public void Publish(IReadOnlyList<EventRecord> committed)
+    public void Publish(CommitGroup committed)
     {
-        if (committed.Count == 0)
+        if (committed.Records.Count == 0)
         {
             return;
         }
 
         lock (gate)
         {
-            head = committed[^1].Position;
+            head = committed.Records[^1].Position;
             foreach (var feed in feeds)
             {
                 feed.Offer(committed);
@@ -110,18 +110,18 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
     /// </summary>
     internal sealed class LiveFeed(LogBroadcaster owner, int capacity) : IDisposable
     {
-        private readonly Channel<IReadOnlyList<EventRecord>> channel = System.Threading.Channels.Channel.CreateUnbounded<IReadOnlyList<EventRecord>>(
+        private readonly Channel<CommitGroup> channel = System.Threading.Channels.Channel.CreateUnbounded<CommitGroup>(
             new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         private int waiting;
         private volatile bool overflowed;
 
-        public ChannelReader<IReadOnlyList<EventRecord>> Reader => channel.Reader;
+        public ChannelReader<CommitGroup> Reader => channel.Reader;
 
         /// <summary>True once the subscriber fell a whole buffer behind and revisions were dropped.</summary>
         public bool Overflowed => overflowed;
 
-        public void Offer(IReadOnlyList<EventRecord> committed)
+        public void Offer(CommitGroup committed)
         {
             if (overflowed)
             {
@@ -135,7 +135,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
                 return;
             }
 
-            Interlocked.Add(ref waiting, committed.Count);
+            Interlocked.Add(ref waiting, committed.Records.Count);
             channel.Writer.TryWrite(committed);
         }
 
@@ -151,3 +151,9 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
         }
     }
 }
+
+/// <summary>
+/// The revisions one transaction committed, in position order, with the deadline each one's
+/// previous revision bore on (by position), so a deadline follower sees an event leave a deadline.
+/// </summary>
+internal sealed record CommitGroup(IReadOnlyList<EventRecord> Records, IReadOnlyDictionary<long, string> PreviousDeadlineIds);

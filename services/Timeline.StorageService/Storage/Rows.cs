@@ -47,6 +47,9 @@ internal sealed class LatestRow
     public bool Retracted { get; init; }
 
     public byte[] Body { get; init; } = [];
+
+    /// <summary>The deadline the latest revision bears on, if any.</summary>
+    public string? DeadlineId { get; init; }
 }
 
 internal static class RecordTime

@@ -16,9 +16,25 @@ internal static class Sql
         AND (@CountryCount = 0 OR e.country IN (SELECT value FROM json_each(@Countries)))
         AND (@OccurredFrom IS NULL OR e.latest >= @OccurredFrom)
         AND (@OccurredTo IS NULL OR e.earliest <= @OccurredTo)
-        AND (@DeadlinesOnly = 0 OR e.deadline_id IS NOT NULL)
-        AND (@DeadlineIdCount = 0 OR e.deadline_id IN (SELECT value FROM json_each(@DeadlineIds)))
         AND (@EventIdCount = 0 OR e.event_id IN (SELECT value FROM json_each(@EventIds)))
+        """;
+
+    /// <summary>For lists: the event as it now stands bears on a deadline (one of the ids, if given).</summary>
+    private const string DeadlineFilter = """
+        (@DeadlinesOnly = 0 OR e.deadline_id IS NOT NULL)
+        AND (@DeadlineIdCount = 0 OR e.deadline_id IN (SELECT value FROM json_each(@DeadlineIds)))
+        """;
+
+    /// <summary>
+    /// For streams: the revision bears on a deadline, or the revision it replaces did. A deadline
+    /// follower must see the correction that takes an event off a deadline, or it keeps the old one.
+    /// </summary>
+    private const string DeadlineFilterWithPrevious = """
+        (@DeadlinesOnly = 0 OR e.deadline_id IS NOT NULL
+            OR EXISTS (SELECT 1 FROM revisions p WHERE p.event_id = e.event_id AND p.revision = e.revision - 1 AND p.deadline_id IS NOT NULL))
+        AND (@DeadlineIdCount = 0 OR e.deadline_id IN (SELECT value FROM json_each(@DeadlineIds))
+            OR EXISTS (SELECT 1 FROM revisions p WHERE p.event_id = e.event_id AND p.revision = e.revision - 1
+                AND p.deadline_id IN (SELECT value FROM json_each(@DeadlineIds))))
         """;
 
     /// <summary>Keyset continuation in chronological order (never OFFSET): a range seek on the order index.</summary>
@@ -34,9 +50,9 @@ internal static class Sql
 
     private const string ChronologicalPage = " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit";
 
-    public const string ListCurrentFirst = CurrentFrom + Filter + ChronologicalPage;
+    public const string ListCurrentFirst = CurrentFrom + Filter + " AND " + DeadlineFilter + ChronologicalPage;
 
-    public const string ListCurrentNext = CurrentFrom + After + " AND " + Filter + ChronologicalPage;
+    public const string ListCurrentNext = CurrentFrom + After + " AND " + Filter + " AND " + DeadlineFilter + ChronologicalPage;
 
     /// <summary>The view as known at a time: the latest revision recorded at or before it.</summary>
     private const string KnownAtFrom =
@@ -45,14 +61,14 @@ internal static class Sql
         " WHERE e.position IN (SELECT MAX(position) FROM revisions WHERE recorded_at <= @KnownAt GROUP BY event_id)" +
         " AND e.retracted = 0 AND ";
 
-    public const string ListKnownAtFirst = KnownAtFrom + Filter + ChronologicalPage;
+    public const string ListKnownAtFirst = KnownAtFrom + Filter + " AND " + DeadlineFilter + ChronologicalPage;
 
-    public const string ListKnownAtNext = KnownAtFrom + After + " AND " + Filter + ChronologicalPage;
+    public const string ListKnownAtNext = KnownAtFrom + After + " AND " + Filter + " AND " + DeadlineFilter + ChronologicalPage;
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>
     public const string ReadAfter =
         "SELECT " + RevisionColumns + ", e.earliest AS Earliest, e.latest AS Latest" +
-        " FROM revisions e WHERE e.position > @After AND e.position <= @UpTo AND " + Filter +
+        " FROM revisions e WHERE e.position > @After AND e.position <= @UpTo AND " + Filter + " AND " + DeadlineFilterWithPrevious +
         " ORDER BY e.position LIMIT @Limit";
 
     public const string GetCurrent =
@@ -71,7 +87,7 @@ internal static class Sql
 
     // The writer's statements.
     public const string Latest =
-        "SELECT c.position AS Position, c.revision AS Revision, c.retracted AS Retracted, r.body AS Body FROM current_events c JOIN revisions r ON r.position = c.position WHERE c.event_id = @EventId";
+        "SELECT c.position AS Position, c.revision AS Revision, c.retracted AS Retracted, r.body AS Body, c.deadline_id AS DeadlineId FROM current_events c JOIN revisions r ON r.position = c.position WHERE c.event_id = @EventId";
 
     public const string InsertRevision = """
         INSERT INTO revisions (event_id, revision, recorded_at, recorded_by, earliest, latest, kind, country, deadline_id, retracted, body)

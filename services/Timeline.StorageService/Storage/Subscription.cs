@@ -119,8 +119,8 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
 
             while (reader.TryRead(out var group))
             {
-                feed.Taken(group.Count);
-                foreach (var record in group)
+                feed.Taken(group.Records.Count);
+                foreach (var record in group.Records)
                 {
                     if (record.Position <= last)
                     {
@@ -128,7 +128,7 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
                     }
 
                     last = record.Position;
-                    if (matcher.Matches(record))
+                    if (matcher.Matches(record, group.PreviousDeadlineIds.GetValueOrDefault(record.Position)))
                     {
                         await stream.WriteAsync(new SubscribeEventsResponse { Event = record }, cancellationToken);
                         checkpointed = last;

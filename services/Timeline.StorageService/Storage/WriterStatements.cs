@@ -48,6 +48,7 @@ internal sealed class WriterStatements : IDisposable
             Revision = reader.GetInt64(1),
             Retracted = reader.GetBoolean(2),
             Body = (byte[])reader.GetValue(3),
+            DeadlineId = reader.IsDBNull(4) ? null : reader.GetString(4),
         };
     }
 
