@@ -10,6 +10,7 @@ using Timeline.Storage.V1;
 using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
+using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.StorageService.Tests;
 
@@ -189,9 +190,7 @@ public sealed class SecurityTests : IAsyncLifetime
     private async Task<int> Count() =>
         (await server.Client.ListEventsAsync(new ListEventsRequest { PageSize = 1000 }, Bearer(WriterToken)).ResponseAsync.WaitAsync(CallTimeout)).Events.Count;
 
-    private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
-    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
     {

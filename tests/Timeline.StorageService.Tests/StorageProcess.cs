@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.StorageService.Tests;
 
@@ -10,7 +10,7 @@ namespace Timeline.StorageService.Tests;
 /// The storage service as a separate OS process (its own build output, started with
 /// <c>dotnet</c>), so a test can kill it with SIGKILL and start it again on the same file.
 /// </summary>
-public sealed partial class StorageProcess : IAsyncDisposable
+public sealed class StorageProcess : IAsyncDisposable
 {
     private Process? process;
     private GrpcChannel? channel;
@@ -52,39 +52,7 @@ public sealed partial class StorageProcess : IAsyncDisposable
 
         info.Environment["DOTNET_gcServer"] = "0";
         process = Process.Start(info)!;
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                listening.TrySetException(new InvalidOperationException("the storage process exited before listening:\n" + output));
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (ListeningOn().Match(e.Data) is { Success: true } match)
-            {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        Address = await listening.Task.WaitAsync(timeout);
+        Address = await ServiceOutput.Follow("the storage process", process).ListeningAsync(timeout);
         channel = GrpcChannel.ForAddress(Address);
         Client = new EventStoreService.EventStoreServiceClient(channel);
         var health = new Health.HealthClient(channel);
@@ -111,7 +79,4 @@ public sealed partial class StorageProcess : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex ListeningOn();
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
 using Grpc.Net.Client;
+using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.Benchmarks.Infrastructure;
 
@@ -9,15 +8,16 @@ namespace Timeline.Benchmarks.Infrastructure;
 /// A service as its own OS process (<c>dotnet service.dll</c>), Server GC, logging off except the
 /// "Now listening on" line that tells us the port Kestrel picked.
 /// </summary>
-internal sealed partial class ServiceProcess : IAsyncDisposable
+internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process process;
-    private readonly StringBuilder output = new();
+    private readonly ServiceOutput output;
 
     private ServiceProcess(string name, Process process)
     {
         Name = name;
         this.process = process;
+        output = ServiceOutput.Follow(name, process);
     }
 
     public string Name { get; }
@@ -84,51 +84,11 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
     private async Task WaitListeningAsync(TimeSpan timeout)
     {
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                listening.TrySetException(new InvalidOperationException($"{Name} exited before listening:\n{Output}"));
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (ListeningOn().Match(e.Data) is { Success: true } match)
-            {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        Address = await listening.Task.WaitAsync(timeout);
+        Address = await output.ListeningAsync(timeout);
         Channel = CreateChannel(Address);
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
+    public string Output => output.Text;
 
     public static GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {
@@ -192,6 +152,4 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex ListeningOn();
 }

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Timeline.Cli;
 using Timeline.Storage.V1;
 using Timeline.V1;
+using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.IntegrationTests.Cli;
 
@@ -72,6 +73,4 @@ public sealed class CliTokenTests : IAsyncLifetime
         Assert.Equal((1, true), (readerImport.ExitCode, readerImport.Stderr.Contains("(PermissionDenied)", StringComparison.Ordinal)));
         Assert.Equal((1, true), (wrongToken.ExitCode, wrongToken.Stderr.Contains("(Unauthenticated)", StringComparison.Ordinal)));
     }
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using static Timeline.IntegrationTests.Http.HttpJsonTests;
+using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.IntegrationTests.Http;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Timeline.IntegrationTests.Cli;
 using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
+using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.IntegrationTests.Http;
 
@@ -177,6 +178,4 @@ public sealed class HttpJsonTests : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync().WaitAsync(Timeout);
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
-
-    internal static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Timeline.IntegrationTests.Timeline;
 using Timeline.Storage.V1;
 using Timeline.V1;
+using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.IntegrationTests.Security;
 
@@ -88,7 +89,4 @@ public sealed class TimelineSecurityTests : IAsyncLifetime
         Assert.DoesNotContain("minusma", ex.Status.Detail, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
-
-    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
