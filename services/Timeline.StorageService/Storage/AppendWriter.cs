@@ -110,28 +110,60 @@ internal sealed class AppendWriter(
             using var transaction = connection!.BeginTransaction();
             statements!.Enlist(transaction);
             var now = Math.Max(lastRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
+
+            // A savepoint per batch keeps one refused batch from taking the others down; a lone
+            // batch needs none (its refusal rolls the whole transaction back), and a savepoint is
+            // not free: SQLite journals every page the batch changes into the savepoint's journal.
+            var alone = group.Count == 1;
+            var rolledBack = false;
             for (var i = 0; i < group.Count; i++)
             {
                 var savepoint = $"batch{i}";
-                transaction.Save(savepoint);
+                if (!alone)
+                {
+                    transaction.Save(savepoint);
+                }
+
                 var mark = committed.Count;
                 try
                 {
                     var results = ApplyBatch(group[i], now, committed, previousDeadlines);
-                    transaction.Release(savepoint);
+                    if (!alone)
+                    {
+                        transaction.Release(savepoint);
+                    }
+
                     outcomes.Add((group[i], results, null));
                 }
                 catch (ProblemException problem)
                 {
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
+                    if (alone)
+                    {
+                        transaction.Rollback();
+                        rolledBack = true;
+                    }
+                    else
+                    {
+                        transaction.Rollback(savepoint);
+                        transaction.Release(savepoint);
+                    }
+
+                    // The positions of the undone rows are handed out again: forget what was noted for them.
+                    foreach (var undone in committed.Skip(mark))
+                    {
+                        previousDeadlines.Remove(undone.Position);
+                    }
+
                     committed.RemoveRange(mark, committed.Count - mark);
                     outcomes.Add((group[i], null, problem));
                 }
             }
 
-            transaction.Commit();
-            lastRecordedAt = now;
+            if (!rolledBack)
+            {
+                transaction.Commit();
+                lastRecordedAt = now;
+            }
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
@@ -182,26 +214,26 @@ internal sealed class AppendWriter(
                     [new FieldViolation($"events[{i}].expected_revision", $"expected {e.ExpectedRevision}, current is {currentRevision}")]);
             }
 
-            var content = ContentOf(e, latest, i);
-            var body = RevisionBody.Serialize(content);
-            if (latest is not null && body.AsSpan().SequenceEqual(latest.Body))
+            var prepared = batch.Prepared[i] ?? Prepared.Of(Tombstone(e, latest, i));
+            if (latest is not null && prepared.Body.AsSpan().SequenceEqual(latest.Body))
             {
                 results.Add(new AppendResult { EventId = e.EventId, Revision = latest.Revision, Position = latest.Position, NoOp = true });
                 continue;
             }
 
+            var content = prepared.Content;
             var row = new NewRevision(
                 e.EventId,
                 currentRevision + 1,
                 recordedAt,
                 batch.RecordedBy,
-                FuzzyDateProto.ParseDay(content.Occurred.Earliest).DayNumber,
-                FuzzyDateProto.ParseDay(content.Occurred.Latest).DayNumber,
+                prepared.Earliest,
+                prepared.Latest,
                 content.Kind,
                 content.Location?.Country ?? string.Empty,
                 content.Deadline?.DeadlineId,
                 content.Retracted,
-                body);
+                prepared.Body);
             var position = sql.InsertRevision(row);
             foreach (var tag in content.Tags)
             {
@@ -214,7 +246,8 @@ internal sealed class AppendWriter(
             }
 
             sql.UpsertCurrent(row, position);
-            var record = content.Clone();
+            // The body is already serialized: the content itself becomes the published record.
+            var record = content;
             record.EventId = e.EventId;
             record.Revision = row.Revision;
             record.Position = position;
@@ -231,15 +264,9 @@ internal sealed class AppendWriter(
         return results;
     }
 
-    /// <summary>The content to store; a bare retraction copies the latest revision and marks it.</summary>
-    private static EventRecord ContentOf(NewEvent e, LatestRow? latest, int index)
+    /// <summary>A bare retraction (no date given) stores the latest revision's content, marked retracted.</summary>
+    private static EventRecord Tombstone(NewEvent e, LatestRow? latest, int index)
     {
-        var bareTombstone = e.Retracted && e.Occurred is null;
-        if (!bareTombstone)
-        {
-            return RevisionBody.FromNewEvent(e);
-        }
-
         if (latest is null)
         {
             throw new ProblemException(ProblemKind.NotFound, "EVENT_NOT_FOUND", $"events[{index}].event_id: no event '{e.EventId}' to retract; nothing was stored",
@@ -251,9 +278,27 @@ internal sealed class AppendWriter(
         return content;
     }
 
+    /// <summary>
+    /// An event's content, serialized body and day bounds, worked out on the caller's thread
+    /// before it queues, so the single writer spends its time on SQL; null for a bare retraction,
+    /// whose content is the latest revision's and only the writer can read that.
+    /// </summary>
+    private sealed record Prepared(EventRecord Content, byte[] Body, int Earliest, int Latest)
+    {
+        public static Prepared? For(NewEvent e) => e.Retracted && e.Occurred is null ? null : Of(RevisionBody.FromNewEvent(e));
+
+        public static Prepared Of(EventRecord content) => new(
+            content,
+            RevisionBody.Serialize(content),
+            FuzzyDateProto.ParseDay(content.Occurred.Earliest).DayNumber,
+            FuzzyDateProto.ParseDay(content.Occurred.Latest).DayNumber);
+    }
+
     private sealed class PendingAppend(IReadOnlyList<NewEvent> events, string recordedBy)
     {
         public IReadOnlyList<NewEvent> Events { get; } = events;
+
+        public Prepared?[] Prepared { get; } = [.. events.Select(AppendWriter.Prepared.For)];
 
         public string RecordedBy { get; } = recordedBy;
 
