@@ -21,12 +21,17 @@ internal static class AcledFile
 {
     public static readonly string[] RequiredColumns = ["event_id_cnty", "event_date", "time_precision", "event_type"];
 
-    public static AcledReadResult Read(string path)
+    /// <summary>
+    /// Reads the file. With <paramref name="onRow"/>, each mapped row goes to it as soon as it is
+    /// read (and <see cref="AcledReadResult.Rows"/> stays empty), so a caller can send the first
+    /// rows while the rest are still being read.
+    /// </summary>
+    public static AcledReadResult Read(string path, Action<AcledRow>? onRow = null)
     {
         try
         {
             using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-            return Read(reader, Path.GetFileName(path));
+            return Read(reader, Path.GetFileName(path), onRow);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -34,7 +39,7 @@ internal static class AcledFile
         }
     }
 
-    public static AcledReadResult Read(TextReader text, string name)
+    public static AcledReadResult Read(TextReader text, string name, Action<AcledRow>? onRow = null)
     {
         var options = CsvReaderOptions.Default with
         {
@@ -96,7 +101,15 @@ internal static class AcledFile
 
             try
             {
-                rows.Add(new AcledRow(line, AcledEvents.FromRow(Field)));
+                var row = new AcledRow(line, AcledEvents.FromRow(Field));
+                if (onRow is null)
+                {
+                    rows.Add(row);
+                }
+                else
+                {
+                    onRow(row);
+                }
             }
             catch (AcledRowException ex)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Google.Rpc;
 using Grpc.Core;
 using Spectre.Console;
@@ -71,9 +72,34 @@ internal static partial class ImportCommand
             var console = json ? null : context.Console;
             if (kind == ImportFormat.Acled)
             {
-                var read = AcledFile.Read(path);
-                var refused = new List<ImportRefusal>(read.Refused);
-                var appended = await ImportRowsAsync(connections.Storage, read.Rows, result.GetValue(batchSize), onResponse, console, refused, ct);
+                // The file is read on another thread while the rows already read are appended.
+                var rows = Channel.CreateUnbounded<AcledRow>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var reading = Task.Run(() =>
+                {
+                    try
+                    {
+                        return AcledFile.Read(path, row => rows.Writer.TryWrite(row));
+                    }
+                    finally
+                    {
+                        rows.Writer.TryComplete();
+                    }
+                }, ct);
+                var refused = new List<ImportRefusal>();
+                List<AppendResult> appended;
+                try
+                {
+                    appended = await ImportRowsAsync(connections.Storage, rows.Reader, result.GetValue(batchSize), onResponse, console, refused, ct);
+                }
+                catch
+                {
+                    // A refused header or an unreadable file is the clearer error: show that one.
+                    await reading;
+                    throw;
+                }
+
+                var read = await reading;
+                refused.AddRange(read.Refused);
                 refused.Sort((a, b) => a.Line.CompareTo(b.Line));
                 PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), read.Read, appended, refused);
                 return refused.Count == 0 ? 0 : CommandRunner.Failed;
@@ -97,7 +123,7 @@ internal static partial class ImportCommand
         CancellationToken ct)
     {
         var results = new List<AppendResult>(events.Count);
-        await WithProgressAsync(console, events.Count, events.Count > batchSize, async advance =>
+        await WithProgressAsync(console, () => events.Count, events.Count > batchSize, async advance =>
         {
             foreach (var batch in events.Chunk(batchSize))
             {
@@ -117,19 +143,23 @@ internal static partial class ImportCommand
     /// </summary>
     public static async Task<List<AppendResult>> ImportRowsAsync(
         StorageClient storage,
-        IReadOnlyList<AcledRow> rows,
+        ChannelReader<AcledRow> rows,
         int batchSize,
         Action<AppendEventsResponse>? onResponse,
         IAnsiConsole? console,
         List<ImportRefusal> refused,
         CancellationToken ct)
     {
-        var results = new List<AppendResult>(rows.Count);
-        await WithProgressAsync(console, rows.Count, rows.Count > batchSize, async advance =>
+        var results = new List<AppendResult>();
+        var taken = 0;
+
+        // The total is unknown until the file is read: the bar grows with the rows read so far.
+        await WithProgressAsync(console, () => taken + rows.Count, true, async advance =>
         {
-            foreach (var chunk in rows.Chunk(batchSize))
+            while (await NextBatchAsync(rows, batchSize, ct) is { Count: > 0 } chunk)
             {
-                var batch = chunk.ToList();
+                taken += chunk.Count;
+                var batch = chunk;
                 while (batch.Count > 0)
                 {
                     try
@@ -150,10 +180,25 @@ internal static partial class ImportCommand
                     }
                 }
 
-                advance(chunk.Length);
+                advance(chunk.Count);
             }
         });
         return results;
+    }
+
+    /// <summary>The next <paramref name="size"/> rows, fewer at the end of the file, none after it.</summary>
+    private static async Task<List<AcledRow>> NextBatchAsync(ChannelReader<AcledRow> rows, int size, CancellationToken ct)
+    {
+        var batch = new List<AcledRow>(size);
+        while (batch.Count < size && await rows.WaitToReadAsync(ct))
+        {
+            while (batch.Count < size && rows.TryRead(out var row))
+            {
+                batch.Add(row);
+            }
+        }
+
+        return batch;
     }
 
     /// <summary>
@@ -217,14 +262,18 @@ internal static partial class ImportCommand
         }
     }
 
-    private static async Task WithProgressAsync(IAnsiConsole? console, int total, bool severalBatches, Func<Action<int>, Task> run)
+    private static async Task WithProgressAsync(IAnsiConsole? console, Func<int> total, bool severalBatches, Func<Action<int>, Task> run)
     {
         if (console is not null && severalBatches && console.Profile.Capabilities.Interactive)
         {
             await console.Progress().StartAsync(async progress =>
             {
-                var task = progress.AddTask("Importing", maxValue: total);
-                await run(n => task.Increment(n));
+                var task = progress.AddTask("Importing", maxValue: Math.Max(1, total()));
+                await run(n =>
+                {
+                    task.MaxValue = Math.Max(task.Value + n, total());
+                    task.Increment(n);
+                });
             });
         }
         else

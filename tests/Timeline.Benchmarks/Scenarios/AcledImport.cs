@@ -13,7 +13,10 @@ namespace Timeline.Benchmarks.Scenarios;
 /// <summary>
 /// S9: the ACLED API export (4,318 events) imported with <c>timeline import FILE --format acled</c>
 /// into a fresh storage service, the whole process timed, against the same rows inserted raw.
-/// The file is read where it lies (ACLED's terms allow it as test input only).
+/// The file is read where it lies (ACLED's terms allow it as test input only). Each fresh service
+/// is first warmed, untimed, by importing the same file under other ids (a copy in the run's temp
+/// folder, deleted with it), so the timed import meets a running service, not one still compiling
+/// its code; the warm-up's rows go into the raw file too, so both start from the same rows.
 /// </summary>
 internal static class AcledImport
 {
@@ -34,11 +37,21 @@ internal static class AcledImport
             return;
         }
 
+        var warmUp = Path.Combine(bench.Directory, "acled-warm-up.csv");
+        await File.WriteAllTextAsync(warmUp, (await File.ReadAllTextAsync(csv)).Replace(",MLI", ",WARMUP-MLI", StringComparison.Ordinal));
         var pairs = new List<Pair>();
         var reps = bench.Options.Quick ? 2 : 5;
         for (var rep = 0; rep <= reps; rep++)
         {
             await using var dataset = await Dataset.CreateAsync(bench.Directory, $"s9-{rep}", bench.Template);
+            var (warmExit, warmOutput) = await RunCliAsync(cli, ["import", warmUp, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
+            if (warmExit != 0)
+            {
+                bench.Report.NotRun("S9", What, Goal.AtLeast, 0.3, $"the warm-up import exited with {warmExit}: {warmOutput.Split('\n').FirstOrDefault(l => l.Length > 0)}");
+                return;
+            }
+
+            dataset.InsertRaw(dataset.TakeNewRows());
             var watch = Stopwatch.StartNew();
             var (exit, output) = await RunCliAsync(cli, ["import", csv, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
             var seconds = watch.Elapsed.TotalSeconds;
@@ -63,7 +76,7 @@ internal static class AcledImport
             }
         }
 
-        bench.Report.Add(new Row("S9", What + " (whole `timeline import --format acled` process, default batch size)", "events/s", Goal.AtLeast, 0.3, pairs));
+        bench.Report.Add(new Row("S9", What + " (whole `timeline import --format acled` process, default batch size, into a warmed service)", "events/s", Goal.AtLeast, 0.3, pairs));
     }
 
     private static async Task<(int Exit, string Output)> RunCliAsync(string dll, IEnumerable<string> args)
