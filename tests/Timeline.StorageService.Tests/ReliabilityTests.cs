@@ -40,6 +40,64 @@ public sealed class ReliabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_batch_in_a_shared_commit_stores_nothing_and_takes_no_other_batch_down()
+    {
+        await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("shared", "2023-10-01") } }).ResponseAsync.WaitAsync(CallTimeout);
+        var metrics = server.GetService<StorageMetrics>();
+        var commitsBefore = metrics.CommitCount;
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, long?>(); // event id -> position, null when refused
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var id = $"r{w}-{i}";
+                var request = new AppendEventsRequest { Events = { Events.Dated(id, "2023-10-14") } };
+                if ((w + i) % 3 == 0)
+                {
+                    // A stale expected revision: the writer refuses this batch, and only this one.
+                    var stale = Events.Dated("shared", "2023-10-02");
+                    stale.ExpectedRevision = 7;
+                    request.Events.Add(stale);
+                }
+
+                try
+                {
+                    var response = await server.Client.AppendEventsAsync(request).ResponseAsync.WaitAsync(CallTimeout);
+                    outcomes[id] = response.Results[0].Position;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+                {
+                    outcomes[id] = null;
+                }
+            }
+        })));
+
+        var commits = metrics.CommitCount - commitsBefore;
+        Figures.Report($"320 appends from 32 writers, every third refused, took {commits} commits");
+        Assert.True(commits < 320, $"every append had its own commit ({commits}): no shared commit was tested");
+        Assert.Equal(320, outcomes.Count);
+        foreach (var (id, position) in outcomes)
+        {
+            var w = int.Parse(id[1..id.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            var i = int.Parse(id[(id.IndexOf('-', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            if ((w + i) % 3 == 0)
+            {
+                Assert.Null(position);
+                await FailsWith(StatusCode.NotFound, () => server.Client.GetEventAsync(new GetEventRequest { EventId = id }).ResponseAsync);
+            }
+            else
+            {
+                Assert.NotNull(position);
+                var read = await server.Client.GetEventAsync(new GetEventRequest { EventId = id }).ResponseAsync.WaitAsync(CallTimeout);
+                Assert.Equal(position, read.Event.Position);
+            }
+        }
+
+        var shared = await server.Client.GetEventAsync(new GetEventRequest { EventId = "shared" }).ResponseAsync.WaitAsync(CallTimeout);
+        Assert.Equal(1, shared.Event.Revision);
+    }
+
+    [Fact]
     public async Task Subscriber_that_stops_reading_is_ended_with_resource_exhausted_and_others_keep_up()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

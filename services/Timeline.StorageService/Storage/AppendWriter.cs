@@ -102,68 +102,15 @@ internal sealed class AppendWriter(
         using var activity = StorageMetrics.Activities.StartActivity(
             ActivityKind.Internal, parentContext: default, links: group.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)), name: "timeline.storage.commit");
         activity?.SetTag("timeline.storage.batches", group.Count);
-        var committed = new List<EventRecord>();
-        var previousDeadlines = new Dictionary<long, string>();
-        var outcomes = new List<(PendingAppend Pending, IReadOnlyList<AppendResult>? Results, Exception? Error)>(group.Count);
+        Applied applied;
         try
         {
-            using var transaction = connection!.BeginTransaction();
-            statements!.Enlist(transaction);
-            var now = Math.Max(lastRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
-
-            // A savepoint per batch keeps one refused batch from taking the others down; a lone
-            // batch needs none (its refusal rolls the whole transaction back), and a savepoint is
-            // not free: SQLite journals every page the batch changes into the savepoint's journal.
-            var alone = group.Count == 1;
-            var rolledBack = false;
-            for (var i = 0; i < group.Count; i++)
-            {
-                var savepoint = $"batch{i}";
-                if (!alone)
-                {
-                    transaction.Save(savepoint);
-                }
-
-                var mark = committed.Count;
-                try
-                {
-                    var results = ApplyBatch(group[i], now, committed, previousDeadlines);
-                    if (!alone)
-                    {
-                        transaction.Release(savepoint);
-                    }
-
-                    outcomes.Add((group[i], results, null));
-                }
-                catch (ProblemException problem)
-                {
-                    if (alone)
-                    {
-                        transaction.Rollback();
-                        rolledBack = true;
-                    }
-                    else
-                    {
-                        transaction.Rollback(savepoint);
-                        transaction.Release(savepoint);
-                    }
-
-                    // The positions of the undone rows are handed out again: forget what was noted for them.
-                    foreach (var undone in committed.Skip(mark))
-                    {
-                        previousDeadlines.Remove(undone.Position);
-                    }
-
-                    committed.RemoveRange(mark, committed.Count - mark);
-                    outcomes.Add((group[i], null, problem));
-                }
-            }
-
-            if (!rolledBack)
-            {
-                transaction.Commit();
-                lastRecordedAt = now;
-            }
+            // Optimistically the group in one go; when a batch is refused (rare: validation ran
+            // before queueing, so only a revision conflict or a retraction of an unknown event
+            // gets here), the group runs again with a savepoint around each batch, so the refused
+            // one does not take the others down. A savepoint on every batch would cost every
+            // commit: SQLite journals each page a savepoint changes.
+            applied = Apply(group, isolate: false) ?? Apply(group, isolate: true)!;
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
@@ -178,6 +125,7 @@ internal sealed class AppendWriter(
             return;
         }
 
+        var (committed, previousDeadlines, outcomes) = applied;
         activity?.SetTag("timeline.storage.revisions", committed.Count);
         broadcaster.Publish(new CommitGroup(committed, previousDeadlines));
         metrics.Committed(group.Count, committed.Count);
@@ -194,6 +142,75 @@ internal sealed class AppendWriter(
             }
         }
     }
+
+    /// <summary>
+    /// Runs the group in one transaction and commits it. Without <paramref name="isolate"/>, a
+    /// refused batch rolls everything back and the answer is null (unless it was the only batch:
+    /// then that refusal is the outcome); with it, each batch has its own savepoint.
+    /// </summary>
+    private Applied? Apply(List<PendingAppend> group, bool isolate)
+    {
+        var committed = new List<EventRecord>();
+        var previousDeadlines = new Dictionary<long, string>();
+        var outcomes = new List<(PendingAppend Pending, IReadOnlyList<AppendResult>? Results, Exception? Error)>(group.Count);
+        using var transaction = connection!.BeginTransaction();
+        statements!.Enlist(transaction);
+        var now = Math.Max(lastRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
+        for (var i = 0; i < group.Count; i++)
+        {
+            var savepoint = $"batch{i}";
+            if (isolate)
+            {
+                transaction.Save(savepoint);
+            }
+
+            var mark = committed.Count;
+            try
+            {
+                var results = ApplyBatch(group[i], now, committed, previousDeadlines);
+                if (isolate)
+                {
+                    transaction.Release(savepoint);
+                }
+
+                outcomes.Add((group[i], results, null));
+            }
+            catch (ProblemException problem) when (isolate || group.Count == 1)
+            {
+                if (!isolate)
+                {
+                    transaction.Rollback();
+                    return new Applied([], [], [(group[i], null, problem)]);
+                }
+
+                transaction.Rollback(savepoint);
+                transaction.Release(savepoint);
+
+                // The positions of the undone rows are handed out again: forget what was noted for them.
+                foreach (var undone in committed.Skip(mark))
+                {
+                    previousDeadlines.Remove(undone.Position);
+                }
+
+                committed.RemoveRange(mark, committed.Count - mark);
+                outcomes.Add((group[i], null, problem));
+            }
+            catch (ProblemException)
+            {
+                transaction.Rollback();
+                return null;
+            }
+        }
+
+        transaction.Commit();
+        lastRecordedAt = now;
+        return new Applied(committed, previousDeadlines, outcomes);
+    }
+
+    private sealed record Applied(
+        List<EventRecord> Committed,
+        Dictionary<long, string> PreviousDeadlines,
+        List<(PendingAppend Pending, IReadOnlyList<AppendResult>? Results, Exception? Error)> Outcomes);
 
     private List<AppendResult> ApplyBatch(PendingAppend batch, long recordedAt, List<EventRecord> committed, Dictionary<long, string> previousDeadlines)
     {
