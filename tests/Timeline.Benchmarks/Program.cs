@@ -5,14 +5,17 @@ using Timeline.Benchmarks.Infrastructure;
 using Timeline.Benchmarks.Raw;
 using Timeline.Benchmarks.Scenarios;
 
-// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check]
+// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9]
 if (args.Contains(BareServer.Flag))
 {
     await BareServer.RunAsync(args);
     return 0;
 }
 
-var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"));
+var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length
+    ? args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
+    : null;
+var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"), only);
 var total = Stopwatch.StartNew();
 var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(directory);
@@ -24,6 +27,39 @@ try
     BenchContext.Phase("schema template: storage service started once on an empty file");
     var template = await SchemaTemplate.CreateAsync(directory);
     var bench = new BenchContext(options, directory, template, report);
+    if (options.Runs("S1", "S3", "S4", "S5", "S6", "S7", "S8", "RSS-S", "RSS-T"))
+    {
+        await DatasetScenariosAsync(bench, options);
+    }
+
+    if (options.Runs("S2"))
+    {
+        BenchContext.Phase("S2 concurrent appenders");
+        await StorageScenarios.ConcurrentAppendersAsync(bench);
+    }
+
+    if (options.Runs("S9"))
+    {
+        BenchContext.Phase("S9 ACLED import through the CLI");
+        await AcledImport.RunAsync(bench);
+    }
+}
+finally
+{
+    try
+    {
+        Directory.Delete(directory, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
+
+static async Task DatasetScenariosAsync(BenchContext bench, BenchOptions options)
+{
+    var template = bench.Template;
+    var directory = bench.Directory;
+    var report = bench.Report;
     await using (var big = await Dataset.CreateAsync(directory, "big", template))
     await using (var small = await Dataset.CreateAsync(directory, "small", template))
     {
@@ -43,21 +79,6 @@ try
         Memory.Add(report, "RSS-S", $"storage peak RSS, paging and streaming {options.Label(options.BigEvents)} events", big.Storage, 200);
 
         await TimelineAsync(bench, big);
-    }
-
-    BenchContext.Phase("S2 concurrent appenders");
-    await StorageScenarios.ConcurrentAppendersAsync(bench);
-    BenchContext.Phase("S9 ACLED import through the CLI");
-    await AcledImport.RunAsync(bench);
-}
-finally
-{
-    try
-    {
-        Directory.Delete(directory, recursive: true);
-    }
-    catch (IOException)
-    {
     }
 }
 

@@ -12,14 +12,17 @@ namespace Timeline.Benchmarks.Scenarios;
 
 /// <summary>
 /// S9: the ACLED API export (4,318 events) imported with <c>timeline import FILE --format acled</c>
-/// into a fresh storage service, the whole process timed, against the same rows inserted raw.
-/// The file is read where it lies (ACLED's terms allow it as test input only). Each fresh service
-/// is first warmed, untimed, by importing the same file under other ids (a copy in the run's temp
-/// folder, deleted with it), so the timed import meets a running service, not one still compiling
-/// its code; the warm-up's rows go into the raw file too, so both start from the same rows.
+/// into the storage service, the whole process timed, against the same rows inserted raw.
+/// ACLED's terms allow the file as test input only: each import reads a copy under other ids in
+/// the run's temp folder, deleted after it. All imports go to one running service (two untimed
+/// first), so the timed ones measure an import, not a service still compiling its code; the raw
+/// twin receives the same rows each time, so both files grow alike.
 /// </summary>
 internal static class AcledImport
 {
+    /// <summary>Imports before the timed ones: the service's code is compiled and tiered up by then.</summary>
+    private const int WarmUps = 2;
+
     public static async Task RunAsync(BenchContext bench)
     {
         var csv = Path.GetFullPath(Path.Combine(ServiceProcess.RepoRoot(), "..", "shared", "data", "acled-mali-api-2020", "Processed_Acled_Mali_2020-11.csv"));
@@ -37,24 +40,20 @@ internal static class AcledImport
             return;
         }
 
-        var warmUp = Path.Combine(bench.Directory, "acled-warm-up.csv");
-        await File.WriteAllTextAsync(warmUp, (await File.ReadAllTextAsync(csv)).Replace(",MLI", ",WARMUP-MLI", StringComparison.Ordinal));
+        // Each import is the file under its own ids (a copy in the run's temp folder): into one
+        // service, so the timed imports meet a running service, and every row is new to it.
+        var text = await File.ReadAllTextAsync(csv);
         var pairs = new List<Pair>();
-        var reps = bench.Options.Quick ? 2 : 5;
-        for (var rep = 0; rep <= reps; rep++)
+        var reps = bench.Options.Quick ? 3 : 5;
+        await using var dataset = await Dataset.CreateAsync(bench.Directory, "s9", bench.Template);
+        for (var rep = -WarmUps; rep < reps; rep++)
         {
-            await using var dataset = await Dataset.CreateAsync(bench.Directory, $"s9-{rep}", bench.Template);
-            var (warmExit, warmOutput) = await RunCliAsync(cli, ["import", warmUp, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
-            if (warmExit != 0)
-            {
-                bench.Report.NotRun("S9", What, Goal.AtLeast, 0.3, $"the warm-up import exited with {warmExit}: {warmOutput.Split('\n').FirstOrDefault(l => l.Length > 0)}");
-                return;
-            }
-
-            dataset.InsertRaw(dataset.TakeNewRows());
+            var copy = Path.Combine(bench.Directory, $"acled-{rep + WarmUps}.csv");
+            await File.WriteAllTextAsync(copy, text.Replace(",MLI", $",R{rep + WarmUps}-MLI", StringComparison.Ordinal));
             var watch = Stopwatch.StartNew();
-            var (exit, output) = await RunCliAsync(cli, ["import", csv, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
+            var (exit, output) = await RunCliAsync(cli, ["import", copy, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
             var seconds = watch.Elapsed.TotalSeconds;
+            File.Delete(copy);
             if (exit != 0)
             {
                 bench.Report.NotRun("S9", What, Goal.AtLeast, 0.3, $"timeline import exited with {exit}: {output.Split('\n').FirstOrDefault(l => l.Length > 0)}");
@@ -62,21 +61,21 @@ internal static class AcledImport
             }
 
             var rows = dataset.TakeNewRows();
-            var events = rows.Count;
-            if (events == 0)
+            if (rows.Count == 0)
             {
                 bench.Report.NotRun("S9", What, Goal.AtLeast, 0.3, "the import stored nothing");
                 return;
             }
 
             var raw = dataset.InsertRaw(rows);
-            if (rep > 0)
+            if (rep >= 0)
             {
-                pairs.Add(new Pair(events / seconds, events / raw));
+                pairs.Add(new Pair(rows.Count / seconds, rows.Count / raw));
             }
         }
 
-        bench.Report.Add(new Row("S9", What + " (whole `timeline import --format acled` process, default batch size, into a warmed service)", "events/s", Goal.AtLeast, 0.3, pairs));
+        bench.Report.Note($"S9: {WarmUps} untimed imports first, then {reps} timed, each of the file under its own ids into the same service (and the same rows raw into its twin)");
+        bench.Report.Add(new Row("S9", What + " (whole `timeline import --format acled` process, default batch size, into a running service)", "events/s", Goal.AtLeast, 0.3, pairs));
     }
 
     private static async Task<(int Exit, string Output)> RunCliAsync(string dll, IEnumerable<string> args)

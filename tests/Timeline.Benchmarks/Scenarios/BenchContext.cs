@@ -3,8 +3,11 @@ using Timeline.Benchmarks.Infrastructure;
 namespace Timeline.Benchmarks.Scenarios;
 
 /// <summary>Sizes and repetitions of one run: <c>--quick</c> shrinks them to finish in under three minutes.</summary>
-internal sealed record BenchOptions(bool Quick, bool Check)
+internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>? Only = null)
 {
+    /// <summary><c>--only S2,S9</c> (for profiling one scenario): whether a scenario runs; the dataset ones run together.</summary>
+    public bool Runs(params string[] scenarios) => Only is null || scenarios.Any(Only.Contains);
+
     public int BigEvents => Quick ? 20_000 : 1_000_000;
 
     public int SmallEvents => 1_000;
@@ -26,6 +29,9 @@ internal sealed record BenchOptions(bool Quick, bool Check)
     public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 20 : 120);
 
     public TimeSpan WriteWindow => TimeSpan.FromSeconds(Quick ? 1.5 : 3);
+
+    /// <summary>Load on a freshly started service before measuring it, so the JIT has settled.</summary>
+    public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 4 : 6);
 
     public int Deadlines => 10_000;
 
