@@ -36,10 +36,20 @@ public sealed class ListEventsTests : IAsyncLifetime
         var seen = new List<EventRecord>();
         var token = string.Empty;
         var pages = 0;
+        string? announced = null;
         do
         {
             var page = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "bulk" } }, PageSize = 37, PageToken = token }).ResponseAsync.WaitAsync(CallTimeout);
             Assert.True(page.Events.Count <= 37);
+
+            // Each page says where the next one starts: the first day of its first event.
+            if (announced is not null)
+            {
+                Assert.Equal(announced, page.Events[0].Occurred.Earliest);
+            }
+
+            announced = page.NextEarliest;
+            Assert.Equal(page.NextPageToken.Length == 0, page.NextEarliest.Length == 0);
             seen.AddRange(page.Events);
             token = page.NextPageToken;
             pages++;

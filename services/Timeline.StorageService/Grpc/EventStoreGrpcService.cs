@@ -125,9 +125,9 @@ internal sealed class EventStoreGrpcService(
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var (events, next) = await log.ListAsync(request.Filter, request.KnownAt, request.PageSize, request.PageToken, context.CancellationToken);
+        var (events, next, nextEarliest) = await log.ListAsync(request.Filter, request.KnownAt, request.PageSize, request.PageToken, context.CancellationToken);
         metrics.Listed(Stopwatch.GetElapsedTime(started));
-        return new ListEventsResponse { Events = { events }, NextPageToken = next };
+        return new ListEventsResponse { Events = { events }, NextPageToken = next, NextEarliest = nextEarliest };
     }
 
     [Authorize(Policy = Scopes.EventsRead)]

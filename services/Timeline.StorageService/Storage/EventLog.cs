@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -31,8 +32,8 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
-    /// <summary>One page in chronological order, and the token of the next (empty on the last page).</summary>
-    public async Task<(IReadOnlyList<EventRecord> Events, string NextPageToken)> ListAsync(
+    /// <summary>One page in chronological order, the token of the next and where it starts (both empty on the last page).</summary>
+    public async Task<(IReadOnlyList<EventRecord> Events, string NextPageToken, string NextEarliest)> ListAsync(
         EventFilter? filter, Timestamp? knownAt, int pageSize, string pageToken, CancellationToken cancellationToken)
     {
         var size = PageSize(pageSize);
@@ -61,7 +62,10 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
         var next = rows.Count > size
             ? new PageToken((int)page[^1].Earliest, (int)page[^1].Latest, page[^1].Position).Encode(queryHash)
             : string.Empty;
-        return (page.Select(r => r.ToRecord()).ToList(), next);
+
+        // The row read beyond the page (to know there is a next one) also tells where the next page starts.
+        var nextEarliest = rows.Count > size ? DateOnly.FromDayNumber((int)rows[size].Earliest).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty;
+        return (page.Select(r => r.ToRecord()).ToList(), next, nextEarliest);
     }
 
     /// <summary>Matching revisions in log order with position in (after, upTo].</summary>

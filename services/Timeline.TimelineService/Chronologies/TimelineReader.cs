@@ -24,25 +24,24 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
         DateOnly? maxLatestBefore = token?.MaxLatest is { } m ? ProtoDates.ParseField("page_token", m) : null;
 
         var events = new List<EventRecord>(query.PageSize);
+        var nextEarliest = "";
         do
         {
             var page = await ListAsync(query, query.PageSize - events.Count, storageToken, cancellationToken);
             events.AddRange(page.Events);
             storageToken = page.NextPageToken;
+            nextEarliest = page.NextEarliest;
         }
         while (events.Count < query.PageSize && storageToken.Length > 0);
 
-        // Read ahead for the next page's first entry without consuming it: the next page starts at storageToken.
-        EventRecord? next = null;
-        for (var ahead = storageToken; next is null && ahead.Length > 0;)
-        {
-            var page = await ListAsync(query, 1, ahead, cancellationToken);
-            next = page.Events.FirstOrDefault();
-            ahead = page.NextPageToken;
-        }
+        // The next page's first entry bounds this page's order marks: storage says where it
+        // starts; a storage that does not (an older one) is read one event ahead, not consumed.
+        DateOnly? nextStart = storageToken.Length == 0 ? null
+            : ProtoDates.TryParse(nextEarliest, out var start) ? start
+            : await ReadAheadAsync(query, storageToken, cancellationToken);
 
         var intervals = events.Select(Interval).ToList();
-        var marks = Chronology.OrderUncertain(intervals, maxLatestBefore, next is null ? null : Interval(next).Earliest);
+        var marks = Chronology.OrderUncertain(intervals, maxLatestBefore, nextStart);
         var entries = events.Select((e, i) => new TimelineEntry
         {
             Event = e,
@@ -50,7 +49,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
             OrderUncertain = marks[i],
         }).ToList();
 
-        if (next is null)
+        if (storageToken.Length == 0 || nextStart is null)
         {
             return new TimelinePage(entries, "");
         }
@@ -58,6 +57,22 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
         var maxLatest = intervals.Select(i => (DateOnly?)i.Latest).Append(maxLatestBefore).Max();
         var nextToken = new PageToken(query.Fingerprint, Storage: storageToken, MaxLatest: maxLatest is { } d ? ProtoDates.Format(d) : null);
         return new TimelinePage(entries, nextToken.Encode());
+    }
+
+    private async Task<DateOnly?> ReadAheadAsync(TimelineQuery query, string storageToken, CancellationToken cancellationToken)
+    {
+        for (var ahead = storageToken; ahead.Length > 0;)
+        {
+            var page = await ListAsync(query, 1, ahead, cancellationToken);
+            if (page.Events.FirstOrDefault() is { } next)
+            {
+                return Interval(next).Earliest;
+            }
+
+            ahead = page.NextPageToken;
+        }
+
+        return null;
     }
 
     private async Task<ListEventsResponse> ListAsync(TimelineQuery query, int pageSize, string pageToken, CancellationToken cancellationToken)
