@@ -163,7 +163,8 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     {
         var deadlines = snapshot.Deadlines;
         var position = Math.Max(snapshot.Position, record.Position);
-        var previous = deadlines.Values.FirstOrDefault(d => d.Events.ContainsKey(record.EventId));
+        var index = snapshot.DeadlineOfEvent;
+        var previous = index.TryGetValue(record.EventId, out var previousId) ? deadlines[previousId] : null;
         if (previous is not null && previous.Events[record.EventId].Record.Revision >= record.Revision)
         {
             return snapshot with { Position = position };
@@ -173,6 +174,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         {
             var remaining = previous.Events.Remove(record.EventId);
             deadlines = remaining.IsEmpty ? deadlines.Remove(previous.DeadlineId) : deadlines.SetItem(previous.DeadlineId, new TrackedDeadline(previous.DeadlineId, remaining));
+            index = index.Remove(record.EventId);
         }
 
         if (!record.Retracted && ToRuleEvent(record) is { } ruleEvent)
@@ -180,9 +182,10 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
             var id = record.Deadline.DeadlineId;
             var deadline = deadlines.TryGetValue(id, out var existing) ? existing : new TrackedDeadline(id, ImmutableDictionary<string, TrackedEvent>.Empty.WithComparers(StringComparer.Ordinal));
             deadlines = deadlines.SetItem(id, new TrackedDeadline(id, deadline.Events.SetItem(record.EventId, new TrackedEvent(record, ruleEvent))));
+            index = index.SetItem(record.EventId, id);
         }
 
-        return new ProjectionSnapshot(deadlines, position);
+        return new ProjectionSnapshot(deadlines, position) { DeadlineOfEvent = index };
     }
 
     private DeadlineEvent? ToRuleEvent(EventRecord record)

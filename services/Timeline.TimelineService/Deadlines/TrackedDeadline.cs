@@ -59,6 +59,9 @@ public sealed record ProjectionSnapshot(ImmutableSortedDictionary<string, Tracke
 {
     public static readonly ProjectionSnapshot Empty = new(ImmutableSortedDictionary<string, TrackedDeadline>.Empty.WithComparers(StringComparer.Ordinal), 0);
 
+    /// <summary>Each tracked event's deadline, so applying a revision finds the one it replaces without visiting every deadline.</summary>
+    public ImmutableDictionary<string, string> DeadlineOfEvent { get; init; } = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>The deadlines asked for (all when <paramref name="ids"/> is empty), in id order.</summary>
     public IEnumerable<TrackedDeadline> Select(IReadOnlyCollection<string> ids) =>
         ids.Count == 0
