@@ -53,4 +53,19 @@ internal sealed class BenchContext(BenchOptions options, string directory, strin
     public Report Report { get; } = report;
 
     public static void Phase(string text) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {text}");
+
+    /// <summary>
+    /// Repeats <paramref name="work"/>, unmeasured, for <see cref="BenchOptions.WarmUp"/>: a freshly
+    /// started service spends its first seconds in the JIT (perf showed libclrjit at 36% of the
+    /// storage process's samples during the quick run's S1), which is not what a scenario measures.
+    /// </summary>
+    public async Task WarmAsync(Func<Task> work)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await work();
+        }
+        while (watch.Elapsed < Options.WarmUp);
+    }
 }

@@ -79,6 +79,7 @@ internal static class TimelineScenarios
             return pages / watch.Elapsed.TotalSeconds;
         }
 
+        await bench.WarmAsync(() => WalkAsync(2));
         var pages = Math.Clamp((int)(bench.Options.SecondsPerSide * await WalkAsync(2)), 1, bench.Options.PagesPerRep);
         StorageScenarios.WalkRaw(raw, 2);
         var pairs = new List<Pair>();
