@@ -11,6 +11,9 @@ namespace Timeline.StorageService.Storage;
 /// </summary>
 internal sealed class Database(IOptions<StorageOptions> options, ILogger<Database> logger)
 {
+    /// <summary>The page cache of a connection from <see cref="OpenReader"/>, in KiB.</summary>
+    public const int ReaderCacheKiB = 8192;
+
     private volatile bool ready;
 
     public string Path { get; } = System.IO.Path.GetFullPath(options.Value.DatabasePath);
@@ -31,6 +34,21 @@ internal sealed class Database(IOptions<StorageOptions> options, ILogger<Databas
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// A reader's connection that its owner keeps open (see <see cref="ListStatement"/>), with a
+    /// page cache of 8 MiB instead of SQLite's 2 MiB: one page of a list at a million events
+    /// reads 2–3 MiB of index, tag, key and body pages, so with the default cache the same
+    /// request read them all again from the file. (A commit by the writer empties a reader's
+    /// cache anyway; this helps read-mostly periods, and costs memory only for pages read.)
+    /// </summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        connection.Execute($"PRAGMA cache_size = -{ReaderCacheKiB}");
         return connection;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Dapper;
 using Google.Protobuf.WellKnownTypes;
@@ -7,10 +8,18 @@ using Timeline.V1;
 
 namespace Timeline.StorageService.Storage;
 
-/// <summary>The read side of the log: each call on its own pooled connection, beside the writer (WAL).</summary>
-internal sealed class EventLog(Database database, IOptions<StorageOptions> options)
+/// <summary>
+/// The read side of the log, beside the writer (WAL): each call on its own pooled connection,
+/// except current-view lists, which take a prepared <see cref="ListStatement"/> from a small pool.
+/// </summary>
+internal sealed class EventLog(Database database, IOptions<StorageOptions> options) : IDisposable
 {
+    /// <summary>Idle list statements kept; more can run at once, the extra ones are closed after use.</summary>
+    private const int IdleListStatements = 8;
+
     private readonly EventLimits limits = options.Value.Limits;
+    private readonly ConcurrentQueue<ListStatement> idleLists = new();
+    private volatile bool disposed;
 
     public async Task<EventRecord?> GetAsync(string eventId, Timestamp? knownAt, long revision, CancellationToken cancellationToken)
     {
@@ -37,25 +46,58 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
         EventFilter? filter, Timestamp? knownAt, int pageSize, string pageToken, CancellationToken cancellationToken)
     {
         var size = PageSize(pageSize);
-        var parameters = FilterParameters.Bind(filter, limits);
+        var bound = FilterParameters.Check(filter, limits);
         var queryHash = PageToken.HashQuery(filter, knownAt);
         var after = PageToken.Decode(pageToken, queryHash);
+        if (knownAt is not null)
+        {
+            return await ListKnownAtAsync(bound, knownAt, after, size, queryHash, cancellationToken);
+        }
+
+        var statement = idleLists.TryDequeue(out var idle) ? idle : new ListStatement(database.OpenReader());
+        List<EventRecord> events;
+        PageToken? last;
+        DateOnly? nextEarliest;
+        try
+        {
+            (events, last, nextEarliest) = await statement.ReadAsync(bound, after, size, cancellationToken);
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
+
+        if (idleLists.Count < IdleListStatements)
+        {
+            idleLists.Enqueue(statement);
+            if (disposed)
+            {
+                Dispose();
+            }
+        }
+        else
+        {
+            statement.Dispose();
+        }
+
+        return (events, last?.Encode(queryHash) ?? string.Empty, Day(nextEarliest));
+    }
+
+    /// <summary>
+    /// The view as known at a time, through Dapper and <see cref="Sql.ListKnownAtFirst"/> /
+    /// <see cref="Sql.ListKnownAtNext"/>: a rare, historical query that sorts what it selects.
+    /// </summary>
+    private async Task<(IReadOnlyList<EventRecord> Events, string NextPageToken, string NextEarliest)> ListKnownAtAsync(
+        BoundFilter bound, Timestamp knownAt, PageToken? after, int size, ulong queryHash, CancellationToken cancellationToken)
+    {
+        var parameters = bound.ToDynamic();
         parameters.Add("AfterEarliest", after?.Earliest);
         parameters.Add("AfterLatest", after?.Latest);
         parameters.Add("AfterPosition", after?.Position);
         parameters.Add("Limit", size + 1);
-        var sql = (knownAt, after) switch
-        {
-            (null, null) => Sql.ListCurrentFirst,
-            (null, _) => Sql.ListCurrentNext,
-            (_, null) => Sql.ListKnownAtFirst,
-            _ => Sql.ListKnownAtNext,
-        };
-        if (knownAt is not null)
-        {
-            parameters.Add("KnownAt", RecordTime.ToMicros(knownAt));
-        }
-
+        parameters.Add("KnownAt", RecordTime.ToMicros(knownAt));
+        var sql = after is null ? Sql.ListKnownAtFirst : Sql.ListKnownAtNext;
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         var rows = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
         var page = rows.Take(size).ToList();
@@ -64,9 +106,12 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
             : string.Empty;
 
         // The row read beyond the page (to know there is a next one) also tells where the next page starts.
-        var nextEarliest = rows.Count > size ? DateOnly.FromDayNumber((int)rows[size].Earliest).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty;
-        return (page.Select(r => r.ToRecord()).ToList(), next, nextEarliest);
+        var nextEarliest = rows.Count > size ? DateOnly.FromDayNumber((int)rows[size].Earliest) : (DateOnly?)null;
+        return (page.Select(r => r.ToRecord()).ToList(), next, Day(nextEarliest));
     }
+
+    /// <summary>A day as the contract writes it (YYYY-MM-DD), or empty.</summary>
+    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>Matching revisions in log order with position in (after, upTo].</summary>
     public async Task<IReadOnlyList<EventRecord>> ReadAfterAsync(long after, long upTo, object filterParameters, int limit, CancellationToken cancellationToken)
@@ -86,4 +131,13 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
         0 => limits.DefaultPageSize,
         _ => Math.Min(requested, limits.MaxPageSize),
     };
+
+    public void Dispose()
+    {
+        disposed = true;
+        while (idleLists.TryDequeue(out var statement))
+        {
+            statement.Dispose();
+        }
+    }
 }

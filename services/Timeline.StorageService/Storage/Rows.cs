@@ -25,14 +25,20 @@ internal sealed class RevisionRow
 
     public bool Retracted { get; init; }
 
-    public EventRecord ToRecord()
+    public EventRecord ToRecord() => RevisionRecord.From(Body, EventId, Revision, Position, RecordedAt, RecordedBy);
+}
+
+internal static class RevisionRecord
+{
+    /// <summary>A stored revision as the contract has it: its content (the body) with its ids and provenance.</summary>
+    public static EventRecord From(byte[] body, string eventId, long revision, long position, long recordedAt, string recordedBy)
     {
-        var record = EventRecord.Parser.ParseFrom(Body);
-        record.EventId = EventId;
-        record.Revision = Revision;
-        record.Position = Position;
-        record.RecordedAt = RecordTime.ToTimestamp(RecordedAt);
-        record.RecordedBy = RecordedBy;
+        var record = EventRecord.Parser.ParseFrom(body);
+        record.EventId = eventId;
+        record.Revision = revision;
+        record.Position = position;
+        record.RecordedAt = RecordTime.ToTimestamp(recordedAt);
+        record.RecordedBy = recordedBy;
         return record;
     }
 }

@@ -58,5 +58,19 @@ internal static class Schema
             -- The token name that appended the revision (provenance); not part of the content.
             ALTER TABLE revisions ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
             """),
+        (3, "current view ordered per span class", """
+            -- The chronological order per span class (the width latest - earliest in days: one
+            -- day, a week, a month, a year, a decade, a century, wider), so that a list seeks each
+            -- class at occurred_from minus the class's width and merges the classes (Sql.ListCurrent).
+            -- The class is an expression, not a generated column: SQLite never reads an index that
+            -- holds a VIRTUAL column as covering, and the list must skip the events that end before
+            -- occurred_from on the index alone, without a seek into the table for each.
+            CREATE INDEX current_events_span ON current_events (
+                (CASE WHEN latest - earliest <= 0 THEN 0 WHEN latest - earliest <= 7 THEN 1 WHEN latest - earliest <= 31 THEN 2
+                 WHEN latest - earliest <= 366 THEN 3 WHEN latest - earliest <= 3660 THEN 4 WHEN latest - earliest <= 36600 THEN 5 ELSE 6 END),
+                earliest, latest, position);
+            -- Nothing reads the single chronological order any more; every index costs appends.
+            DROP INDEX current_events_order;
+            """),
     ];
 }

@@ -37,24 +37,66 @@ internal static class Sql
                 AND p.deadline_id IN (SELECT value FROM json_each(@DeadlineIds))))
         """;
 
-    /// <summary>Keyset continuation in chronological order (never OFFSET): a range seek on the order index.</summary>
-    private const string After = "(e.earliest, e.latest, e.position) > (@AfterEarliest, @AfterLatest, @AfterPosition)";
+    /// <summary>
+    /// The span class of an index row <c>i</c>, from the width <c>latest - earliest</c> of its
+    /// occurred interval in days: 0 one day, 1 up to a week, 2 up to a month, 3 up to a year,
+    /// 4 up to a decade, 5 up to a century, 6 wider or open. The first column of
+    /// <c>current_events_span</c> (migration 3) word for word but for the <c>i.</c>: SQLite
+    /// matches an indexed expression by its terms. See <see cref="SpanClasses"/>.
+    /// </summary>
+    public const string SpanClass =
+        "(CASE WHEN i.latest - i.earliest <= 0 THEN 0 WHEN i.latest - i.earliest <= 7 THEN 1 WHEN i.latest - i.earliest <= 31 THEN 2" +
+        " WHEN i.latest - i.earliest <= 366 THEN 3 WHEN i.latest - i.earliest <= 3660 THEN 4 WHEN i.latest - i.earliest <= 36600 THEN 5 ELSE 6 END)";
 
     /// <summary>
-    /// The current view: each event's latest revision, unless it is a tombstone. <c>e</c> is
-    /// <c>current_events</c> here, so the filter and the order are served by its indexes.
+    /// One arm of <see cref="ListCurrent"/>: the rows of one span class after that class's key.
+    /// <c>i</c> reads <c>current_events_span</c> alone (class, key, event_id): an event that
+    /// ends before <c>occurred_from</c> or starts after <c>occurred_to</c> is passed over there.
+    /// <c>e</c>, the same row found by its key, is what the filter sees, only for the others.
     /// </summary>
-    private const string CurrentFrom =
-        "SELECT e.position AS Position, e.event_id AS EventId, e.revision AS Revision, r.recorded_at AS RecordedAt, r.recorded_by AS RecordedBy, r.body AS Body, e.earliest AS Earliest, e.latest AS Latest" +
-        " FROM current_events e JOIN revisions r ON r.position = e.position WHERE e.retracted = 0 AND ";
+    private const string ArmSelect =
+        "SELECT i.position AS position, i.earliest AS earliest, i.latest AS latest FROM current_events i JOIN current_events e ON e.event_id = i.event_id WHERE " + SpanClass + " = ";
+
+    private const string ArmWhere =
+        " AND i.earliest <= @EarliestTo AND (@OccurredFrom IS NULL OR i.latest >= @OccurredFrom) AND e.retracted = 0 AND " + Filter + " AND " + DeadlineFilter;
+
+    /// <summary>
+    /// The current view (each event's latest revision, unless it is a tombstone), one page in
+    /// chronological order, first page and continuations alike. It is a merge of one arm per
+    /// span class (<see cref="SpanClasses"/>): arm k seeks <c>current_events_span</c> at
+    /// <c>(k, @Ek, @Lk, @Pk)</c> and returns its rows in index order, so no row is sorted, and an
+    /// arm reads only as far as the merge takes rows from it. (The arms have no ORDER BY or LIMIT
+    /// of their own: with them, SQLite sorted each arm and ran every arm to the limit.) The keys
+    /// are computed per request (<see cref="SpanClasses.Key"/>): past the page token, and past
+    /// every event of the class that ends before <c>occurred_from</c> but those within the
+    /// class's width of it. <c>@EarliestTo</c> is <c>occurred_to</c> (or the largest day): the
+    /// arms stop there. Bodies are read, by position, for the rows of the page only. The limit
+    /// is a CAST, not a bare parameter: SQLite reads a bare <c>LIMIT ?</c> while compiling, and
+    /// then each new binding of it (every run of the prepared statement) recompiles the whole
+    /// statement.
+    /// </summary>
+    public const string ListCurrent =
+        "SELECT p.position AS Position, r.event_id AS EventId, r.revision AS Revision, r.recorded_at AS RecordedAt, r.recorded_by AS RecordedBy, r.body AS Body, p.earliest AS Earliest, p.latest AS Latest FROM (" +
+        ArmSelect + "0 AND (i.earliest, i.latest, i.position) > (@E0, @L0, @P0)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "1 AND (i.earliest, i.latest, i.position) > (@E1, @L1, @P1)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "2 AND (i.earliest, i.latest, i.position) > (@E2, @L2, @P2)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "3 AND (i.earliest, i.latest, i.position) > (@E3, @L3, @P3)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "4 AND (i.earliest, i.latest, i.position) > (@E4, @L4, @P4)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "5 AND (i.earliest, i.latest, i.position) > (@E5, @L5, @P5)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "6 AND (i.earliest, i.latest, i.position) > (@E6, @L6, @P6)" + ArmWhere +
+        " ORDER BY earliest, latest, position LIMIT CAST(@Limit AS INTEGER)) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
+
+    /// <summary>Keyset continuation in chronological order (never OFFSET).</summary>
+    private const string After = "(e.earliest, e.latest, e.position) > (@AfterEarliest, @AfterLatest, @AfterPosition)";
 
     private const string ChronologicalPage = " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit";
 
-    public const string ListCurrentFirst = CurrentFrom + Filter + " AND " + DeadlineFilter + ChronologicalPage;
-
-    public const string ListCurrentNext = CurrentFrom + After + " AND " + Filter + " AND " + DeadlineFilter + ChronologicalPage;
-
-    /// <summary>The view as known at a time: the latest revision recorded at or before it.</summary>
+    /// <summary>
+    /// The view as known at a time: the latest revision recorded at or before it. These stay
+    /// simple statements over <c>revisions</c>, which has no chronological index: they pick each
+    /// event's revision, filter and sort (a rare, historical query; the span-class merge of
+    /// <see cref="ListCurrent"/> serves the current view only).
+    /// </summary>
     private const string KnownAtFrom =
         "SELECT " + RevisionColumns + ", e.earliest AS Earliest, e.latest AS Latest" +
         " FROM revisions e" +

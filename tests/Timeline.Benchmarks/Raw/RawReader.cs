@@ -8,55 +8,68 @@ namespace Timeline.Benchmarks.Raw;
 internal readonly record struct Key(long Earliest, long Latest, long Position);
 
 /// <summary>
-/// S3's baseline: the storage service's ListCurrent statement, the same parameters, through a
-/// prepared command and a raw SqliteDataReader that reads every column (the body as bytes,
-/// unparsed), on one open connection.
+/// S3's baseline: the storage service's ListCurrent statement, the same parameters and the same
+/// per-class keys (computed by the service's own SpanClasses.Key), through a prepared command and
+/// a raw SqliteDataReader that reads every column (the body as bytes, unparsed), on one open
+/// connection with the page cache of the service's list connections.
 /// </summary>
 internal sealed class RawReader : IDisposable
 {
     private readonly SqliteConnection connection;
-    private readonly SqliteCommand first;
-    private readonly SqliteCommand next;
+    private readonly SqliteCommand command;
+    private readonly int? occurredFrom;
+    private readonly SqliteParameter[][] keys;
+    private readonly SqliteParameter limit;
 
-    /// <summary>The service's statements (first page, continuation), or one <paramref name="sql"/> for every page.</summary>
-    public RawReader(string path, EventFilter filter, string? sql = null)
+    public RawReader(string path, EventFilter filter)
     {
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         connection.Open();
-        first = Create(sql ?? StorageSql.ListCurrentFirst, filter);
-        next = Create(sql ?? StorageSql.ListCurrentNext, filter);
-    }
-
-    private SqliteCommand Create(string sql, EventFilter filter)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Bind(command, filter);
-        foreach (var p in command.Parameters.Cast<SqliteParameter>().Where(p => !sql.Contains(p.ParameterName, StringComparison.Ordinal)).ToList())
+        using (var cache = connection.CreateCommand())
         {
-            command.Parameters.Remove(p);
+            cache.CommandText = $"PRAGMA cache_size = -{StorageSql.ReaderCacheKiB}";
+            cache.ExecuteNonQuery();
         }
 
+        command = connection.CreateCommand();
+        command.CommandText = StorageSql.ListCurrent;
+        occurredFrom = Day(filter.OccurredFrom);
+        Bind(command, filter);
+        keys = [.. Enumerable.Range(0, StorageSql.SpanClassCount).Select(k => new[]
+        {
+            command.Parameters.Add(new SqliteParameter($"@E{k}", 0L)),
+            command.Parameters.Add(new SqliteParameter($"@L{k}", 0L)),
+            command.Parameters.Add(new SqliteParameter($"@P{k}", 0L)),
+        })];
+        limit = command.Parameters.Add(new SqliteParameter("@Limit", 101));
+        var missing = System.Text.RegularExpressions.Regex.Matches(command.CommandText, @"@\w+").Select(m => m.Value).Distinct()
+            .Where(name => !command.Parameters.Contains(name)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"the service's list statement has parameters the benchmark does not bind: {string.Join(", ", missing)}");
+        }
+
+        SetKeys(null);
         command.Prepare();
-        return command;
     }
 
     /// <summary>Reads one page of <paramref name="size"/> (asking for one more row, as the service does); returns the rows read and the last key.</summary>
     public (int Count, Key? Last) Page(Key? after, int size)
     {
-        var command = after is null ? first : next;
-        Set(command, "@AfterEarliest", after is { } a0 ? a0.Earliest : DBNull.Value);
-        Set(command, "@AfterLatest", after is { } b0 ? b0.Latest : DBNull.Value);
-        Set(command, "@AfterPosition", after is { } c0 ? c0.Position : DBNull.Value);
-        Set(command, "@Limit", size + 1);
+        SetKeys(after);
+        limit.Value = size + 1;
         return Read(command, size);
     }
 
-    private static void Set(SqliteCommand command, string name, object value)
+    private void SetKeys(Key? after)
     {
-        if (command.Parameters.Contains(name))
+        (long, long, long)? token = after is { } a ? (a.Earliest, a.Latest, a.Position) : null;
+        for (var k = 0; k < keys.Length; k++)
         {
-            command.Parameters[name].Value = value;
+            var (e, l, p) = StorageSql.SpanKey(k, occurredFrom, token);
+            keys[k][0].Value = e;
+            keys[k][1].Value = l;
+            keys[k][2].Value = p;
         }
     }
 
@@ -91,10 +104,11 @@ internal sealed class RawReader : IDisposable
         return (count, last);
     }
 
-    /// <summary>The query plans SQLite picks for the first page and for a continuation.</summary>
-    public string Plan() => first.CommandText == next.CommandText ? Plan(first) : $"first page: {Plan(first)}; next pages: {Plan(next)}";
-
-    private string Plan(SqliteCommand command)
+    /// <summary>
+    /// The query plan SQLite picks, its lines in order of first appearance, each repeated one
+    /// prefixed with its count (the seven arms share most of theirs; subqueries unnumbered).
+    /// </summary>
+    public string Plan()
     {
         using var explain = connection.CreateCommand();
         explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
@@ -110,7 +124,10 @@ internal sealed class RawReader : IDisposable
             lines.Add(reader.GetString(3));
         }
 
-        return string.Join(" | ", lines);
+        return string.Join(" | ", lines
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"SUBQUERY \d+", "SUBQUERY"))
+            .GroupBy(l => l)
+            .Select(g => g.Count() == 1 ? g.Key : $"{g.Count()}× {g.Key}"));
     }
 
     private static void Bind(SqliteCommand command, EventFilter filter)
@@ -128,19 +145,18 @@ internal sealed class RawReader : IDisposable
         List("Countries", "CountryCount", filter.Countries);
         List("DeadlineIds", "DeadlineIdCount", filter.DeadlineIds);
         List("EventIds", "EventIdCount", filter.EventIds);
-        command.Parameters.AddWithValue("@OccurredFrom", filter.OccurredFrom.Length == 0 ? DBNull.Value : DateOnly.Parse(filter.OccurredFrom, System.Globalization.CultureInfo.InvariantCulture).DayNumber);
-        command.Parameters.AddWithValue("@OccurredTo", filter.OccurredTo.Length == 0 ? DBNull.Value : DateOnly.Parse(filter.OccurredTo, System.Globalization.CultureInfo.InvariantCulture).DayNumber);
+        command.Parameters.AddWithValue("@OccurredFrom", (object?)Day(filter.OccurredFrom) ?? DBNull.Value);
+        command.Parameters.AddWithValue("@OccurredTo", (object?)Day(filter.OccurredTo) ?? DBNull.Value);
+        command.Parameters.AddWithValue("@EarliestTo", Day(filter.OccurredTo) ?? int.MaxValue);
         command.Parameters.AddWithValue("@DeadlinesOnly", filter.DeadlineEffectsOnly || filter.DeadlineIds.Count > 0);
-        command.Parameters.AddWithValue("@AfterEarliest", DBNull.Value);
-        command.Parameters.AddWithValue("@AfterLatest", DBNull.Value);
-        command.Parameters.AddWithValue("@AfterPosition", DBNull.Value);
-        command.Parameters.AddWithValue("@Limit", 101);
     }
+
+    private static int? Day(string isoDate) =>
+        isoDate.Length == 0 ? null : DateOnly.Parse(isoDate, System.Globalization.CultureInfo.InvariantCulture).DayNumber;
 
     public void Dispose()
     {
-        first.Dispose();
-        next.Dispose();
+        command.Dispose();
         connection.Dispose();
     }
 }

@@ -1,0 +1,41 @@
+namespace Timeline.StorageService.Storage;
+
+/// <summary>
+/// Span classes let a list start at <c>occurred_from</c> without reading every event that ended
+/// before it. Events are ordered by <c>(earliest, latest, position)</c> and overlap the range when
+/// <c>latest &gt;= occurred_from</c>: with one index in that order, a list can only start where
+/// the widest stored interval could begin, and one year-precision event means reading a year of
+/// day events. <c>current_events_span</c> orders each class of width separately (<see cref="Sql.SpanClass"/>),
+/// so an event of class k that overlaps the range starts at or after <c>occurred_from − Widest[k]</c>,
+/// and <see cref="Sql.ListCurrent"/> seeks each class there and merges the classes.
+/// </summary>
+internal static class SpanClasses
+{
+    /// <summary>How many classes (arms of <see cref="Sql.ListCurrent"/>).</summary>
+    public const int Count = 7;
+
+    /// <summary>
+    /// The widest <c>latest − earliest</c> (days) of each class but the last, which is unbounded
+    /// (open ranges, centuries and wider): the thresholds of <see cref="Sql.SpanClass"/>.
+    /// </summary>
+    private static readonly int[] Widest = [0, 7, 31, 366, 3660, 36600];
+
+    /// <summary>A key below every stored row.</summary>
+    private static readonly (long Earliest, long Latest, long Position) Minimum = (long.MinValue, long.MinValue, long.MinValue);
+
+    /// <summary>
+    /// The key class <paramref name="spanClass"/>'s arm continues after (exclusive): the larger of
+    /// the page token's key and, with <paramref name="occurredFrom"/>, the last key whose row
+    /// cannot reach it: a row of the class starting at <c>occurredFrom − Widest − 1</c> or earlier
+    /// ends before <paramref name="occurredFrom"/>, whatever its latest and position.
+    /// </summary>
+    public static (long Earliest, long Latest, long Position) Key(int spanClass, int? occurredFrom, (long Earliest, long Latest, long Position)? after)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(spanClass);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(spanClass, Count);
+        var key = occurredFrom is { } from && spanClass < Widest.Length
+            ? ((long)from - Widest[spanClass] - 1, long.MaxValue, long.MaxValue)
+            : Minimum;
+        return after is { } a && a.CompareTo(key) > 0 ? a : key;
+    }
+}
