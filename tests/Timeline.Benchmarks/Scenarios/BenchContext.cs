@@ -8,7 +8,7 @@ internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>
     /// <summary><c>--only S2,S9</c> (for profiling one scenario): whether a scenario runs; the dataset ones run together.</summary>
     public bool Runs(params string[] scenarios) => Only is null || scenarios.Any(Only.Contains);
 
-    public int BigEvents => Quick ? 20_000 : 1_000_000;
+    public int BigEvents => Quick ? 50_000 : 1_000_000;
 
     public int SmallEvents => 1_000;
 
@@ -26,7 +26,7 @@ internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>
     public double SecondsPerSide => Quick ? 0.6 : 1.5;
 
     /// <summary>The share of the run the service may spend appending the big dataset; the rest is derived (see Dataset.LoadDerivedAsync).</summary>
-    public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 20 : 120);
+    public TimeSpan AppendBudget => TimeSpan.FromSeconds(Quick ? 25 : 120);
 
     public TimeSpan WriteWindow => TimeSpan.FromSeconds(Quick ? 1.5 : 3);
 
