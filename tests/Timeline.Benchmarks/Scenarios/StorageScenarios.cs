@@ -24,9 +24,9 @@ internal static class StorageScenarios
         var watch = Stopwatch.StartNew();
         var first = 0;
 
-        // S1 first warms the fresh service (batches of 1,000, unmeasured, for BenchOptions.WarmUp);
+        // S1 first warms the fresh service (batches of 1,000, unmeasured, for BenchOptions.AppendWarmUp);
         // its events are part of the dataset like the others.
-        var warmUp = id is null ? TimeSpan.Zero : bench.Options.WarmUp;
+        var warmUp = id is null ? TimeSpan.Zero : bench.Options.AppendWarmUp;
         var warmedWith = 0;
         while (first < events && (budget is null || watch.Elapsed < budget))
         {
