@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Dapper;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
+using Timeline.Domain.Dates;
 using Timeline.Domain.Validation;
 using Timeline.V1;
 
@@ -111,7 +111,7 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
     }
 
     /// <summary>A day as the contract writes it (YYYY-MM-DD), or empty.</summary>
-    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
+    private static string Day(DateOnly? day) => day is { } d ? FuzzyDateProto.FormatDay(d) : string.Empty;
 
     /// <summary>Matching revisions in log order with position in (after, upTo].</summary>
     public async Task<IReadOnlyList<EventRecord>> ReadAfterAsync(long after, long upTo, object filterParameters, int limit, CancellationToken cancellationToken)

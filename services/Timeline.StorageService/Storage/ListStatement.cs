@@ -49,9 +49,9 @@ internal sealed partial class ListStatement : IDisposable
 
     /// <summary>
     /// One page: up to <paramref name="size"/> events after <paramref name="after"/> (the page
-    /// token's key), and the key of the last one when there are more.
+    /// token's key); when there are more, the key of the last one and the first day of the next
+    /// page's first event.
     /// </summary>
-    /// <summary>The page, the key of its last row when there is a next page, and the first day of that next page's first event.</summary>
     public async Task<(List<EventRecord> Events, PageToken? Last, DateOnly? NextEarliest)> ReadAsync(BoundFilter filter, PageToken? after, int size, CancellationToken cancellationToken)
     {
         foreach (var (name, value) in filter.Values)
