@@ -3,6 +3,7 @@ using System.Text;
 using Spectre.Console;
 using Timeline.Cli.Export;
 using Timeline.Cli.Infrastructure;
+using Timeline.Cli.Output;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
@@ -61,7 +62,7 @@ internal static class ExportCommand
                     throw new CliException($"cannot write {file.FullName}: {ex.Message}", ex);
                 }
 
-                context.Console.WriteLine($"Wrote {data.Entries.Count} events and {data.Deadlines.Count} deadlines to {file.FullName} ({kind.ToString().ToLowerInvariant()})");
+                context.Console.WriteLine($"Wrote {Counts.Of(data.Entries.Count, "event")} and {Counts.Of(data.Deadlines.Count, "deadline")} to {file.FullName} ({kind.ToString().ToLowerInvariant()})");
             }
             else
             {
