@@ -224,7 +224,11 @@ public sealed class HtmlExportLayoutTests : IAsyncLifetime
         {
             request.Events.Add(Event($"{id}-set", $"Agreement sets: {title}", "2020-01-15", new DeadlineEffect
             {
-                DeadlineId = id, Effect = DeadlineEffectType.Set, Title = title, Due = new global::Timeline.V1.FuzzyDate { Edtf = due }, Responsible = "Government of Mali",
+                DeadlineId = id,
+                Effect = DeadlineEffectType.Set,
+                Title = title,
+                Due = new global::Timeline.V1.FuzzyDate { Edtf = due },
+                Responsible = "Government of Mali",
             }));
             if (then is { } effect)
             {
