@@ -11,7 +11,7 @@ internal static class CliApp
         var options = new CommonOptions(context);
         var root = new RootCommand("Timeline: dated events about a developing situation, and the deadlines actors commit to.")
         {
-            Options = { options.Storage, options.Timeline, options.Token, options.Output },
+            Options = { options.Storage, options.Timeline, options.Token, options.Timeout, options.Output },
         };
         root.Subcommands.Add(DemoCommand.Create(context, options));
         root.Subcommands.Add(ServeCommand.Create(context, options));

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Timeline.Cli.Infrastructure;
 using Timeline.StorageService;
 using Timeline.TimelineService;
 
@@ -11,9 +14,12 @@ internal enum OutputFormat
     Json,
 }
 
-/// <summary>Options every command understands: where the services are and how to print.</summary>
+/// <summary>Options every command understands: where the services are, how long a call may take, and how to print.</summary>
 internal sealed class CommonOptions
 {
+    /// <summary>The deadline of a unary call, and how long a stream may take to start answering.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     private readonly CliContext context;
 
     public CommonOptions(CliContext context)
@@ -36,6 +42,13 @@ internal sealed class CommonOptions
             Description = $"Bearer token sent to both services on every call (env {CliContext.TokenVariable}); needed when they have Auth:Tokens configured",
             Recursive = true,
         };
+        Timeout = new Option<TimeSpan>("--timeout")
+        {
+            Description = "How long each call may take, and how long watch and replay may wait for their first answer, e.g. 30s, 2m, 500ms (default 30s)",
+            Recursive = true,
+            DefaultValueFactory = _ => DefaultTimeout,
+            CustomParser = ParseTimeout,
+        };
         Output = new Option<OutputFormat>("--output", "-o")
         {
             Description = "text (tables) or json (the RPC responses in the protobuf JSON mapping, one object per line)",
@@ -50,11 +63,22 @@ internal sealed class CommonOptions
 
     public Option<string> Token { get; }
 
+    public Option<TimeSpan> Timeout { get; }
+
     public Option<OutputFormat> Output { get; }
 
-    public Uri StorageAddress(ParseResult result) => ParseAddress(result.GetRequiredValue(Storage), "--storage");
+    public Uri StorageAddress(ParseResult result) => StorageEndpoint(result).Address;
 
-    public Uri TimelineAddress(ParseResult result) => ParseAddress(result.GetRequiredValue(Timeline), "--timeline");
+    public Uri TimelineAddress(ParseResult result) => TimelineEndpoint(result).Address;
+
+    /// <summary>The storage service's address and where it came from: --storage, else TIMELINE_STORAGE_ADDRESS, else the default.</summary>
+    public ServiceEndpoint StorageEndpoint(ParseResult result) =>
+        Endpoint(result, Storage, CliContext.StorageAddressVariable, ServiceEndpoint.StorageRole);
+
+    public ServiceEndpoint TimelineEndpoint(ParseResult result) =>
+        Endpoint(result, Timeline, CliContext.TimelineAddressVariable, ServiceEndpoint.TimelineRole);
+
+    public TimeSpan CallTimeout(ParseResult result) => result.GetValue(Timeout);
 
     /// <summary>
     /// The token from --token, else from the environment; null when neither gives one. Read here,
@@ -67,8 +91,35 @@ internal sealed class CommonOptions
 
     public bool Json(ParseResult result) => result.GetValue(Output) == OutputFormat.Json;
 
-    private static Uri ParseAddress(string value, string option) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new CliException($"{option}: '{value}' is not an http(s) address, e.g. http://127.0.0.1:5201");
+    /// <summary>"30s", "2m", "500ms", "1h" or a bare number of seconds; more than zero.</summary>
+    public static TimeSpan ParseTimeout(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value.Trim() : "";
+        var (number, unit) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 0.001)
+            : text.EndsWith('s') || text.EndsWith('S') ? (text[..^1], 1)
+            : text.EndsWith('m') || text.EndsWith('M') ? (text[..^1], 60)
+            : text.EndsWith('h') || text.EndsWith('H') ? (text[..^1], 3600)
+            : (text, 1.0);
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value * unit <= TimeSpan.FromDays(1).TotalSeconds)
+        {
+            return TimeSpan.FromSeconds(value * unit);
+        }
+
+        result.AddError($"--timeout: '{text}' is not a duration such as 30s, 2m or 500ms (more than 0, at most a day)");
+        return DefaultTimeout;
+    }
+
+    private ServiceEndpoint Endpoint(ParseResult result, Option<string> option, string variable, string role)
+    {
+        var given = result.GetResult(option) is { Implicit: false };
+        var fromEnvironment = !given && context.Environment(variable) is { Length: > 0 };
+        var source = given ? option.Name : fromEnvironment ? variable : "";
+        var value = result.GetRequiredValue(option);
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            throw new CliException($"{(source.Length > 0 ? source : option.Name)}: '{value}' is not an http(s) address of the {role}, e.g. {(role == ServiceEndpoint.StorageRole ? StorageServiceApp.DefaultUrl : TimelineServiceApp.DefaultUrl)}");
+        }
+
+        return new ServiceEndpoint(role, uri, option.Name, source);
+    }
 }

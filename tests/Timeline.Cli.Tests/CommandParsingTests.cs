@@ -122,4 +122,20 @@ public sealed class CommandParsingTests
         Assert.Equal("2023-06-30", built.Source.Published);
         Assert.Equal(0, built.ExpectedRevision);
     }
+
+    [Fact]
+    public void Effect_offers_the_seven_effects_and_not_unspecified()
+    {
+        var output = new StringWriter();
+        var (root, _) = Build();
+
+        root.Parse("add --help").Invoke(new InvocationConfiguration { Output = output });
+
+        var help = output.ToString();
+        Assert.DoesNotContain("nspecified", help, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("--effect <cancelled|extended|met|progress|reaffirmed|risk|set>", help, StringComparison.Ordinal);
+        Assert.NotEmpty(root.Parse("add --title T --date 2020 --deadline d --effect unspecified").Errors);
+        Assert.NotEmpty(root.Parse("add --title T --date 2020 --deadline d --effect Unspecified").Errors);
+        Assert.Empty(root.Parse("add --title T --date 2020 --deadline d --effect met").Errors);
+    }
 }

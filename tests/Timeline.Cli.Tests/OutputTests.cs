@@ -47,6 +47,12 @@ public sealed class OutputTests
         missed.State = DeadlineState.Missed;
         missed.DaysRemaining = -3;
         Assert.Equal("MISSED, due 2023-12-31, 3 days overdue", Render.StatusLine(missed));
+
+        missed.DaysRemaining = -1;
+        Assert.Equal("MISSED, due 2023-12-31, 1 day overdue", Render.StatusLine(missed));
+        var last = AtRisk();
+        last.DaysRemaining = 1;
+        Assert.Equal("AT RISK, due 2023-12-31, 1 day remaining", Render.StatusLine(last));
     }
 
     [Fact]
@@ -141,7 +147,7 @@ public sealed class OutputTests
             .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exit);
-        Assert.Contains("(Unavailable)", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("nothing is listening at http://127.0.0.1:9 (--storage), where the storage service was expected", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("timeline serve", error.ToString(), StringComparison.Ordinal);
     }
 

@@ -85,4 +85,24 @@ public sealed class SampleFileTests
 
         Assert.StartsWith("x.json:", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\n  \"events\": [\n    {\"title\": \"a\",, \"occurred\": {\"edtf\": \"2020\"}}\n  ]\n}\n", "x.json, line 3, column 19: invalid JSON:")]
+    [InlineData("{\"events\": [}", "x.json, line 1, column 13: invalid JSON:")]
+    [InlineData("{\"title\":\"a\",\"occurred\":{\"edtf\":\"2020\"}}\n{\"title\":\"é\" \"occurred\":{}}\n", "x.json, line 2, column 14: invalid JSON:")]
+    [InlineData("{\"title\":\"a\"\n", "x.json, line 2, column 1: invalid JSON:")]
+    public void A_syntax_error_is_refused_at_its_line_and_column_in_characters(string text, string start)
+    {
+        var ex = Assert.Throws<CliException>(() => EventFiles.Parse(text, "x.json"));
+
+        Assert.StartsWith(start, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_pretty_printed_event_reads_as_one_event()
+    {
+        var events = EventFiles.Parse("{\n  \"title\": \"Coup\",\n  \"occurred\": {\"edtf\": \"2020\"}\n}\n", "one.json");
+
+        Assert.Equal("Coup", Assert.Single(events).Title);
+    }
 }

@@ -24,12 +24,15 @@ internal static partial class AddCommand
             if (options.Json(result))
             {
                 JsonOutput.WriteLine(context.Output, response);
-                return 0;
+            }
+            else
+            {
+                var appended = response.Results[0];
+                var stored = await connections.Storage.GetEventAsync(new GetEventRequest { EventId = appended.EventId }, cancellationToken: ct);
+                PrintStored(context.Console, appended, stored.Event);
             }
 
-            var appended = response.Results[0];
-            var stored = await connections.Storage.GetEventAsync(new GetEventRequest { EventId = appended.EventId }, cancellationToken: ct);
-            PrintStored(context.Console, appended, stored.Event);
+            await ImportCommand.NoteUnsetDeadlinesAsync(context, connections.Storage, [newEvent], ct);
             return 0;
         }, ct));
         return command;
@@ -70,6 +73,9 @@ internal static partial class AddCommand
 
     internal sealed class AddFlags
     {
+        /// <summary>The effects a writer can give (not the contract's UNSPECIFIED), in the order the help lists them.</summary>
+        private static readonly DeadlineEffectType[] Effects = [.. Enum.GetValues<DeadlineEffectType>().Where(e => e != DeadlineEffectType.Unspecified)];
+
         public Option<string> Id { get; } = new("--id") { Description = "Stable event id (letters, digits, -_.:); generated when omitted" };
 
         public Option<string> Title { get; } = new("--title") { Description = "One line saying what happened", Required = true };
@@ -100,11 +106,10 @@ internal static partial class AddCommand
 
         public Option<string> Deadline { get; } = new("--deadline") { Description = "The deadline this event bears on, e.g. minusma-withdrawal" };
 
-        public Option<DeadlineEffectType> Effect { get; } = new("--effect")
+        public Option<string> Effect { get; } = new Option<string>("--effect")
         {
-            Description = "What it does to the deadline: set, reaffirmed, risk, progress, extended, met, cancelled",
-            CustomParser = r => ParseEffect(r.Tokens.Single().Value, r),
-        };
+            Description = "What it does to the deadline",
+        }.AcceptOnlyFromAmong([.. Effects.Select(Render.Effect)]);
 
         public Option<string> Due { get; } = new("--due") { Description = "Due date for set/extended: EDTF or text (\"by 31 December\")" };
 
@@ -161,7 +166,7 @@ internal static partial class AddCommand
                 var effect = new DeadlineEffect
                 {
                     DeadlineId = deadlineId,
-                    Effect = result.GetValue(Effect),
+                    Effect = result.GetValue(Effect) is { } named ? Effects.Single(e => Render.Effect(e) == named) : DeadlineEffectType.Unspecified,
                     Title = result.GetValue(DeadlineTitle) ?? "",
                     Responsible = result.GetValue(Responsible) ?? "",
                 };
@@ -184,20 +189,6 @@ internal static partial class AddCommand
             }
 
             return newEvent;
-        }
-
-        private static DeadlineEffectType ParseEffect(string value, System.CommandLine.Parsing.ArgumentResult result)
-        {
-            foreach (var effect in Enum.GetValues<DeadlineEffectType>().Where(e => e != DeadlineEffectType.Unspecified))
-            {
-                if (string.Equals(Render.Effect(effect), value, StringComparison.OrdinalIgnoreCase))
-                {
-                    return effect;
-                }
-            }
-
-            result.AddError($"--effect: '{value}' is not one of set, reaffirmed, risk, progress, extended, met, cancelled");
-            return DeadlineEffectType.Unspecified;
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Spectre.Console;
 using Timeline.Cli.Export;
 using Timeline.Cli.Infrastructure;
+using Timeline.Cli.Output;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
@@ -25,9 +26,14 @@ internal static class ExportCommand
         var output = new Option<FileInfo>("--out") { Description = "Write to this file instead of standard output" };
         var asOf = new Option<string>("--as-of") { Description = "Only events that may have happened by this day, and deadline status as of it (YYYY-MM-DD; default today)" };
         var title = new Option<string>("--title") { Description = "Title of the page, table or calendar (default \"Timeline\")" };
+        var groupBy = new Option<TimelineGroup>("--group-by")
+        {
+            Description = "TimelineJS rows: kind (default), tag, country, deadline or none",
+            DefaultValueFactory = _ => TimelineGroup.Kind,
+        };
         var command = new Command("export", "Export the timeline (same filters as show) as JSON, CSV, Markdown, TimelineJS, iCalendar or HTML")
         {
-            format, output, asOf, title,
+            format, output, asOf, title, groupBy,
         };
         filter.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
@@ -37,16 +43,26 @@ internal static class ExportCommand
             var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = day };
             var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct);
             var deadlines = await DeadlinesAsync(connections.Timeline, ExportData.DeadlineIds(timeline.Entries), day, ct);
+            var now = TimeProvider.System.GetUtcNow();
+            var kind = result.GetValue(format);
             var data = new ExportData(
                 timeline.Entries,
                 deadlines,
-                deadlines.Count > 0 ? deadlines[0].AsOf : day.Length > 0 ? day : DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                DateTimeOffset.UtcNow)
+                deadlines.Count > 0 ? deadlines[0].AsOf : day.Length > 0 ? day : now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                now)
             {
                 Title = result.GetValue(title) ?? "Timeline",
+                GroupBy = result.GetValue(groupBy),
             };
+            if (kind == ExportFormat.Ics && deadlines.Count > 0)
+            {
+                data = data with
+                {
+                    StoreId = await StoreIdentity.RequireAsync(connections.Storage, ct),
+                    Revisions = await DeadlineRevisions.ReadAsync(connections.Timeline, deadlines, now, ct),
+                };
+            }
 
-            var kind = result.GetValue(format);
             if (result.GetValue(output) is { } file)
             {
                 try
@@ -61,7 +77,7 @@ internal static class ExportCommand
                     throw new CliException($"cannot write {file.FullName}: {ex.Message}", ex);
                 }
 
-                context.Console.WriteLine($"Wrote {data.Entries.Count} events and {data.Deadlines.Count} deadlines to {file.FullName} ({kind.ToString().ToLowerInvariant()})");
+                context.Console.WriteLine($"Wrote {Counts.Of(data.Entries.Count, "event")} and {Counts.Of(data.Deadlines.Count, "deadline")} to {file.FullName} ({kind.ToString().ToLowerInvariant()})");
             }
             else
             {

@@ -60,6 +60,7 @@ internal static partial class ImportCommand
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             var path = result.GetRequiredValue(file).FullName;
+            ImportFiles.RequireFile(path);
             var json = options.Json(result);
             var kind = result.GetValue(format);
             if (kind == ImportFormat.Auto)
@@ -108,6 +109,7 @@ internal static partial class ImportCommand
             var events = EventFiles.Read(path);
             var results = await ImportAsync(connections.Storage, events, result.GetValue(batchSize), onResponse, console, ct);
             PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), events.Count, results, []);
+            await NoteUnsetDeadlinesAsync(context, connections.Storage, events, ct);
             return 0;
         }, ct));
         return command;
@@ -229,36 +231,41 @@ internal static partial class ImportCommand
         return byIndex;
     }
 
-    /// <summary>"file: N read, N stored, N unchanged, N revised, N refused", then each refusal with its line.</summary>
+    /// <summary>
+    /// "file: N read, N stored, N unchanged, N revised, N refused" on standard output (none with
+    /// --output json), then each refusal with its line on standard error.
+    /// </summary>
     public static void PrintSummary(IAnsiConsole? console, TextWriter error, string name, int read, IReadOnlyList<AppendResult> results, IReadOnlyList<ImportRefusal> refused)
     {
         var (stored, unchanged, revised) = Render.Count(results);
         console?.WriteLine($"{name}: {read} read, {stored} stored, {unchanged} unchanged, {revised} revised, {refused.Count} refused");
-        var writer = console is null ? error : null;
         foreach (var r in refused.Take(RefusalsListed))
         {
-            var line = $"  line {r.Line}{(r.EventId.Length > 0 ? $" ({r.EventId})" : "")}: {r.Reason}";
-            if (writer is not null)
-            {
-                writer.WriteLine($"refused:{line}");
-            }
-            else
-            {
-                console!.WriteLine(line);
-            }
+            error.WriteLine($"refused: line {r.Line}{(r.EventId.Length > 0 ? $" ({r.EventId})" : "")}: {r.Reason}");
         }
 
         if (refused.Count > RefusalsListed)
         {
-            var more = $"  ... and {refused.Count - RefusalsListed} more refused rows";
-            if (writer is not null)
+            error.WriteLine($"refused: ... and {Counts.Of(refused.Count - RefusalsListed, "more row")}");
+        }
+    }
+
+    /// <summary>
+    /// After an append: a note on standard error for each deadline the events bear on that no event
+    /// sets, since it has no status to show. Skipped when the token may not read.
+    /// </summary>
+    public static async Task NoteUnsetDeadlinesAsync(CliContext context, StorageClient storage, IEnumerable<NewEvent> events, CancellationToken ct)
+    {
+        var ids = events.Where(e => e.Deadline is { DeadlineId.Length: > 0 }).Select(e => e.Deadline.DeadlineId).Distinct(StringComparer.Ordinal).ToList();
+        try
+        {
+            foreach (var unset in await UnsetDeadlines.FromStorageAsync(storage, ids, ct))
             {
-                writer.WriteLine(more);
+                context.Error.WriteLine($"note: {unset.Describe()}");
             }
-            else
-            {
-                console!.WriteLine(more);
-            }
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+        {
         }
     }
 

@@ -22,9 +22,11 @@ internal static class ReplayCommand
             var request = new ReplayDeadlinesRequest { From = result.GetRequiredValue(from), To = result.GetRequiredValue(to) };
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
             var changes = new List<DeadlineStatus>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             using var call = connections.Timeline.ReplayDeadlines(request, cancellationToken: ct);
             await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
             {
+                seen.Add(response.Change.DeadlineId);
                 if (options.Json(result))
                 {
                     JsonOutput.WriteLine(context.Output, response);
@@ -35,12 +37,18 @@ internal static class ReplayCommand
                 }
             }
 
-            if (!options.Json(result))
+            if (!options.Json(result) && (changes.Count > 0 || request.DeadlineIds.Count == 0))
             {
                 Print(context, changes);
             }
 
-            return 0;
+            var missing = await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, seen, request.To, ct);
+            foreach (var message in missing)
+            {
+                context.Error.WriteLine($"error: {message}");
+            }
+
+            return missing.Count == 0 ? 0 : CommandRunner.Failed;
         }, ct));
         return command;
     }

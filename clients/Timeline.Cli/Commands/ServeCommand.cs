@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Connections;
 using Spectre.Console;
 using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
@@ -9,6 +10,12 @@ namespace Timeline.Cli.Commands;
 /// <summary>`timeline serve`: both services in this process on the --storage/--timeline addresses, until Ctrl-C.</summary>
 internal static class ServeCommand
 {
+    /// <summary>
+    /// The host logs its own start failure with a stack trace; serve reports it in one line instead
+    /// (<see cref="StartFailure"/>). Critical messages of the host still show.
+    /// </summary>
+    private static readonly string[] QuietHostStartFailure = ["--Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host", "Critical"];
+
     public static Command Create(CliContext context, CommonOptions options)
     {
         var database = new Option<string>("--database")
@@ -22,25 +29,58 @@ internal static class ServeCommand
         {
             var path = Path.GetFullPath(result.GetRequiredValue(database));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var embedded = new EmbeddedOptions(path, options.StorageAddress(result).ToString(), options.TimelineAddress(result).ToString())
+            var storage = options.StorageEndpoint(result);
+            var timeline = options.TimelineEndpoint(result);
+            var embedded = new EmbeddedOptions(path, storage.Address.ToString(), timeline.Address.ToString())
             {
                 QuietLogging = !result.GetValue(verbose),
+                StorageArgs = QuietHostStartFailure,
+                TimelineArgs = QuietHostStartFailure,
             };
-            await using var services = await EmbeddedServices.StartAsync(embedded, ct);
-            context.Console.MarkupLine($"storage service   [bold]{Markup.Escape(services.StorageAddress.ToString())}[/]  (SQLite: {Markup.Escape(path)})");
-            context.Console.MarkupLine($"timeline service  [bold]{Markup.Escape(services.TimelineAddress.ToString())}[/]");
-            context.Console.WriteLine("Serving. Press Ctrl-C to stop.");
+            EmbeddedServices services;
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                services = await EmbeddedServices.StartAsync(embedded, ct);
             }
-            catch (OperationCanceledException)
+            catch (IOException ex)
             {
-                context.Console.WriteLine("Stopping.");
+                throw StartFailure(ex, storage, timeline);
+            }
+
+            await using (services)
+            {
+                context.Console.MarkupLine($"storage service   [bold]{Markup.Escape(services.StorageAddress.ToString())}[/]  (SQLite: {Markup.Escape(path)})");
+                context.Console.MarkupLine($"timeline service  [bold]{Markup.Escape(services.TimelineAddress.ToString())}[/]");
+                context.Console.WriteLine("Serving. Press Ctrl-C to stop.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    context.Console.WriteLine("Stopping.");
+                }
             }
 
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>"port 5201 is in use; pass --storage http://127.0.0.1:PORT, or stop what listens there", naming the address that could not be bound.</summary>
+    public static CliException StartFailure(IOException ex, ServiceEndpoint storage, ServiceEndpoint timeline)
+    {
+        // Kestrel: "Failed to bind to address http://127.0.0.1:5201: address already in use."
+        var which = ex.Message.Contains(storage.HostAndPort, StringComparison.OrdinalIgnoreCase) ? storage
+            : ex.Message.Contains(timeline.HostAndPort, StringComparison.OrdinalIgnoreCase) ? timeline
+            : null;
+        if (ex.InnerException is AddressInUseException && which is not null)
+        {
+            return new CliException(
+                $"port {which.Address.Port} is in use; pass {which.Option} http://{which.Address.Host}:<another port> for the {which.Role}, or stop what listens on {which.HostAndPort}",
+                ex);
+        }
+
+        return new CliException($"the services could not start: {ex.Message}", ex);
     }
 }

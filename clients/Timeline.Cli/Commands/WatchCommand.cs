@@ -19,9 +19,23 @@ internal static class WatchCommand
             using var connections = Connections.From(options, result);
             var request = new WatchDeadlinesRequest();
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             using var call = connections.Timeline.WatchDeadlines(request, cancellationToken: ct);
             await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
             {
+                if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.Status)
+                {
+                    seen.Add(response.Status.DeadlineId);
+                }
+                else if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
+                {
+                    // A deadline may be set later, so the watch goes on; but say that it has no status now.
+                    foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, seen, response.CaughtUp.AsOf, ct))
+                    {
+                        context.Error.WriteLine($"note: {message}; watching for it");
+                    }
+                }
+
                 if (options.Json(result))
                 {
                     JsonOutput.WriteLine(context.Output, response);

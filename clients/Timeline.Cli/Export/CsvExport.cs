@@ -4,7 +4,15 @@ using Timeline.Cli.Output;
 
 namespace Timeline.Cli.Export;
 
-/// <summary>One row per entry (RFC 4180, CsvHelper), in chronological order: the fields a spreadsheet needs.</summary>
+/// <summary>
+/// One row per entry (RFC 4180, CsvHelper), in chronological order: the fields a spreadsheet needs.
+/// An open bound ("May 2024 or later" has no latest day) is an empty cell, not 9999-12-31.
+/// Text that a spreadsheet would run as a formula (it starts with <c>= + - @</c>, tab or CR, as
+/// OWASP lists them) is neutralised with a leading <c>'</c> by CsvHelper's injection escape;
+/// numbers (revision, latitude, longitude) are written as numbers, so <c>-5.99</c> stays a number.
+/// Text that only looks like a number with a sign, such as the ISO day of a year before 1 CE
+/// (<c>-0044-03-15</c>), is neutralised too: a spreadsheet reads it as arithmetic (-44-3-15).
+/// </summary>
 internal static class CsvExport
 {
     public static readonly string[] Columns =
@@ -14,43 +22,43 @@ internal static class CsvExport
         "deadline_id", "deadline_effect", "due", "summary", "recorded_at", "recorded_by",
     ];
 
+    private static readonly CsvWriterOptions Options = new() { Injection = CsvInjection.Escape };
+
     public static void Write(ExportData data, TextWriter writer)
     {
-        using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
         csv.WriteHeader(Columns);
         foreach (var entry in data.Entries)
         {
             var e = entry.Event;
             var location = e.Location;
-            csv.WriteRecord(
-            [
-                e.EventId,
-                e.Revision.ToString(CultureInfo.InvariantCulture),
-                e.Occurred?.Earliest ?? "",
-                e.Occurred?.Latest ?? "",
-                e.Occurred is null ? "" : Precision(e.Occurred.Precision),
-                e.Occurred?.Edtf ?? "",
-                entry.DisplayDate,
-                entry.OrderUncertain ? "true" : "false",
-                e.Title,
-                e.Kind,
-                string.Join("; ", e.Actors),
-                string.Join(" ", e.Tags),
-                location?.Country ?? "",
-                location?.Admin1 ?? "",
-                location?.Admin2 ?? "",
-                location?.Name ?? "",
-                location is { HasLatitude: true } ? location.Latitude.ToString("R", CultureInfo.InvariantCulture) : "",
-                location is { HasLongitude: true } ? location.Longitude.ToString("R", CultureInfo.InvariantCulture) : "",
-                e.Source?.Name ?? "",
-                e.Source?.Url ?? "",
-                e.Deadline?.DeadlineId ?? "",
-                e.Deadline is null ? "" : Render.Effect(e.Deadline.Effect),
-                e.Deadline?.Due?.Latest ?? "",
-                e.Summary,
-                e.RecordedAt?.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "",
-                e.RecordedBy,
-            ]);
+            csv.WriteField(e.EventId);
+            csv.WriteField(e.Revision, "D");
+            csv.WriteField(Exporter.Bound(e.Occurred?.Earliest) ?? "");
+            csv.WriteField(Exporter.Bound(e.Occurred?.Latest) ?? "");
+            csv.WriteField(e.Occurred is null ? "" : Precision(e.Occurred.Precision));
+            csv.WriteField(e.Occurred?.Edtf ?? "");
+            csv.WriteField(entry.DisplayDate);
+            csv.WriteField(entry.OrderUncertain ? "true" : "false");
+            csv.WriteField(e.Title);
+            csv.WriteField(e.Kind);
+            csv.WriteField(string.Join("; ", e.Actors));
+            csv.WriteField(string.Join(" ", e.Tags));
+            csv.WriteField(location?.Country ?? "");
+            csv.WriteField(location?.Admin1 ?? "");
+            csv.WriteField(location?.Admin2 ?? "");
+            csv.WriteField(location?.Name ?? "");
+            WriteNumber(csv, location is { HasLatitude: true } ? location.Latitude : null);
+            WriteNumber(csv, location is { HasLongitude: true } ? location.Longitude : null);
+            csv.WriteField(e.Source?.Name ?? "");
+            csv.WriteField(e.Source?.Url ?? "");
+            csv.WriteField(e.Deadline?.DeadlineId ?? "");
+            csv.WriteField(e.Deadline is null ? "" : Render.Effect(e.Deadline.Effect));
+            csv.WriteField(Exporter.Bound(e.Deadline?.Due?.Latest) ?? "");
+            csv.WriteField(e.Summary);
+            csv.WriteField(e.RecordedAt?.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "");
+            csv.WriteField(e.RecordedBy);
+            csv.EndRecord();
         }
 
         csv.Flush();
@@ -62,4 +70,16 @@ internal static class CsvExport
         Timeline.V1.DatePrecision.Unspecified => "",
         _ => precision.ToString().ToLowerInvariant(),
     };
+
+    private static void WriteNumber(CsvWriter csv, double? value)
+    {
+        if (value is { } number)
+        {
+            csv.WriteField(number, "R");
+        }
+        else
+        {
+            csv.WriteField("");
+        }
+    }
 }

@@ -13,6 +13,25 @@ internal enum ExportFormat
     Html,
 }
 
+/// <summary>How TimelineJS rows are grouped (<c>--group-by</c>).</summary>
+internal enum TimelineGroup
+{
+    /// <summary>The event's kind (ACLED's event type, "Statement", "Decision"): few rows, each meaningful. The default.</summary>
+    Kind,
+
+    /// <summary>The event's most telling tag: the most common of its tags that not every exported event carries.</summary>
+    Tag,
+
+    /// <summary>The event's country (ISO 3166 alpha-3).</summary>
+    Country,
+
+    /// <summary>The deadline the event bears on.</summary>
+    Deadline,
+
+    /// <summary>One row for everything.</summary>
+    None,
+}
+
 /// <summary>
 /// What an export holds: the chronology (as <c>show</c> gets it) and the status of each deadline
 /// its entries bear on, as of <see cref="AsOf"/>.
@@ -20,6 +39,15 @@ internal enum ExportFormat
 internal sealed record ExportData(IReadOnlyList<TimelineEntry> Entries, IReadOnlyList<DeadlineStatus> Deadlines, string AsOf, DateTimeOffset GeneratedAt)
 {
     public string Title { get; init; } = "Timeline";
+
+    /// <summary>How the TimelineJS export groups its rows.</summary>
+    public TimelineGroup GroupBy { get; init; } = TimelineGroup.Kind;
+
+    /// <summary>The store the data comes from (<see cref="StoreIdentity"/>), for identifiers unique across installations.</summary>
+    public string StoreId { get; init; } = "";
+
+    /// <summary>How many times each deadline's status has changed, and when it last did (<see cref="DeadlineRevisions"/>).</summary>
+    public IReadOnlyDictionary<string, DeadlineRevision> Revisions { get; init; } = new Dictionary<string, DeadlineRevision>();
 
     /// <summary>The entry that set a deadline (effect SET), when the export has it.</summary>
     public TimelineEntry? SetBy(string deadlineId) =>
@@ -61,6 +89,10 @@ internal static class Exporter
 
         writer.Flush();
     }
+
+    /// <summary>"2023-10-14" as written, or null for an empty, open (0001-01-01 / 9999-12-31) or unreadable bound.</summary>
+    public static string? Bound(string? bound) =>
+        Day(bound ?? "")?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>"2023-10-14" as a date, or null for an empty, open (0001-01-01 / 9999-12-31) or unreadable bound.</summary>
     public static DateOnly? Day(string bound) =>

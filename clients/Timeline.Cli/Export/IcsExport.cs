@@ -8,7 +8,13 @@ namespace Timeline.Cli.Export;
 
 /// <summary>
 /// The deadlines as an iCalendar file (Ical.Net): one all-day event per deadline on its due date
-/// (the latest day of the due date in force), its status in the summary.
+/// (the latest day of the due date in force), its status in the summary. The calendar is named by
+/// --title (NAME, RFC 7986, and X-WR-CALNAME for the clients that read only that). Each event's
+/// UID is the deadline id at the store's identity (<see cref="ExportData.StoreId"/>), so two
+/// installations never share a UID; SEQUENCE counts the deadline's status changes and
+/// LAST-MODIFIED is the day the latest began, so a client that
+/// already has the event replaces it when the status moves. With no deadline to show, the
+/// calendar holds one inert VTIMEZONE (UTC): RFC 5545 requires at least one component.
 /// </summary>
 internal static class IcsExport
 {
@@ -17,6 +23,8 @@ internal static class IcsExport
     public static void Write(ExportData data, TextWriter writer)
     {
         var calendar = new Calendar { ProductId = ProductId };
+        calendar.AddProperty("NAME", data.Title);
+        calendar.AddProperty("X-WR-CALNAME", data.Title);
         var stamp = new CalDateTime(data.GeneratedAt.UtcDateTime, "UTC");
         foreach (var status in data.Deadlines)
         {
@@ -38,18 +46,30 @@ internal static class IcsExport
             }
 
             description.AddRange(status.Reasons.Select(r => $"Why: {Render.Reason(r)}"));
+            var revision = data.Revisions.GetValueOrDefault(status.DeadlineId) ?? new DeadlineRevision(0, data.GeneratedAt);
             calendar.Events.Add(new CalendarEvent
             {
-                Uid = $"{status.DeadlineId}@timeline",
+                Uid = Uid(status.DeadlineId, data.StoreId),
                 Summary = $"{title}: {Render.State(status.State)}",
                 Description = string.Join("\n", description),
                 DtStart = new CalDateTime(due),
                 DtEnd = new CalDateTime(due.AddDays(1)),
                 DtStamp = stamp,
+                Sequence = revision.Sequence,
+                LastModified = new CalDateTime(revision.LastModified.UtcDateTime, "UTC"),
                 Categories = ["deadline", Render.State(status.State)],
             });
         }
 
+        if (calendar.Events.Count == 0)
+        {
+            calendar.AddProperty("X-WR-CALDESC", $"No deadline matched as of {data.AsOf}.");
+            calendar.AddTimeZone(new VTimeZone("UTC"));
+        }
+
         writer.Write(new CalendarSerializer().SerializeToString(calendar));
     }
+
+    /// <summary>"minusma-withdrawal@3f9a1c2b7d4e5f60.timeline": the deadline within one store.</summary>
+    public static string Uid(string deadlineId, string storeId) => $"{deadlineId}@{storeId}.timeline";
 }

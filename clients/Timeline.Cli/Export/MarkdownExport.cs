@@ -15,10 +15,10 @@ internal static class MarkdownExport
         foreach (var entry in data.Entries)
         {
             var e = entry.Event;
-            var deadline = e.Deadline is { } d ? $"{Render.Effect(d.Effect)} `{d.DeadlineId}`" : "";
+            var deadline = e.Deadline is { } d ? Cell($"{Render.Effect(d.Effect)} {d.DeadlineId}") : "";
             writer.WriteLine(
-                $"| {(entry.OrderUncertain ? Render.UncertainMarker : "")} | {Cell(entry.DisplayDate.Length > 0 ? entry.DisplayDate : Render.Date(e.Occurred))} " +
-                $"| {e.Occurred?.Earliest} | {e.Occurred?.Latest} | {Cell(e.Title)} | {Cell(e.Kind)} | {deadline} | {Cell(string.Join(", ", e.Tags))} |");
+                $"| {(entry.OrderUncertain ? Cell(Render.UncertainMarker) : "")} | {Cell(entry.DisplayDate.Length > 0 ? entry.DisplayDate : Render.Date(e.Occurred))} " +
+                $"| {Cell(Exporter.Bound(e.Occurred?.Earliest) ?? "")} | {Cell(Exporter.Bound(e.Occurred?.Latest) ?? "")} | {Cell(e.Title)} | {Cell(e.Kind)} | {deadline} | {Cell(string.Join(", ", e.Tags))} |");
         }
 
         if (data.Entries.Any(e => e.OrderUncertain))
@@ -30,32 +30,53 @@ internal static class MarkdownExport
         if (data.Deadlines.Count > 0)
         {
             writer.WriteLine();
-            writer.WriteLine($"## Deadlines as of {data.AsOf}");
+            writer.WriteLine($"## Deadlines as of {Cell(data.AsOf)}");
             writer.WriteLine();
             writer.WriteLine("| Deadline | Status | Due | Days left | Why |");
             writer.WriteLine("|---|---|---|---|---|");
             foreach (var s in data.Deadlines)
             {
-                var title = s.Title.Length > 0 ? $"{Cell(s.Title)} (`{s.DeadlineId}`)" : $"`{s.DeadlineId}`";
+                var title = s.Title.Length > 0 ? Cell($"{s.Title} ({s.DeadlineId})") : Cell(s.DeadlineId);
                 var why = s.Reasons.Count > 0 ? Cell(Render.Reason(s.Reasons[0])) : "";
-                writer.WriteLine($"| {title} | **{Render.State(s.State)}** | {Render.Due(s.Due)} | {Cell(Render.DaysRemaining(s))} | {why} |");
+                writer.WriteLine($"| {title} | **{Render.State(s.State)}** | {Cell(Exporter.Bound(s.Due?.Latest) ?? "")} | {Cell(Render.DaysRemaining(s))} | {why} |");
             }
         }
     }
 
-    /// <summary>Text made safe for one table cell: pipes escaped, line breaks as spaces.</summary>
+    /// <summary>
+    /// Text from the data made inert for one table cell (or a heading), so that it reads exactly as
+    /// written when rendered: every ASCII punctuation character that starts Markdown or HTML in
+    /// CommonMark, GFM or Markdig's extensions (emphasis, code, links, autolinks, raw HTML, entities,
+    /// attributes, pipes) is backslash-escaped, "www." loses its autolink, and a line break becomes
+    /// a space. Characters that start nothing inside a cell (<c>, ; ? % ' / - . ( )</c>; a link needs the escaped <c>]</c> before its parenthesis) stay as they are,
+    /// so dates and ordinary prose stay readable in the source.
+    /// </summary>
     public static string Cell(string text)
     {
-        var cell = new StringBuilder(text.Length);
-        foreach (var c in text)
+        var cell = new StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
         {
-            _ = c switch
+            var c = text[i];
+            switch (c)
             {
-                '|' => cell.Append("\\|"),
-                '\r' => cell,
-                '\n' => cell.Append(' '),
-                _ => cell.Append(c),
-            };
+                case '\r':
+                    break;
+                case '\n':
+                    cell.Append(' ');
+                    break;
+                case '.' when i >= 3 && text.AsSpan(i - 3, 3).Equals("www", StringComparison.OrdinalIgnoreCase):
+                    cell.Append("\\.");
+                    break;
+                case ',' or ';' or '?' or '%' or '\'' or '/' or '-' or '.' or '(' or ')':
+                    cell.Append(c);
+                    break;
+                case var p when char.IsAscii(p) && char.IsPunctuation(p) || char.IsAscii(p) && char.IsSymbol(p):
+                    cell.Append('\\').Append(p);
+                    break;
+                default:
+                    cell.Append(c);
+                    break;
+            }
         }
 
         return cell.ToString();

@@ -51,10 +51,5 @@ internal static class CommandRunner
         {
             error.WriteLine($"  reason: {info.Reason} ({info.Domain})");
         }
-
-        if (ex.StatusCode == StatusCode.Unavailable)
-        {
-            error.WriteLine("  Is the service running? Start both with `timeline serve`, or point --storage / --timeline at them.");
-        }
     }
 }

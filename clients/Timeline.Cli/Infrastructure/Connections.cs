@@ -1,28 +1,42 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
-using Timeline.Storage.V1;
-using Timeline.V1;
 
 namespace Timeline.Cli.Infrastructure;
 
 /// <summary>
-/// gRPC channels to the two services, opened on first use and closed with the command. With a
-/// token, every call to either service carries <c>authorization: Bearer TOKEN</c>.
+/// gRPC channels to the two services, opened on first use and closed with the command. Every call
+/// has a deadline (<see cref="CallGuard"/>: the --timeout for a unary call, the same for a stream's
+/// first answer), a failure to reach a service becomes a message naming the address and what was
+/// expected there (<see cref="ConnectionProblem"/>), and with a token every call to either service
+/// carries <c>authorization: Bearer TOKEN</c>.
 /// </summary>
-internal sealed class Connections(Uri storageAddress, Uri timelineAddress, string? token = null) : IDisposable
+internal sealed class Connections(ServiceEndpoint storage, ServiceEndpoint timeline, string? token = null, TimeSpan? timeout = null, TimeProvider? clock = null) : IDisposable
 {
+    private readonly TimeSpan callTimeout = timeout ?? CommonOptions.DefaultTimeout;
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
     private GrpcChannel? storageChannel;
     private GrpcChannel? timelineChannel;
 
+    public Connections(Uri storageAddress, Uri timelineAddress, string? token = null)
+        : this(ServiceEndpoint.Storage(storageAddress), ServiceEndpoint.Timeline(timelineAddress), token)
+    {
+    }
+
+    public ServiceEndpoint StorageEndpoint => storage;
+
+    public ServiceEndpoint TimelineEndpoint => timeline;
+
+    public TimeSpan Timeout => callTimeout;
+
     public StorageClient Storage =>
-        new(Invoker(storageChannel ??= GrpcChannel.ForAddress(storageAddress)));
+        new(Invoker(storageChannel ??= GrpcChannel.ForAddress(storage.Address), storage));
 
     public TimelineClient Timeline =>
-        new(Invoker(timelineChannel ??= GrpcChannel.ForAddress(timelineAddress)));
+        new(Invoker(timelineChannel ??= GrpcChannel.ForAddress(timeline.Address), timeline));
 
     public static Connections From(CommonOptions options, System.CommandLine.ParseResult result) =>
-        new(options.StorageAddress(result), options.TimelineAddress(result), options.BearerToken(result));
+        new(options.StorageEndpoint(result), options.TimelineEndpoint(result), options.BearerToken(result), options.CallTimeout(result));
 
     /// <summary>The header value sent with every call, or null without a token.</summary>
     public static string? Authorization(string? token) => string.IsNullOrWhiteSpace(token) ? null : $"Bearer {token.Trim()}";
@@ -33,16 +47,18 @@ internal sealed class Connections(Uri storageAddress, Uri timelineAddress, strin
         timelineChannel?.Dispose();
     }
 
-    private CallInvoker Invoker(GrpcChannel channel)
+    private CallInvoker Invoker(GrpcChannel channel, ServiceEndpoint endpoint)
     {
+        var guarded = channel.Intercept(new CallGuard(endpoint, callTimeout, time));
+
         // An interceptor rather than CallCredentials: those are only sent over TLS, and the
         // services' loopback endpoints are cleartext HTTP/2.
         return Authorization(token) is { } header
-            ? channel.Intercept(metadata =>
+            ? guarded.Intercept(metadata =>
             {
                 metadata.Add("authorization", header);
                 return metadata;
             })
-            : channel.CreateCallInvoker();
+            : guarded;
     }
 }

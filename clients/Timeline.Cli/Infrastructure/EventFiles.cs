@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Google.Protobuf;
 using Timeline.Storage.V1;
 using Timeline.V1;
@@ -14,6 +16,7 @@ internal static class EventFiles
 
     public static IReadOnlyList<NewEvent> Read(string path)
     {
+        ImportFiles.RequireFile(path);
         string text;
         try
         {
@@ -27,10 +30,35 @@ internal static class EventFiles
         return Parse(text, path);
     }
 
-    /// <summary>JSON when the text is one object with an <c>events</c> array, otherwise NDJSON.</summary>
+    /// <summary>
+    /// JSON when the whole text is one JSON value (an <c>AppendEventsRequest</c>, or one
+    /// <c>NewEvent</c>); NDJSON when its first line is a complete object and more follows; otherwise
+    /// the JSON syntax error, at its line and column.
+    /// </summary>
     public static IReadOnlyList<NewEvent> Parse(string text, string name)
     {
-        return IsAppendRequest(text) ? ParseJson(text, name) : ParseNdjson(text, name);
+        JsonException syntax;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new CliException($"{name}: not an AppendEventsRequest ({{\"events\": [...]}}) nor NDJSON: the file holds a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}");
+            }
+
+            return document.RootElement.TryGetProperty("events", out _) ? ParseJson(text, name) : [ParseEvent(text, name, line: null)];
+        }
+        catch (JsonException ex)
+        {
+            syntax = ex;
+        }
+
+        if (FirstLineIsOneObject(text))
+        {
+            return ParseNdjson(text, name);
+        }
+
+        throw SyntaxError(name, text, syntax, lineOffset: 0);
     }
 
     private static List<NewEvent> ParseJson(string text, string name)
@@ -49,6 +77,19 @@ internal static class EventFiles
         }
     }
 
+    private static NewEvent ParseEvent(string text, string name, int? line)
+    {
+        var where = line is { } n ? $"{name}, line {n}" : name;
+        try
+        {
+            return Parser.Parse<NewEvent>(text);
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            throw new CliException($"{where}: not a NewEvent in protobuf JSON: {ex.Message}", ex);
+        }
+    }
+
     private static List<NewEvent> ParseNdjson(string text, string name)
     {
         var events = new List<NewEvent>();
@@ -64,29 +105,56 @@ internal static class EventFiles
 
             try
             {
-                events.Add(Parser.Parse<NewEvent>(line));
+                using var _ = JsonDocument.Parse(line);
             }
-            catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException)
+            catch (JsonException ex)
             {
-                throw new CliException($"{name}, line {lineNumber}: not a NewEvent in protobuf JSON: {ex.Message}", ex);
+                throw SyntaxError(name, line, ex, lineOffset: lineNumber - 1);
             }
+
+            events.Add(ParseEvent(line, name, lineNumber));
         }
 
         return events;
     }
 
-    private static bool IsAppendRequest(string text)
+    /// <summary>Whether the first non-blank line is a complete JSON object on its own (NDJSON), with more text after it.</summary>
+    private static bool FirstLineIsOneObject(string text)
     {
-        try
+        var lines = text.Split('\n');
+        var first = Array.FindIndex(lines, l => !string.IsNullOrWhiteSpace(l));
+        if (first < 0 || !lines.Skip(first + 1).Any(l => !string.IsNullOrWhiteSpace(l)))
         {
-            using var document = System.Text.Json.JsonDocument.Parse(text);
-            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && document.RootElement.TryGetProperty("events", out _);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Several objects, one per line: NDJSON.
             return false;
         }
+
+        try
+        {
+            using var document = JsonDocument.Parse(lines[first]);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>"events.json, line 5, column 13: invalid JSON: 'x' is an invalid start of a value (at $.events[0])", 1-based, in characters.</summary>
+    private static CliException SyntaxError(string name, string text, JsonException ex, int lineOffset)
+    {
+        var line = (int)(ex.LineNumber ?? 0);
+        var lines = text.Split('\n');
+        var lineText = line < lines.Length ? lines[line] : "";
+        var bytes = Encoding.UTF8.GetBytes(lineText);
+        var column = Encoding.UTF8.GetCharCount(bytes, 0, (int)Math.Min(ex.BytePositionInLine ?? 0, bytes.Length)) + 1;
+        var reason = ex.Message;
+        var cut = reason.IndexOf(" Path: ", StringComparison.Ordinal) is var p and >= 0 ? p : reason.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            reason = reason[..cut].TrimEnd(' ', '.', '|');
+        }
+
+        var path = ex.Path is { Length: > 1 } jsonPath ? $" (at {jsonPath})" : "";
+        return new CliException($"{name}, line {line + 1 + lineOffset}, column {column}: invalid JSON: {reason}{path}", ex);
     }
 }

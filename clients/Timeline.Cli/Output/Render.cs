@@ -83,9 +83,8 @@ internal static class Render
     public static string DaysRemaining(DeadlineStatus status) => status.State switch
     {
         DeadlineState.Met or DeadlineState.MetLate or DeadlineState.Cancelled => "",
-        _ when status.DaysRemaining == 1 => "1 day remaining",
-        _ when status.DaysRemaining >= 0 => $"{status.DaysRemaining} days remaining",
-        _ => $"{-status.DaysRemaining} days overdue",
+        _ when status.DaysRemaining >= 0 => $"{Counts.Of(status.DaysRemaining, "day")} remaining",
+        _ => $"{Counts.Of(-(long)status.DaysRemaining, "day")} overdue",
     };
 
     /// <summary>The first reason, as a person reads it: "UN warns ... (risk, 14 Oct 2023)".</summary>

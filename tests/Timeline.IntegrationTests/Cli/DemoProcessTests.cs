@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Timeline.IntegrationTests.Cli;
 
 /// <summary>`timeline demo` as a new user runs it: a separate process, both services inside, real ports and SQLite.</summary>
@@ -12,7 +9,7 @@ public sealed class DemoProcessTests
     public async Task The_demo_shows_the_chronology_the_deadline_at_risk_and_ends_when_it_is_met()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (exitCode, stdout, stderr) = await RunAsync(["demo", "--samples", RepoPaths.Samples], ct);
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(["demo", "--samples", RepoPaths.Samples], Timeout, ct);
 
         Assert.True(exitCode == 0, $"exit code {exitCode}\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
 
@@ -44,46 +41,52 @@ public sealed class DemoProcessTests
         Assert.Contains("deadline was met", live, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_demo_prints_no_framework_warning_on_a_machine_that_never_ran_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var home = Path.Combine(Path.GetTempPath(), "timeline-tests", "home-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(home);
+        try
+        {
+            // A fresh HOME: no ASP.NET Core key ring yet, which is when data protection used to warn.
+            var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
+                ["demo", "--samples", RepoPaths.Samples, "--days-per-second", "365"], Timeout, ct, new Dictionary<string, string> { ["HOME"] = home });
+
+            Assert.True(exitCode == 0, $"exit code {exitCode}\n{stderr}");
+            Assert.Contains("deadline was met", stdout, StringComparison.Ordinal);
+            Assert.Equal("", stderr);
+            Assert.False(Directory.Exists(Path.Combine(home, ".aspnet")), "the demo wrote a data protection key ring");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_on_a_busy_port_prints_one_line_and_exits_non_zero()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        var database = Path.Combine(Path.GetTempPath(), "timeline-tests", Guid.NewGuid().ToString("N"), "t.db");
+
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
+            ["serve", "--database", database, "--storage", $"http://127.0.0.1:{port}", "--timeline", "http://127.0.0.1:0"], Timeout, ct);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: port {port} is in use; pass --storage http://127.0.0.1:<another port> for the storage service, or stop what listens on 127.0.0.1:{port}", line.TrimEnd('\r'));
+        Directory.Delete(Path.GetDirectoryName(database)!, recursive: true);
+    }
+
     private static int IndexOf(string text, string value)
     {
         var i = text.IndexOf(value, StringComparison.Ordinal);
         Assert.True(i >= 0, $"'{value}' not in the demo's output:\n{text}");
         return i;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, CancellationToken ct)
-    {
-        Assert.True(File.Exists(RepoPaths.CliDll), $"the CLI is not built at {RepoPaths.CliDll}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetTempPath(),
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(RepoPaths.CliDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await process.WaitForExitAsync(ct).WaitAsync(Timeout, ct);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            var partial = await stdout.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            Assert.Fail($"`timeline {string.Join(' ', args)}` did not finish within {Timeout}:\n{partial}");
-        }
-
-        return (process.ExitCode, await stdout.WaitAsync(TimeSpan.FromSeconds(10), ct), await stderr.WaitAsync(TimeSpan.FromSeconds(10), ct));
     }
 }

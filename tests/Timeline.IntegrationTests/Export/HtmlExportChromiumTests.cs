@@ -30,7 +30,7 @@ public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
         var dom = await DumpDomAsync(page);
 
         Assert.Equal(0, export.ExitCode);
-        Assert.Contains("Wrote 13 events and 1 deadlines", export.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Wrote 13 events and 1 deadline to", export.Stdout, StringComparison.Ordinal);
         Assert.True(EntryElements().Matches(dom).Count == 13, dom[..Math.Min(dom.Length, 3000)]);
         Assert.Equal(13, BarElements().Matches(dom).Count);
         Assert.Contains("data-event-id=\"unsc-2023-06-30-res-2690\"", dom, StringComparison.Ordinal);
