@@ -101,7 +101,7 @@ internal static partial class ImportCommand
                 var read = await reading;
                 refused.AddRange(read.Refused);
                 refused.Sort((a, b) => a.Line.CompareTo(b.Line));
-                PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), read.Read, appended, refused);
+                PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), read.Read, appended, refused, read.LayoutDescription);
                 return refused.Count == 0 ? 0 : CommandRunner.Failed;
             }
 
@@ -229,10 +229,15 @@ internal static partial class ImportCommand
         return byIndex;
     }
 
-    /// <summary>"file: N read, N stored, N unchanged, N revised, N refused", then each refusal with its line.</summary>
-    public static void PrintSummary(IAnsiConsole? console, TextWriter error, string name, int read, IReadOnlyList<AppendResult> results, IReadOnlyList<ImportRefusal> refused)
+    /// <summary>"file: N read, N stored, N unchanged, N revised, N refused", then each refusal with its line; the layout read first, when given.</summary>
+    public static void PrintSummary(IAnsiConsole? console, TextWriter error, string name, int read, IReadOnlyList<AppendResult> results, IReadOnlyList<ImportRefusal> refused, string? layout = null)
     {
         var (stored, unchanged, revised) = Render.Count(results);
+        if (layout is not null)
+        {
+            console?.WriteLine($"{name}: {layout}");
+        }
+
         console?.WriteLine($"{name}: {read} read, {stored} stored, {unchanged} unchanged, {revised} revised, {refused.Count} refused");
         var writer = console is null ? error : null;
         foreach (var r in refused.Take(RefusalsListed))
