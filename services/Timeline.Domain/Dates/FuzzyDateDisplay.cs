@@ -45,8 +45,8 @@ public static class FuzzyDateDisplay
                 $"Q{((e.Month - 1) / 3) + 1} {Year(e.Year)}",
             DatePrecision.Season when whole is not null => Season(date),
             DatePrecision.Year when Matches(date, Periods.Year(e.Year)) => $"{PartPrefix(date.Part)}{Year(e.Year)}",
-            // "the 1900s" could be a century, so decades starting a century are shown as a range.
-            DatePrecision.Decade when e.Year >= 1000 && Periods.DecadeStart(e.Year) % 100 != 0 && Matches(date, Periods.Decade(Periods.DecadeStart(e.Year))) =>
+            // "the 1900s" could be a century, so decades starting a century are shown as a range ("late 2000s" is not ambiguous).
+            DatePrecision.Decade when e.Year >= 1000 && (Periods.DecadeStart(e.Year) % 100 != 0 || (Periods.DecadeStart(e.Year) == 2000 && date.Part != DatePart.None)) && Matches(date, Periods.Decade(Periods.DecadeStart(e.Year))) =>
                 $"{PartPrefix(date.Part)}{Periods.DecadeStart(e.Year)}s",
             _ => Range(date),
         };
@@ -123,12 +123,12 @@ public static class FuzzyDateDisplay
 
         if (e is { Month: 1, Day: 1 } && l is { Month: 12, Day: 31 })
         {
-            return $"{Year(e.Year)} – {Year(l.Year)}";
+            return e.Year == l.Year ? Year(e.Year) : $"{Year(e.Year)} – {Year(l.Year)}";
         }
 
         if (e.Day == 1 && l.Day == DateTime.DaysInMonth(l.Year, l.Month))
         {
-            return $"{Month(e)} – {Month(l)}";
+            return (e.Year, e.Month) == (l.Year, l.Month) ? Month(e) : $"{Month(e)} – {Month(l)}";
         }
 
         return $"{Day(e)} – {Day(l)}";

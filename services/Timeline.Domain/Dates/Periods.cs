@@ -116,8 +116,9 @@ public static class Periods
     };
 
     /// <summary>
-    /// Narrows a month, year or decade to its first, middle or last third: months split at days
-    /// 1–10, 11–20, 21–end; years Jan–Apr, May–Aug, Sep–Dec; decades years 0–3, 4–6, 7–9.
+    /// Narrows a period to its first, middle or last third: months split at days 1–10, 11–20,
+    /// 21–end; years Jan–Apr, May–Aug, Sep–Dec; decades years 0–3, 4–6, 7–9; a season or quarter
+    /// into its three months; a week into Monday–Tuesday, Wednesday–Thursday, Friday–Sunday.
     /// The EDTF stays that of the whole period.
     /// </summary>
     public static FuzzyDate WithPart(FuzzyDate period, DatePart part)
@@ -137,9 +138,13 @@ public static class Periods
             (DatePrecision.Decade, DatePart.Early) => (start, new DateOnly(DecadeStart(start.Year) + 3, 12, 31)),
             (DatePrecision.Decade, DatePart.Mid) => (new DateOnly(DecadeStart(start.Year) + 4, 1, 1), new DateOnly(DecadeStart(start.Year) + 6, 12, 31)),
             (DatePrecision.Decade, DatePart.Late) => (new DateOnly(DecadeStart(start.Year) + 7, 1, 1), period.Latest),
+            (DatePrecision.Season or DatePrecision.Quarter, _) => (start.AddMonths((int)part - 1), start.AddMonths((int)part).AddDays(-1)),
+            (DatePrecision.Week, DatePart.Early) => (start, start.AddDays(1)),
+            (DatePrecision.Week, DatePart.Mid) => (start.AddDays(2), start.AddDays(3)),
+            (DatePrecision.Week, DatePart.Late) => (start.AddDays(4), period.Latest),
             _ => throw new FuzzyDateException(
-                $"early/mid/late applies to a month, a year or a decade, not to '{period.Edtf}'",
-                "write e.g. 'late August 2023', 'mid-2022' or 'the early 1990s'"),
+                $"early/mid/late applies to a week, a month, a season, a quarter, a year or a decade, not to '{period.Edtf}'",
+                "write e.g. 'late August 2023', 'mid-2022', 'late summer 2021', 'early next week' or 'the early 1990s'"),
         };
         return period with { Earliest = earliest, Latest = latest, Part = part };
     }
@@ -164,6 +169,56 @@ public static class Periods
             Edtf = $"{StartSide(from.Edtf)}/{EndSide(to.Edtf)}",
         };
     }
+
+    /// <summary>
+    /// Strictly before <paramref name="date"/>: open start, ending the day before it begins, EDTF
+    /// <c>../Y</c> with Y the year, month or day that ends there ("before 2020" is <c>../2019</c>).
+    /// </summary>
+    public static FuzzyDate Before(FuzzyDate date)
+    {
+        if (date.Earliest == DateOnly.MinValue)
+        {
+            throw new FuzzyDateException($"nothing is before '{date.Edtf}': it starts on the first day a date can have", "give a date that has a start");
+        }
+
+        var end = date.Earliest.AddDays(-1);
+        var side = end is { Month: 12, Day: 31 } ? FormatYear(end.Year)
+            : end.Day == DateTime.DaysInMonth(end.Year, end.Month) ? $"{FormatYear(end.Year)}-{end.Month:D2}"
+            : FormatDay(end);
+        return Qualify(new FuzzyDate { Earliest = DateOnly.MinValue, Latest = end, Precision = DatePrecision.Range, Edtf = $"../{side}" }, date.Approximate, date.Uncertain);
+    }
+
+    /// <summary>
+    /// Strictly after <paramref name="date"/>: open end, starting the day after it ends, EDTF
+    /// <c>Y/..</c> ("after the 1990s" is <c>2000/..</c>).
+    /// </summary>
+    public static FuzzyDate After(FuzzyDate date)
+    {
+        if (date.Latest == DateOnly.MaxValue)
+        {
+            throw new FuzzyDateException($"nothing is after '{date.Edtf}': it ends on the last day a date can have", "give a date that has an end");
+        }
+
+        var start = date.Latest.AddDays(1);
+        var side = start is { Month: 1, Day: 1 } ? FormatYear(start.Year)
+            : start.Day == 1 ? $"{FormatYear(start.Year)}-{start.Month:D2}"
+            : FormatDay(start);
+        return Qualify(new FuzzyDate { Earliest = start, Latest = DateOnly.MaxValue, Precision = DatePrecision.Range, Edtf = $"{side}/.." }, date.Approximate, date.Uncertain);
+    }
+
+    /// <summary>The days from <paramref name="first"/> to <paramref name="last"/>, EDTF <c>first/last</c>.</summary>
+    public static FuzzyDate Days(DateOnly first, DateOnly last) => Between(Day(first), Day(last));
+
+    /// <summary>
+    /// <paramref name="date"/> with its bounds cut to [<paramref name="earliest"/>, <paramref name="latest"/>]
+    /// (what is known beyond the words: "in October" written on 16 October ends on the 16th); EDTF,
+    /// precision and part stay those of the words.
+    /// </summary>
+    public static FuzzyDate Cut(FuzzyDate date, DateOnly earliest, DateOnly latest) => date with
+    {
+        Earliest = date.Earliest > earliest ? date.Earliest : earliest,
+        Latest = date.Latest < latest ? date.Latest : latest,
+    };
 
     /// <summary>On or before <paramref name="date"/>: open start, EDTF <c>../X</c>.</summary>
     public static FuzzyDate OnOrBefore(FuzzyDate date) => date with

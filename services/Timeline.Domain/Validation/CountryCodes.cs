@@ -294,9 +294,8 @@ public static class CountryCodes
     public static Country? ByCode(string alpha3) => ByAlpha3.GetValueOrDefault(alpha3.Trim().ToUpperInvariant());
 
     /// <summary>
-    /// A name reduced to what identifies it: lower case, Latin accents removed, every run of other
-    /// characters one space ("Côte d'Ivoire" and "cote d ivoire" give the same key). The services run
-    /// with invariant globalization, so accents are folded by a table rather than by Unicode normalization.
+    /// A name reduced to what identifies it: lower case, Latin accents removed (<see cref="TextFolding"/>),
+    /// every run of other characters one space ("Côte d'Ivoire" and "cote d ivoire" give the same key).
     /// </summary>
     public static string NameKey(string name)
     {
@@ -304,13 +303,7 @@ public static class CountryCodes
         var key = new System.Text.StringBuilder(name.Length);
         foreach (var original in name)
         {
-            var c = char.ToLowerInvariant(original);
-            var accent = Accented.IndexOf(c, StringComparison.Ordinal);
-            if (accent >= 0)
-            {
-                c = Plain[accent];
-            }
-
+            var c = TextFolding.Fold(original);
             if (char.IsLetterOrDigit(c))
             {
                 key.Append(c);
@@ -323,10 +316,6 @@ public static class CountryCodes
 
         return key.ToString().TrimEnd();
     }
-
-    private const string Accented = "àáâãäåāăąçćčèéêëēėęěìíîïīįıñńňòóôõöøōőùúûüūůűųýÿžźżšśşřţ";
-
-    private const string Plain = "aaaaaaaaaccceeeeeeeeiiiiiiinnnoooooooouuuuuuuuyyzzzsssrt";
 
     private static Dictionary<string, Country> BuildNames()
     {
