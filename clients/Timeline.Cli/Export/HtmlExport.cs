@@ -122,7 +122,10 @@ internal static class HtmlExport
           "use strict";
           var data = JSON.parse(document.getElementById("timeline-data").textContent);
           var DAY = 86400000;
-          function day(s) { return Date.parse(s + "T00:00:00Z") / DAY; }
+          // Date.UTC reads years 0–99 as 1900–1999 and Date.parse no year before 0000: set the year itself.
+          function utc(y, m, d) { var t = new Date(0); t.setUTCFullYear(y, m, d); return t.getTime(); }
+          function day(s) { var p = /^(-?\d{4})-(\d{2})-(\d{2})$/.exec(s); return utc(+p[1], +p[2] - 1, +p[3]) / DAY; }
+          function year(y) { return y > 0 ? String(y) : (1 - y) + " BCE"; }
           function el(tag, cls, text) {
             var e = document.createElement(tag);
             if (cls) e.className = cls;
@@ -158,16 +161,16 @@ internal static class HtmlExport
           var first = new Date(min * DAY).getUTCFullYear(), last = new Date(max * DAY).getUTCFullYear();
           var step = Math.max(1, Math.ceil((last - first + 1) / 12));
           for (var y = first; y <= last + 1; y += step) {
-            var x = pct(Date.UTC(y, 0, 1) / DAY);
+            var x = pct(utc(y, 0, 1) / DAY);
             if (x < 0 || x > 100) continue;
-            var t = el("div", "tick", String(y)); t.style.left = x + "%"; axis.appendChild(t);
+            var t = el("div", "tick", year(y)); t.style.left = x + "%"; axis.appendChild(t);
           }
           if (axis.childNodes.length < 2) {
             for (var m = 0; m < 12 * (last - first + 1); m++) {
-              var xm = pct(Date.UTC(first, m, 1) / DAY);
+              var xm = pct(utc(first, m, 1) / DAY);
               if (xm < 0 || xm > 100) continue;
-              var d0 = new Date(Date.UTC(first, m, 1));
-              var tm = el("div", "tick", d0.getUTCFullYear() + "-" + String(d0.getUTCMonth() + 1).padStart(2, "0"));
+              var d0 = new Date(utc(first, m, 1));
+              var tm = el("div", "tick", year(d0.getUTCFullYear()) + "-" + String(d0.getUTCMonth() + 1).padStart(2, "0"));
               tm.style.left = xm + "%"; axis.appendChild(tm);
             }
           }

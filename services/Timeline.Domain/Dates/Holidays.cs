@@ -83,7 +83,7 @@ public static class Holidays
     private static readonly (int First, int Last) HijriYears = (Hijri.GetYear(Hijri.MinSupportedDateTime) + 1, Hijri.GetYear(Hijri.MaxSupportedDateTime) - 1);
 
     /// <summary>Easter Sunday of a Gregorian year (anonymous Gregorian algorithm, proleptic for any year).</summary>
-    public static DateOnly Easter(int year)
+    public static CalendarDay Easter(int year)
     {
         var a = year % 19;
         var b = year / 100;
@@ -99,11 +99,11 @@ public static class Holidays
         var m = (a + (11 * h) + (22 * l)) / 451;
         var month = (h + l - (7 * m) + 114) / 31;
         var day = ((h + l - (7 * m) + 114) % 31) + 1;
-        return new DateOnly(year, month, day);
+        return new CalendarDay(year, month, day);
     }
 
     /// <summary>Orthodox Easter Sunday (Julian computus, Meeus), as the Gregorian day it falls on.</summary>
-    public static DateOnly OrthodoxEaster(int year)
+    public static CalendarDay OrthodoxEaster(int year)
     {
         var a = year % 4;
         var b = year % 7;
@@ -115,17 +115,22 @@ public static class Holidays
 
         // Julian to Gregorian: the calendars drift apart by a day each century year not divisible by 400.
         var drift = (year / 100) - (year / 400) - 2;
-        return new DateOnly(year, month, day).AddDays(drift);
+        return new CalendarDay(year, month, day).AddDays(drift);
     }
 
     /// <summary>The holiday in Gregorian year <paramref name="year"/>; an Islamic one that falls twice in that year is refused.</summary>
     internal static FuzzyDate InYear(Holiday holiday, int year)
     {
+        if (holiday.Rule is Rule.Easter or Rule.OrthodoxEaster && year < 1)
+        {
+            throw new FuzzyDateException($"{holiday.Name} is computed for the years 1 CE to 9999 only, not {FuzzyDateDisplay.Year(year)}", "give the date");
+        }
+
         if (holiday.Rule != Rule.Hijri)
         {
             return Periods.Day(holiday.Rule switch
             {
-                Rule.Fixed => new DateOnly(year, holiday.Month, holiday.Day),
+                Rule.Fixed => new CalendarDay(year, holiday.Month, holiday.Day),
                 Rule.Easter => Easter(year).AddDays(holiday.Day),
                 _ => OrthodoxEaster(year).AddDays(holiday.Day),
             });
@@ -150,8 +155,8 @@ public static class Holidays
             return InYear(holiday, year + offset);
         }
 
-        var first = HijriYearsAround(year).First();
-        return InHijriYear(holiday, first + offset);
+        var first = HijriYearsAround(year).FirstOrDefault();
+        return first == 0 ? throw OutsideHijri(holiday, year) : InHijriYear(holiday, first + offset);
     }
 
     private static IEnumerable<int> HijriYearsAround(int year)
@@ -175,7 +180,7 @@ public static class Holidays
                 "give the date");
         }
 
-        var first = DateOnly.FromDateTime(Hijri.ToDateTime(hijriYear, holiday.Month, Math.Max(holiday.Day, 1), 0, 0, 0, 0));
+        var first = CalendarDay.FromDateTime(Hijri.ToDateTime(hijriYear, holiday.Month, Math.Max(holiday.Day, 1), 0, 0, 0, 0));
         return holiday.Day > 0
             ? Periods.Day(first)
             : Periods.Days(first, first.AddDays(Hijri.GetDaysInMonth(hijriYear, holiday.Month) - 1));

@@ -17,7 +17,7 @@ internal sealed class NewsDateReader
 
     private readonly string text;
     private readonly List<Token> tokens;
-    private readonly DateOnly reference;
+    private readonly CalendarDay reference;
     private readonly ReadDirection direction;
     private int position;
 
@@ -25,7 +25,7 @@ internal sealed class NewsDateReader
     private int anchored;
 
     /// <summary>While re-reading the start of a range against its end: the start is the latest such period beginning by this day.</summary>
-    private DateOnly? anchorBefore;
+    private CalendarDay? anchorBefore;
 
     /// <summary>While reading what a part applies to: the part, applied to each candidate <see cref="Anchor"/> tries ("early October" as a deadline is next year's once this year's is over).</summary>
     private Func<FuzzyDate, FuzzyDate>? anchorShape;
@@ -36,7 +36,7 @@ internal sealed class NewsDateReader
     /// <summary>Set by phrases that look forward from the reference ("within 30 days", "later this month"): an event read from them is not cut at the reference.</summary>
     private bool forward;
 
-    private NewsDateReader(string text, DateOnly reference, ReadDirection direction)
+    private NewsDateReader(string text, CalendarDay reference, ReadDirection direction)
     {
         this.text = text;
         tokens = NewsTokenizer.Tokenize(text);
@@ -48,7 +48,7 @@ internal sealed class NewsDateReader
 
     private Token? Next => position + 1 < tokens.Count ? tokens[position + 1] : null;
 
-    public static FuzzyDate Read(string text, DateOnly reference, ReadDirection direction)
+    public static FuzzyDate Read(string text, CalendarDay reference, ReadDirection direction)
     {
         var trimmed = text.Trim();
         if (trimmed.Length == 0)
@@ -73,6 +73,11 @@ internal sealed class NewsDateReader
             {
                 // A rule below the reader (a range that runs backwards, a holiday outside its calendar) quotes no text: quote it here.
                 throw reader.Refuse(ex.Message);
+            }
+            catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException)
+            {
+                // Last line of defence (CalendarEdgeTests searches for what reaches it): a refusal, never an unknown error.
+                throw reader.Refuse("it reaches outside the calendar, which runs from -9999-01-01 to 9999-12-31");
             }
 
             if (reader.Current is { } extra)
@@ -255,25 +260,25 @@ internal sealed class NewsDateReader
 
         if (month is { } m)
         {
-            if (last > DateTime.DaysInMonth(2000, m))
+            if (last > CalendarDay.DaysInMonth(2000, m))
             {
                 throw Refuse($"{NewsVocabulary.MonthNames[m - 1]} has no day {last}");
             }
 
-            FuzzyDate InYear(int y) => last > DateTime.DaysInMonth(y, m)
+            FuzzyDate InYear(int y) => last > CalendarDay.DaysInMonth(y, m)
                 ? throw new ArgumentOutOfRangeException(nameof(y))
-                : Periods.Days(new DateOnly(y, m, first.Value), new DateOnly(y, m, last.Value));
+                : Periods.Days(new CalendarDay(y, m, first.Value), new CalendarDay(y, m, last.Value));
             return OptionalYear() is { } year
-                ? last <= DateTime.DaysInMonth(year, m) ? InYear(year) : throw Refuse($"{NewsVocabulary.MonthNames[m - 1]} {year} has no day {last}")
+                ? last <= CalendarDay.DaysInMonth(year, m) ? InYear(year) : throw Refuse($"{NewsVocabulary.MonthNames[m - 1]} {year} has no day {last}")
                 : Anchor(InYear);
         }
 
         // "from the 2nd to the 5th": in the month placed against the reference, read in the phrase's direction.
         var step = direction == ReadDirection.Past ? -1 : 1;
-        var monthStart = new DateOnly(reference.Year, reference.Month, 1);
+        var monthStart = new CalendarDay(reference.Year, reference.Month, 1);
         for (var tries = 0; tries < 13; tries++, monthStart = monthStart.AddMonths(step))
         {
-            if (last > DateTime.DaysInMonth(monthStart.Year, monthStart.Month))
+            if (last > CalendarDay.DaysInMonth(monthStart.Year, monthStart.Month))
             {
                 continue;
             }
@@ -336,7 +341,7 @@ internal sealed class NewsDateReader
             ?? Century()
             ?? DayOrMonth()
             ?? YearOrDecade()
-            ?? throw Refuse($"'{text[Current.Start..]}' is not a date this reader knows");
+            ?? throw Refuse(Current is null ? "a date is missing" : $"'{text[Current.Start..]}' is not a date this reader knows");
     }
 
     /// <summary>Words that name no period ("soon", "recently", "in the coming weeks"): refused with that reason, never guessed.</summary>
@@ -421,9 +426,9 @@ internal sealed class NewsDateReader
                 var ago = unit.Text.TrimEnd('s') switch
                 {
                     "day" => Periods.Day(reference.AddDays(-count)),
-                    "week" => Periods.Week(reference.AddDays(-7 * count)),
+                    "week" => Periods.Week(reference.AddDays(-7L * count)),
                     "month" => MonthOf(reference.AddMonths(-count)),
-                    "year" => Periods.Year(reference.Year - count),
+                    "year" => Periods.Year(Year(reference.Year - (long)count)),
                     _ => null,
                 };
                 if (ago is not null)
@@ -523,8 +528,9 @@ internal sealed class NewsDateReader
         }
 
         position++;
-        var length = count ?? 1;
-        DateOnly Move(int sign) => unit switch
+        // In long arithmetic: "within 613566757 weeks" must be refused, not wrap round to a few days.
+        long length = count ?? 1;
+        CalendarDay Move(int sign) => unit switch
         {
             "day" => reference.AddDays(sign * length),
             "hour" => reference.AddDays(sign * ((length + 23) / 24)),
@@ -950,13 +956,14 @@ internal sealed class NewsDateReader
             return null;
         }
 
-        Era();
+        var bce = Era();
         if (ordinal.Value is < 1 or > 100)
         {
-            throw Refuse($"there is no {ordinal.Text} century in 0001–9999");
+            throw Refuse($"there is no {ordinal.Text} century in years -9999 to 9999");
         }
 
-        return Periods.Century((ordinal.Value - 1) * 100);
+        // The 2nd century BCE is 200 BCE to 101 BCE: astronomical years -199 to -100.
+        return bce ? Periods.Century(1 - (ordinal.Value * 100)) : Periods.Century((ordinal.Value - 1) * 100);
     }
 
     /// <summary>
@@ -1021,7 +1028,7 @@ internal sealed class NewsDateReader
             if (date.Precision != DatePrecision.Day || date.Earliest.DayOfWeek != stated)
             {
                 throw Refuse(date.Precision == DatePrecision.Day
-                    ? $"{date.Earliest:d MMMM yyyy} is a {date.Earliest.DayOfWeek}, not a {stated}"
+                    ? $"{date.Earliest.Day} {NewsVocabulary.MonthNames[date.Earliest.Month - 1]} {FuzzyDateDisplay.Year(date.Earliest.Year)} is a {date.Earliest.DayOfWeek}, not a {stated}"
                     : "a weekday goes with a day, not a month");
             }
         }
@@ -1038,17 +1045,17 @@ internal sealed class NewsDateReader
     {
         if (OptionalYear() is { } year)
         {
-            return day <= DateTime.DaysInMonth(year, month)
-                ? Periods.Day(new DateOnly(year, month, day))
+            return day <= CalendarDay.DaysInMonth(year, month)
+                ? Periods.Day(new CalendarDay(year, month, day))
                 : throw Refuse($"{NewsVocabulary.MonthNames[month - 1]} {year} has no day {day}");
         }
 
-        if (day > DateTime.DaysInMonth(2000, month))
+        if (day > CalendarDay.DaysInMonth(2000, month))
         {
             throw Refuse($"{NewsVocabulary.MonthNames[month - 1]} has no day {day}");
         }
 
-        return Anchor(y => Periods.Day(new DateOnly(y, month, day)));
+        return Anchor(y => Periods.Day(new CalendarDay(y, month, day)));
     }
 
     /// <summary>"7/2008" (month/year); "14/10/2023" or "10/14/2023" when only one order is a date; "10/7/2008" is refused.</summary>
@@ -1072,12 +1079,12 @@ internal sealed class NewsDateReader
             ( > 12, _) => (first.Value, second.Value),
             _ => (second.Value, first.Value),
         };
-        if (month > 12 || day > DateTime.DaysInMonth(year, month))
+        if (month > 12 || day > CalendarDay.DaysInMonth(year, month))
         {
             throw Refuse($"{first.Text}/{second.Text}/{year} is not a calendar date");
         }
 
-        return Periods.Day(new DateOnly(year, month, day));
+        return Periods.Day(new CalendarDay(year, month, day));
     }
 
     /// <summary>A year ("2020", "127 CE", "the year 1800") or a decade ("1990s").</summary>
@@ -1111,6 +1118,11 @@ internal sealed class NewsDateReader
         return OptionalYear() is { } year ? Periods.Year(year) : null;
     }
 
+    /// <summary>A year computed from the reference, refused when it leaves the calendar.</summary>
+    private static int Year(long year) => year is >= Periods.MinYear and <= Periods.MaxYear
+        ? (int)year
+        : throw new FuzzyDateException($"year {year} is outside the calendar, which runs from -9999 to 9999", "give a date in years -9999 to 9999");
+
     private static string OrdinalSuffix(int n) => (n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
 
     /// <summary>A four-digit year, or a shorter one with its era ("127 CE", "AD 1066"); null when none follows.</summary>
@@ -1134,30 +1146,26 @@ internal sealed class NewsDateReader
         }
 
         position++;
-        if (!eraFirst)
-        {
-            Era();
-        }
+        var bce = !eraFirst && Era();
 
-        return number.Value is >= Periods.MinYear and <= Periods.MaxYear
-            ? number.Value
-            : throw Refuse($"year {number.Text} is outside 0001–9999");
+        // "44 BCE" is the astronomical (EDTF) year -43; 1 BCE is year 0.
+        var year = bce ? 1 - (long)number.Value : number.Value;
+        return year is >= Periods.MinYear and <= Periods.MaxYear && !(bce && number.Value == 0)
+            ? (int)year
+            : throw Refuse($"year {number.Text}{(bce ? " BCE" : "")} is outside the calendar, which runs from 10000 BCE (-9999) to 9999");
     }
 
     private int RequiredYear() => OptionalYear() ?? throw Refuse("a year is missing");
 
-    /// <summary>Consumes "AD"/"CE"; refuses "BC"/"BCE", which a calendar date (DateOnly) cannot hold.</summary>
-    private void Era()
+    /// <summary>Consumes "AD"/"CE" (false) or "BC"/"BCE" (true, a year counted back from 1 BCE).</summary>
+    private bool Era()
     {
         if (EatWord("ad") || EatWord("ce"))
         {
-            return;
+            return false;
         }
 
-        if (Current is { Kind: TokenKind.Word, Text: "bc" or "bce" })
-        {
-            throw Refuse("years before 1 CE are outside what a calendar date (DateOnly) can hold");
-        }
+        return EatWord("bc") || EatWord("bce");
     }
 
     /// <summary>"1851-52" ends in 1852: the end keeps the start's century and must come after it.</summary>
@@ -1291,14 +1299,14 @@ internal sealed class NewsDateReader
         throw Refuse("it cannot be placed near the reference date");
     }
 
-    private static FuzzyDate MonthOf(DateOnly day) => Periods.Month(day.Year, day.Month);
+    private static FuzzyDate MonthOf(CalendarDay day) => Periods.Month(day.Year, day.Month);
 
-    private static FuzzyDate QuarterOf(DateOnly day) => Periods.Quarter(day.Year, ((day.Month - 1) / 3) + 1);
+    private static FuzzyDate QuarterOf(CalendarDay day) => Periods.Quarter(day.Year, ((day.Month - 1) / 3) + 1);
 
-    private static DateOnly LatestWeekday(DayOfWeek weekday, DateOnly onOrBefore) =>
+    private static CalendarDay LatestWeekday(DayOfWeek weekday, CalendarDay onOrBefore) =>
         onOrBefore.AddDays(-(((int)onOrBefore.DayOfWeek - (int)weekday + 7) % 7));
 
-    private static DateOnly FirstWeekday(DayOfWeek weekday, DateOnly onOrAfter) =>
+    private static CalendarDay FirstWeekday(DayOfWeek weekday, CalendarDay onOrAfter) =>
         onOrAfter.AddDays(((int)weekday - (int)onOrAfter.DayOfWeek + 7) % 7);
 
     private bool EatRangeSeparator() => EatSymbol("-") || EatWord("to") || EatWord("through") || EatWord("until") || EatWord("till");

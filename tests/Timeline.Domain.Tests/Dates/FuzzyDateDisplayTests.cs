@@ -4,7 +4,7 @@ namespace Timeline.Domain.Tests.Dates;
 
 public sealed class FuzzyDateDisplayTests
 {
-    private static readonly DateOnly Reference = new(2023, 10, 16);
+    private static readonly CalendarDay Reference = new(2023, 10, 16);
 
     [Theory]
     [InlineData("since late August", ReadDirection.Past, "late August 2023")]

@@ -10,7 +10,7 @@ namespace Timeline.Domain.Tests.Dates;
 /// </summary>
 public sealed class WrongWithoutErrorRegressionTests
 {
-    private static readonly DateOnly October16 = new(2023, 10, 16);
+    private static readonly CalendarDay October16 = new(2023, 10, 16);
 
     [Theory]
     [InlineData("from March to June 2019", ReadDirection.Past, "2019-03-01", "2019-06-30", "2019-03/2019-06")]
@@ -26,26 +26,26 @@ public sealed class WrongWithoutErrorRegressionTests
     {
         var date = NewsDates.Resolve(text, October16, direction);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(latest), edtf), (date.Earliest, date.Latest, date.Edtf));
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(latest), edtf), (date.Earliest, date.Latest, date.Edtf));
     }
 
     [Theory]
-    [InlineData("before 2020", ReadDirection.Past, "0001-01-01", "2019-12-31", "../2019")]
-    [InlineData("before March 2020", ReadDirection.Past, "0001-01-01", "2020-02-29", "../2020-02")]
-    [InlineData("before 14 October", ReadDirection.Past, "0001-01-01", "2023-10-13", "../2023-10-13")]
-    [InlineData("before 25 December", ReadDirection.Future, "0001-01-01", "2023-12-24", "../2023-12-24")]
-    [InlineData("before the end of 2023", ReadDirection.Future, "0001-01-01", "2023-08-31", "../2023-08")]
+    [InlineData("before 2020", ReadDirection.Past, "-9999-01-01", "2019-12-31", "../2019")]
+    [InlineData("before March 2020", ReadDirection.Past, "-9999-01-01", "2020-02-29", "../2020-02")]
+    [InlineData("before 14 October", ReadDirection.Past, "-9999-01-01", "2023-10-13", "../2023-10-13")]
+    [InlineData("before 25 December", ReadDirection.Future, "-9999-01-01", "2023-12-24", "../2023-12-24")]
+    [InlineData("before the end of 2023", ReadDirection.Future, "-9999-01-01", "2023-08-31", "../2023-08")]
     [InlineData("after the 1990s", ReadDirection.Future, "2000-01-01", "9999-12-31", "2000/..")]
     [InlineData("after 2020", ReadDirection.Future, "2021-01-01", "9999-12-31", "2021/..")]
     [InlineData("after August", ReadDirection.Future, "2024-09-01", "9999-12-31", "2024-09/..")]
     [InlineData("after 14 October 2023", ReadDirection.Future, "2023-10-15", "9999-12-31", "2023-10-15/..")]
     [InlineData("later than 2019", ReadDirection.Future, "2020-01-01", "9999-12-31", "2020/..")]
-    [InlineData("earlier than 2019", ReadDirection.Future, "0001-01-01", "2018-12-31", "../2018")]
+    [InlineData("earlier than 2019", ReadDirection.Future, "-9999-01-01", "2018-12-31", "../2018")]
     public void Before_and_after_exclude_what_they_name(string text, ReadDirection direction, string earliest, string latest, string edtf)
     {
         var date = NewsDates.Resolve(text, October16, direction);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(latest), edtf), (date.Earliest, date.Latest, date.Edtf));
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(latest), edtf), (date.Earliest, date.Latest, date.Edtf));
     }
 
     [Theory]
@@ -54,7 +54,7 @@ public sealed class WrongWithoutErrorRegressionTests
     [InlineData("by 25 December", "2023-12-25")]
     public void Or_earlier_until_and_by_keep_what_they_name(string text, string latest)
     {
-        Assert.Equal(DateOnly.Parse(latest), NewsDates.Resolve(text, October16, ReadDirection.Future).Latest);
+        Assert.Equal(CalendarDay.Parse(latest), NewsDates.Resolve(text, October16, ReadDirection.Future).Latest);
     }
 
     [Theory]
@@ -71,8 +71,8 @@ public sealed class WrongWithoutErrorRegressionTests
         var asEvent = NewsDates.Resolve(text, October16, ReadDirection.Past);
         var asDeadline = NewsDates.Resolve(text, October16, ReadDirection.Future);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(eventLatest)), (asEvent.Earliest, asEvent.Latest));
-        Assert.Equal(DateOnly.Parse(deadlineLatest), asDeadline.Latest);
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(eventLatest)), (asEvent.Earliest, asEvent.Latest));
+        Assert.Equal(CalendarDay.Parse(deadlineLatest), asDeadline.Latest);
         Assert.Equal(asDeadline.Edtf, asEvent.Edtf);
     }
 
@@ -85,7 +85,7 @@ public sealed class WrongWithoutErrorRegressionTests
     {
         var date = NewsDates.Resolve(text, October16, ReadDirection.Past);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(latest)), (date.Earliest, date.Latest));
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(latest)), (date.Earliest, date.Latest));
     }
 
     [Fact]
