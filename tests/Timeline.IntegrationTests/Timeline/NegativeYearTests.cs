@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Timeline.Storage.V1;
 using Timeline.V1;
 
@@ -6,7 +7,8 @@ namespace Timeline.IntegrationTests.Timeline;
 /// <summary>
 /// An event in 44 BCE through both real services (issue 13 §4): stored with its contract days
 /// (<c>-0044-03-15</c>), read back, listed before a year-1 event and shown in the timeline in order,
-/// also from a list filtered to years before 1 CE and across pages.
+/// also from a list filtered to years before 1 CE and across pages. Dates past the calendar's ends
+/// are INVALID_ARGUMENT naming the field (issue 14 item 2), and store nothing.
 /// </summary>
 public sealed class NegativeYearTests : IAsyncLifetime
 {
@@ -61,5 +63,36 @@ public sealed class NegativeYearTests : IAsyncLifetime
         while (request.PageToken.Length > 0);
 
         Assert.Equal(["punic-war", "ides-of-march", "one-bce", "year-one"], paged);
+    }
+
+    [Theory]
+    [InlineData("occurred", "next month", "9999-12-31", "events[0].occurred.text")]
+    [InlineData("occurred", "yesterday", "-9999-01-01", "events[0].occurred.text")]
+    [InlineData("occurred", "99999999 days ago", "2023-10-16", "events[0].occurred.text")]
+    [InlineData("due", "next month", "9999-12-31", "events[0].deadline.due.text")]
+    [InlineData("published", "tomorrow", "9999-12-31", "events[0].deadline.due.text")]
+    [InlineData("edtf", "9999-24", "", "events[0].occurred.edtf")]
+    public async Task Dates_past_the_ends_of_the_calendar_are_invalid_argument_naming_the_field(string where, string text, string reference, string field)
+    {
+        var e = new NewEvent { EventId = "edge", Title = "edge", Occurred = new FuzzyDate { Edtf = "2023-10-16" } };
+        switch (where)
+        {
+            case "occurred":
+                e.Occurred = new FuzzyDate { Text = text, Reference = reference };
+                break;
+            case "edtf":
+                e.Occurred = new FuzzyDate { Edtf = text };
+                break;
+            default:
+                e.Deadline = new DeadlineEffect { DeadlineId = "edge", Effect = DeadlineEffectType.Set, Title = "edge", Due = new FuzzyDate { Text = text, Reference = where == "due" ? reference : "" } };
+                e.Source = where == "published" ? new Source { Name = "wire", Published = reference } : null;
+                break;
+        }
+
+        var status = await Calls.FailsWith(StatusCode.InvalidArgument, () => system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { e } }).ResponseAsync);
+
+        Assert.Equal([field], status.ViolatedFields());
+        Assert.Contains($"'{text}'", status.Message, StringComparison.Ordinal);
+        await Calls.FailsWith(StatusCode.NotFound, () => system.Storage.GetEventAsync(new GetEventRequest { EventId = "edge" }).ResponseAsync);
     }
 }
