@@ -105,7 +105,7 @@ public readonly record struct CalendarDay : IComparable<CalendarDay>, IComparabl
         var newYear = index >= 0 ? index / 12 : (index - 11) / 12;
         if (newYear is < MinYear or > MaxYear)
         {
-            throw OutsideCalendar($"{months} months from {this}");
+            throw OutsideCalendar($"{Math.Abs(months)} month{(Math.Abs(months) == 1 ? "" : "s")} {(months < 0 ? "before" : "after")} {this}");
         }
 
         var newMonth = (int)(index - (newYear * 12)) + 1;
