@@ -505,7 +505,7 @@ internal sealed class NewsDateReader
         }
         else if (Current is { Kind: TokenKind.Word, Text: "past" or "last" or "previous" })
         {
-            step = within ? -1 : -1;
+            step = -1;
             position++;
         }
 
