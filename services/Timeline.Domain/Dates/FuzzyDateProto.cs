@@ -5,9 +5,6 @@ namespace Timeline.Domain.Dates;
 /// <summary>Maps between the domain <see cref="FuzzyDate"/> and the wire <c>timeline.v1.FuzzyDate</c>.</summary>
 public static class FuzzyDateProto
 {
-    /// <summary>How the contract writes a day, for messages: years -9999 to 9999, four digits, '-' before 1 BCE (0000).</summary>
-    public const string DayPattern = "YYYY-MM-DD";
-
     public static Proto.FuzzyDate ToProto(this FuzzyDate date) => new()
     {
         Edtf = date.Edtf,
