@@ -1,5 +1,6 @@
 using Timeline.Cli.Acled;
 using Timeline.Domain.Dates;
+using Timeline.Domain.Validation;
 using Timeline.V1;
 
 namespace Timeline.Cli.Tests;
@@ -23,7 +24,7 @@ public sealed class AcledImportTests
         Assert.Collection(
             result.Refused,
             r => Assert.Equal((6, "TST4", true), (r.Line, r.EventId, r.Reason.Contains("time_precision '4'", StringComparison.Ordinal))),
-            r => Assert.Equal((7, "TST5", true), (r.Line, r.EventId, r.Reason.Contains("unknown country (country 'Atlantis', iso '999')", StringComparison.Ordinal))),
+            r => Assert.Equal((7, "TST5", true), (r.Line, r.EventId, r.Reason.Contains("unknown country (iso '999', country 'Atlantis')", StringComparison.Ordinal))),
             r => Assert.Equal((8, "TST6", "no event_date"), (r.Line, r.EventId, r.Reason)));
     }
 
@@ -115,17 +116,57 @@ public sealed class AcledImportTests
     [InlineData("", "", "466", "MLI")]
     [InlineData("", "Burkina Faso", "854", "BFA")]
     [InlineData("", "niger", "", "NER")]
-    public void Countries_come_from_iso3_the_name_or_the_numeric_code(string iso3, string country, string iso, string expected)
+    [InlineData("", "Ivory Coast", "", "CIV")]
+    [InlineData("", "Côte d'Ivoire", "384", "CIV")]
+    [InlineData("", "eSwatini", "748", "SWZ")]
+    [InlineData("", "Democratic Republic of Congo", "180", "COD")]
+    [InlineData("", "Republic of Congo", "178", "COG")]
+    [InlineData("", "Kosovo", "", "XKX")]
+    [InlineData("XKX", "Kosovo", "", "XKX")]
+    [InlineData("", "Ukraine", "804", "UKR")]
+    [InlineData("", "Russia", "643", "RUS")]
+    [InlineData("", "Turkey", "792", "TUR")]
+    [InlineData("", "Palestine", "275", "PSE")]
+    [InlineData("", "United States", "840", "USA")]
+    [InlineData("", "Curacao", "", "CUW")]
+    [InlineData("", "Saint-Barthelemy", "", "BLM")]
+    [InlineData("", "Cape Verde", "132", "CPV")]
+    [InlineData("ukr", "", "", "UKR")]
+    [InlineData("", "", "4", "AFG")]
+    public void Countries_come_from_iso3_the_numeric_code_or_the_name(string iso3, string country, string iso, string expected)
     {
         Assert.Equal(expected, AcledCountries.Resolve(iso3, country, iso, out var problem));
         Assert.Null(problem);
     }
 
     [Fact]
-    public void An_unknown_country_is_named_with_where_to_add_it()
+    public void Every_iso_3166_country_resolves_by_numeric_code_and_by_each_of_its_names()
+    {
+        Assert.Equal(250, CountryCodes.All.Count);
+        Assert.All(CountryCodes.All, country =>
+        {
+            if (country.Numeric > 0)
+            {
+                Assert.Equal(country.Alpha3, AcledCountries.Resolve("", "", country.Numeric.ToString(System.Globalization.CultureInfo.InvariantCulture), out _));
+            }
+
+            Assert.All(country.Names, name => Assert.Equal(country.Alpha3, AcledCountries.Resolve("", name, "", out _)));
+            Assert.Equal(country.Alpha3, AcledCountries.Resolve(country.Alpha3.ToLowerInvariant(), "", "", out _));
+        });
+    }
+
+    [Fact]
+    public void An_unknown_country_is_named_with_the_columns_it_came_from()
     {
         Assert.Null(AcledCountries.Resolve("", "Atlantis", "999", out var problem));
-        Assert.Equal("unknown country (country 'Atlantis', iso '999'): not in the ACLED country table (clients/Timeline.Cli/Acled/AcledCountries.cs)", problem);
+        Assert.Equal("unknown country (iso '999', country 'Atlantis'): no ISO 3166-1 country has that code or name", problem);
+    }
+
+    [Fact]
+    public void Country_columns_that_name_different_countries_are_refused_naming_both()
+    {
+        Assert.Null(AcledCountries.Resolve("MLI", "Niger", "466", out var problem));
+        Assert.Equal("the country columns disagree: iso3 'MLI' is MLI (Mali), iso '466' is MLI (Mali), country 'Niger' is NER (Niger)", problem);
     }
 
     [Theory]

@@ -226,5 +226,5 @@ public sealed class SpanClassListTests : IAsyncLifetime
         return connection;
     }
 
-    private sealed record Appended(string EventId, DateOnly Earliest, DateOnly Latest, long Position);
+    private sealed record Appended(string EventId, Timeline.Domain.Dates.CalendarDay Earliest, Timeline.Domain.Dates.CalendarDay Latest, long Position);
 }

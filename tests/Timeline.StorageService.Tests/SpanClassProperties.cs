@@ -51,8 +51,8 @@ public static class SpanArbitraries
         var starting = from start in Gen.Choose(-20, 20)
                        from w in width
                        select (Center + start, Center + start + w);
-        var openStart = from end in Gen.Choose(-20, 20) select (DateOnly.MinValue.DayNumber, Center + end);
-        var openEnd = from start in Gen.Choose(-20, 20) select (Center + start, DateOnly.MaxValue.DayNumber);
+        var openStart = from end in Gen.Choose(-20, 20) select (Timeline.Domain.Dates.CalendarDay.MinValue.DayNumber, Center + end);
+        var openEnd = from start in Gen.Choose(-20, 20) select (Center + start, Timeline.Domain.Dates.CalendarDay.MaxValue.DayNumber);
         return (from interval in Gen.Frequency((8, ending), (4, starting), (1, openStart), (1, openEnd))
                 from retracted in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
                 select new StoredEvent(interval.Item1, interval.Item2, retracted))
@@ -88,7 +88,7 @@ public sealed class SpanClassProperties
             new EventLimits());
         var listed = new List<long>();
         PageToken? after = null;
-        DateOnly? announced = null;
+        Timeline.Domain.Dates.CalendarDay? announced = null;
         do
         {
             var (page, last, nextEarliest) = statement.ReadAsync(filter, after, query.PageSize, CancellationToken.None).GetAwaiter().GetResult();
@@ -142,7 +142,7 @@ public sealed class SpanClassProperties
         Assert.Contains("SEARCH r USING INTEGER PRIMARY KEY (rowid=?)", plan);
     }
 
-    private static string FormatDay(int day) => Timeline.Domain.Dates.FuzzyDateProto.FormatDay(DateOnly.FromDayNumber(day));
+    private static string FormatDay(int day) => Timeline.Domain.Dates.FuzzyDateProto.FormatDay(Timeline.Domain.Dates.CalendarDay.FromDayNumber(day));
 
     /// <summary>An in-memory database migrated like the service's, holding <paramref name="events"/> (positions 1, 2, …).</summary>
     private static SqliteConnection Database(StoredEvent[] events)

@@ -5,46 +5,73 @@ using Timeline.V1;
 
 namespace Timeline.Cli.Acled;
 
+/// <summary>One actor of an event as ACLED writes it: the actor, its associated actors (';'-separated) and its inter code.</summary>
+internal sealed record AcledActor(string Actor, string Associates, string Inter);
+
 /// <summary>
-/// One ACLED row as a <see cref="NewEvent"/> (docs/ACLED.md has the table). The mapping depends only
-/// on the values, never on the layout, so the same event from an HDX file and from an API export is
-/// the same event, and a re-import of an unchanged row is a no-op.
+/// One ACLED event as a <see cref="NewEvent"/> (docs/ACLED.md has the table). The mapping depends only
+/// on the values, never on the layout, so the same event from an HDX file, an API export or a
+/// monadic export is the same event, and a re-import of an unchanged row is a no-op.
 /// </summary>
 internal static class AcledEvents
 {
-    /// <summary>Columns kept as attributes, under the same name, when the row has them.</summary>
+    /// <summary>Columns kept as attributes, under the same name, when the row has them; inter codes come from the actors.</summary>
     public static readonly string[] AttributeColumns =
     [
         "event_date", "time_precision", "sub_event_type", "fatalities", "admin3", "region", "geo_precision",
-        "source_scale", "inter1", "inter2", "interaction", "data_id", "timestamp",
+        "source_scale", "interaction", "data_id", "timestamp",
     ];
+
+    /// <summary>The columns that say who took part: one actor per row in a monadic export, two in a dyadic one.</summary>
+    public static readonly string[] ActorColumns = ["actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2"];
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "d MMMM yyyy", "dd MMMM yyyy", "d-MMMM-yyyy", "yyyy/MM/dd"];
 
-    /// <summary>Maps one row; <paramref name="field"/> gives a column's trimmed value or "" when the file has no such column.</summary>
+    /// <summary>The two actors of a dyadic row: actor1 with its associates and inter1, then actor2's.</summary>
+    public static IReadOnlyList<AcledActor> DyadicActors(Func<string, string> field) =>
+    [
+        new(field("actor1"), field("assoc_actor_1"), field("inter1")),
+        new(field("actor2"), field("assoc_actor_2"), field("inter2")),
+    ];
+
+    /// <summary>Maps one dyadic row; <paramref name="field"/> gives a column's trimmed value or "" when the file has no such column.</summary>
     /// <exception cref="AcledRowException">The row lacks an id, a date or a type, or a value cannot be read.</exception>
-    public static NewEvent FromRow(Func<string, string> field)
+    public static NewEvent FromRow(Func<string, string> field) => FromRow(field, DyadicActors(field));
+
+    /// <summary>
+    /// Maps one event: <paramref name="field"/> gives its columns other than the actors', and
+    /// <paramref name="actors"/> its actors in order (the first two are ACLED's actor1 and actor2;
+    /// their inter codes become the attributes inter1, inter2, ...).
+    /// </summary>
+    /// <exception cref="AcledRowException">The row lacks an id, a date or a type, or a value cannot be read.</exception>
+    public static NewEvent FromRow(Func<string, string> field, IReadOnlyList<AcledActor> actors)
     {
         var eventId = Required(field, "event_id_cnty");
         var eventType = Required(field, "event_type");
         var subEventType = field("sub_event_type");
         var location = field("location");
-        var actor1 = field("actor1");
-        var actor2 = field("actor2");
 
         var e = new NewEvent
         {
             EventId = eventId,
             Occurred = new Timeline.V1.FuzzyDate { Edtf = Occurred(field).Edtf },
-            Title = Title(eventType, subEventType, location, actor1, actor2),
+            Title = Title(eventType, subEventType, location, [.. actors.Select(a => a.Actor)]),
             Summary = field("notes"),
             Kind = eventType,
             Location = Location(field),
         };
 
-        foreach (var actor in new[] { actor1, field("assoc_actor_1"), actor2, field("assoc_actor_2") })
+        for (var i = 0; i < actors.Count; i++)
         {
-            e.Actors.AddRange(actor.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            foreach (var actor in new[] { actors[i].Actor, actors[i].Associates })
+            {
+                e.Actors.AddRange(actor.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
+
+            if (actors[i].Inter.Length > 0)
+            {
+                e.Attributes[$"inter{i + 1}"] = actors[i].Inter;
+            }
         }
 
         foreach (var tag in new[] { Tag(field("country")), Tag(eventType) })
@@ -100,7 +127,7 @@ internal static class AcledEvents
     }
 
     /// <summary>"Armed clash in Hombori (JNIM: ...; Military Forces of Mali ...)": ACLED has no title of its own.</summary>
-    public static string Title(string eventType, string subEventType, string location, string actor1, string actor2)
+    public static string Title(string eventType, string subEventType, string location, IReadOnlyList<string> actorNames)
     {
         var title = new StringBuilder(subEventType.Length > 0 ? subEventType : eventType);
         if (location.Length > 0)
@@ -108,7 +135,7 @@ internal static class AcledEvents
             title.Append(" in ").Append(location);
         }
 
-        var actors = string.Join("; ", new[] { actor1, actor2 }.Where(a => a.Length > 0));
+        var actors = string.Join("; ", actorNames.Where(a => a.Length > 0));
         if (actors.Length > 0)
         {
             title.Append(" (").Append(actors).Append(')');

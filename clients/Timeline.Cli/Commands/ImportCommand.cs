@@ -102,7 +102,7 @@ internal static partial class ImportCommand
                 var read = await reading;
                 refused.AddRange(read.Refused);
                 refused.Sort((a, b) => a.Line.CompareTo(b.Line));
-                PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), read.Read, appended, refused);
+                PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), read.Read, appended, refused, read.LayoutDescription);
                 return refused.Count == 0 ? 0 : CommandRunner.Failed;
             }
 
@@ -233,11 +233,16 @@ internal static partial class ImportCommand
 
     /// <summary>
     /// "file: N read, N stored, N unchanged, N revised, N refused" on standard output (none with
-    /// --output json), then each refusal with its line on standard error.
+    /// --output json), after the layout read when given, then each refusal with its line on standard error.
     /// </summary>
-    public static void PrintSummary(IAnsiConsole? console, TextWriter error, string name, int read, IReadOnlyList<AppendResult> results, IReadOnlyList<ImportRefusal> refused)
+    public static void PrintSummary(IAnsiConsole? console, TextWriter error, string name, int read, IReadOnlyList<AppendResult> results, IReadOnlyList<ImportRefusal> refused, string? layout = null)
     {
         var (stored, unchanged, revised) = Render.Count(results);
+        if (layout is not null)
+        {
+            console?.WriteLine($"{name}: {layout}");
+        }
+
         console?.WriteLine($"{name}: {read} read, {stored} stored, {unchanged} unchanged, {revised} revised, {refused.Count} refused");
         foreach (var r in refused.Take(RefusalsListed))
         {

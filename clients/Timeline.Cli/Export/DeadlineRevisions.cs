@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Timeline.Domain.Dates;
 using Timeline.V1;
 
 namespace Timeline.Cli.Export;
@@ -25,8 +26,8 @@ internal static class DeadlineRevisions
             return result;
         }
 
-        var asOf = Exporter.Day(statuses[0].AsOf) ?? DateOnly.FromDateTime(now.UtcDateTime);
-        var from = asOf.Year > 100 ? asOf.AddYears(-100).AddDays(1) : DateOnly.MinValue;
+        var asOf = Exporter.Day(statuses[0].AsOf) ?? CalendarDay.FromDateTime(now.UtcDateTime);
+        var from = asOf.Year > CalendarDay.MinYear + 100 ? asOf.AddYears(-100).AddDays(1) : CalendarDay.MinValue;
         var changes = new Dictionary<string, List<DeadlineStatus>>(StringComparer.Ordinal);
         using var call = timeline.ReplayDeadlines(
             new ReplayDeadlinesRequest { DeadlineIds = { statuses.Select(s => s.DeadlineId) }, From = Format(from), To = Format(asOf) },
@@ -50,7 +51,10 @@ internal static class DeadlineRevisions
                 sequence++;
             }
 
-            var since = Exporter.Day(status.Since) is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : now;
+            // A status that began before 1 CE (which DateTimeOffset cannot hold) began before any other.
+            var since = Exporter.Day(status.Since) is { } day
+                ? day.Year >= 1 ? new DateTimeOffset(((DateOnly)day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : DateTimeOffset.MinValue
+                : now;
             result[status.DeadlineId] = new DeadlineRevision(sequence, since > now ? now : since);
         }
 
@@ -60,5 +64,5 @@ internal static class DeadlineRevisions
     private static bool SameVersion(DeadlineStatus a, DeadlineStatus b) =>
         a.State == b.State && a.Since == b.Since && a.Title == b.Title && (a.Due?.Latest ?? "") == (b.Due?.Latest ?? "");
 
-    private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Format(CalendarDay day) => FuzzyDateProto.FormatDay(day);
 }

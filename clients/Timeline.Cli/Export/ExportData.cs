@@ -90,11 +90,16 @@ internal static class Exporter
         writer.Flush();
     }
 
-    /// <summary>"2023-10-14" as written, or null for an empty, open (0001-01-01 / 9999-12-31) or unreadable bound.</summary>
-    public static string? Bound(string? bound) =>
-        Day(bound ?? "")?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>"2023-10-14" or "-0044-03-15" as written, or null for an empty, open or unreadable bound (see <see cref="Day"/>).</summary>
+    public static string? Bound(string? bound) => Day(bound ?? "") is { } day ? Domain.Dates.FuzzyDateProto.FormatDay(day) : null;
 
-    /// <summary>"2023-10-14" as a date, or null for an empty, open (0001-01-01 / 9999-12-31) or unreadable bound.</summary>
-    public static DateOnly? Day(string bound) =>
-        Domain.Dates.FuzzyDateProto.TryParseDay(bound, out var day) && day != DateOnly.MinValue && day != DateOnly.MaxValue ? day : null;
+    /// <summary>
+    /// "2023-10-14" or "-0044-03-15" as a day, or null for an empty, open (-9999-01-01 / 9999-12-31,
+    /// and 0001-01-01, the open start stored before years before 1 CE existed) or unreadable bound.
+    /// </summary>
+    public static Domain.Dates.CalendarDay? Day(string bound) =>
+        Domain.Dates.FuzzyDateProto.TryParseDay(bound, out var day) &&
+        day != Domain.Dates.CalendarDay.MinValue && day != Domain.Dates.CalendarDay.MaxValue && day != (Domain.Dates.CalendarDay)DateOnly.MinValue
+            ? day
+            : null;
 }

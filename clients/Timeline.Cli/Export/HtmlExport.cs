@@ -187,8 +187,11 @@ internal static class HtmlExport
           "use strict";
           var data = JSON.parse(document.getElementById("timeline-data").textContent);
           var DAY = 86400000;
-          function day(s) { return Date.parse(s + "T00:00:00Z") / DAY; }
-          function yearStart(y) { var d = new Date(0); d.setUTCFullYear(y, 0, 1); return d.getTime() / DAY; }
+          // Date.UTC reads years 0–99 as 1900–1999 and Date.parse no year before 0000: set the year itself.
+          function utc(y, m, d) { var t = new Date(0); t.setUTCFullYear(y, m, d); return t.getTime(); }
+          function day(s) { var p = /^(-?\d{4})-(\d{2})-(\d{2})$/.exec(s); return utc(+p[1], +p[2] - 1, +p[3]) / DAY; }
+          function year(y) { return y > 0 ? String(y) : (1 - y) + " BCE"; }
+          function yearStart(y) { return utc(y, 0, 1) / DAY; }
           function el(tag, cls, text) {
             var e = document.createElement(tag);
             if (cls) e.className = cls;
@@ -286,13 +289,13 @@ internal static class HtmlExport
           function ticks(step) {
             var out = [], n = step[0], unit = step[1], t = new Date(view.from * DAY), d;
             if (unit === "year") { d = new Date(0); d.setUTCFullYear(Math.ceil(t.getUTCFullYear() / n) * n, 0, 1); }
-            else if (unit === "month") { d = new Date(Date.UTC(t.getUTCFullYear(), 0, 1)); }
+            else if (unit === "month") { d = new Date(utc(t.getUTCFullYear(), 0, 1)); }
             else { d = new Date(Math.ceil(view.from) * DAY); }
             for (var guard = 0; guard < 5000 && d.getTime() / DAY <= view.to; guard++) {
               var x = d.getTime() / DAY;
               if (x >= view.from) {
                 var y = d.getUTCFullYear(), m = String(d.getUTCMonth() + 1).padStart(2, "0");
-                out.push({ x: x, text: unit === "year" ? String(y) : unit === "month" ? y + "-" + m : y + "-" + m + "-" + String(d.getUTCDate()).padStart(2, "0") });
+                out.push({ x: x, text: unit === "year" ? year(y) : unit === "month" ? year(y) + "-" + m : year(y) + "-" + m + "-" + String(d.getUTCDate()).padStart(2, "0") });
               }
               if (unit === "year") d.setUTCFullYear(d.getUTCFullYear() + n);
               else if (unit === "month") d.setUTCMonth(d.getUTCMonth() + n);

@@ -28,10 +28,13 @@ internal static class IcsExport
         var stamp = new CalDateTime(data.GeneratedAt.UtcDateTime, "UTC");
         foreach (var status in data.Deadlines)
         {
-            if (Exporter.Day(status.Due?.Latest ?? "") is not { } due)
+            // iCalendar dates have years 0001–9999: a deadline due before 1 CE has no calendar day there.
+            if (Exporter.Day(status.Due?.Latest ?? "") is not { Year: >= 1 } dueDay)
             {
                 continue;
             }
+
+            var due = (DateOnly)dueDay;
 
             var title = status.Title.Length > 0 ? status.Title : status.DeadlineId;
             var description = new List<string> { $"{Render.StatusLine(status)} (as of {status.AsOf}, since {status.Since})" };

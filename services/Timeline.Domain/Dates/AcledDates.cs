@@ -9,13 +9,13 @@ public static class AcledDates
     /// is known, so the whole month, <see cref="DatePrecision.Month"/>.
     /// </summary>
     /// <exception cref="FuzzyDateException">Any other precision code.</exception>
-    public static FuzzyDate FromTimePrecision(DateOnly date, int timePrecision) => timePrecision switch
+    public static FuzzyDate FromTimePrecision(CalendarDay date, int timePrecision) => timePrecision switch
     {
         1 => Periods.Day(date),
         2 => Periods.Week(date),
         3 => Periods.Month(date.Year, date.Month),
         _ => throw new FuzzyDateException(
-            $"ACLED time_precision '{timePrecision}' for {date:yyyy-MM-dd} is not 1, 2 or 3",
+            $"ACLED time_precision '{timePrecision}' for {Periods.FormatDay(date)} is not 1, 2 or 3",
             "time_precision is 1 (day), 2 (week) or 3 (month)"),
     };
 }

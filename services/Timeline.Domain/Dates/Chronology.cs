@@ -7,7 +7,7 @@ namespace Timeline.Domain.Dates;
 public static class Chronology
 {
     /// <summary>Negative when entry A comes first: by earliest day, then latest day, then log position.</summary>
-    public static int Compare(DateOnly earliestA, DateOnly latestA, long positionA, DateOnly earliestB, DateOnly latestB, long positionB)
+    public static int Compare(CalendarDay earliestA, CalendarDay latestA, long positionA, CalendarDay earliestB, CalendarDay latestB, long positionB)
     {
         var byEarliest = earliestA.CompareTo(earliestB);
         if (byEarliest != 0)
@@ -25,7 +25,7 @@ public static class Chronology
     /// the first one (from an earlier page); <paramref name="earliestAfter"/> the earliest day of
     /// the entry after the last one (from the next page), when there is one.
     /// </summary>
-    public static bool[] OrderUncertain(IReadOnlyList<(DateOnly Earliest, DateOnly Latest)> ordered, DateOnly? maxLatestBefore = null, DateOnly? earliestAfter = null)
+    public static bool[] OrderUncertain(IReadOnlyList<(CalendarDay Earliest, CalendarDay Latest)> ordered, CalendarDay? maxLatestBefore = null, CalendarDay? earliestAfter = null)
     {
         var marks = new bool[ordered.Count];
         var maxLatest = maxLatestBefore;

@@ -9,11 +9,11 @@ public static class Edtf
     /// <c>201X</c>, seasons 21–24, open <c>..</c> and unknown interval ends) and the level-2
     /// features that still name one interval (qualified components, X anywhere, sub-year
     /// groupings 25–41, significant digits). Open and unknown ends are bounded by
-    /// <see cref="DateOnly.MinValue"/> and <see cref="DateOnly.MaxValue"/>; the EDTF keeps which.
+    /// <see cref="CalendarDay.MinValue"/> and <see cref="CalendarDay.MaxValue"/>; the EDTF keeps which.
     /// </summary>
     /// <exception cref="FuzzyDateException">
-    /// Not EDTF, or valid EDTF that cannot be one interval of days in years 0001–9999 (negative,
-    /// year 0, Y-prefixed years, sets); the message quotes the input and says why.
+    /// Not EDTF, or valid EDTF that cannot be one interval of days in years −9999–9999 (Y-prefixed
+    /// years beyond them, sets); the message quotes the input and says why.
     /// </exception>
     public static FuzzyDate Parse(string edtf) => EdtfParser.Parse(edtf);
 

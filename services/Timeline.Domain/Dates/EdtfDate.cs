@@ -10,7 +10,7 @@ namespace Timeline.Domain.Dates;
 /// </summary>
 internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> components, int? significantDigits, string? time)
 {
-    private (DateOnly Earliest, DateOnly Latest)? bounds;
+    private (CalendarDay Earliest, CalendarDay Latest)? bounds;
 
     private Component Year => components[0];
 
@@ -70,37 +70,27 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
         }
 
         // Some completion must be a real calendar day (Feb 30 never is, 156X-09-31 never is).
-        var years = negative ? [LeapProxy(int.Parse(Year.Digits, CultureInfo.InvariantCulture))] : Years(includeZero: true);
+        var years = Years();
         if (!years.Any(y => months.Any(m => days.Any(d => d <= DaysIn(y, m)))))
         {
             throw parser.Invalid("no completion of it is a real calendar day");
         }
     }
 
-    /// <summary>The earliest and latest day of any valid completion; refuses what DateOnly cannot hold.</summary>
-    public (DateOnly Earliest, DateOnly Latest) Bounds(EdtfParser parser)
+    /// <summary>The earliest and latest day of any valid completion; refuses what CalendarDay cannot hold.</summary>
+    public (CalendarDay Earliest, CalendarDay Latest) Bounds(EdtfParser parser)
     {
         return bounds ??= Compute();
 
-        (DateOnly, DateOnly) Compute()
+        (CalendarDay, CalendarDay) Compute()
         {
-            if (negative)
-            {
-                throw parser.OutOfRange($"year -{Year.Digits} is before 0001, the first year a calendar date (DateOnly) can hold");
-            }
-
-            var years = Years(includeZero: false);
-            if (years.Count == 0)
-            {
-                throw parser.OutOfRange("year 0000 (1 BC) is before 0001, the first year a calendar date (DateOnly) can hold");
-            }
-
+            var years = Years();
             if (SubYearCode is { } code)
             {
                 var (startMonth, months) = Periods.SubYearMonths(code);
                 if (years[^1] == Periods.MaxYear && startMonth + months - 1 > 12)
                 {
-                    throw parser.OutOfRange("that season ends after 9999-12-31, the last day a calendar date (DateOnly) can hold");
+                    throw parser.OutOfRange("that season ends after 9999-12-31, the last day a calendar date (CalendarDay) can hold");
                 }
 
                 return (Periods.SubYear(years[0], code).Earliest, Periods.SubYear(years[^1], code).Latest);
@@ -213,16 +203,18 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
         _ => '%',
     };
 
-    private List<int> Years(bool includeZero)
+    /// <summary>The years the year component can be, ascending; negative ones for a '-' year (no X there).</summary>
+    private List<int> Years()
     {
         if (significantDigits is { } s)
         {
+            // The years whose first s digits are those written: 1950S2 is 1900–1999, -1950S2 is -1999 to -1900.
             var scale = (int)Math.Pow(10, 4 - s);
             var first = int.Parse(Year.Digits, CultureInfo.InvariantCulture) / scale * scale;
-            return [.. Enumerable.Range(first, scale).Where(y => includeZero || y > 0)];
+            return negative ? [.. Enumerable.Range(first, scale).Select(y => -y).Reverse()] : [.. Enumerable.Range(first, scale)];
         }
 
-        return [.. Completions(Year.Digits, 0, 9999).Where(y => includeZero || y > 0)];
+        return negative ? [-int.Parse(Year.Digits, CultureInfo.InvariantCulture)] : Completions(Year.Digits, 0, 9999);
     }
 
     private List<int> Months() => MonthOrCode is { } m ? Completions(m.Digits, 1, 12) : [.. Enumerable.Range(1, 12)];
@@ -242,7 +234,7 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
         return [.. numbers.Where(n => n >= min && n <= max)];
     }
 
-    private static DateOnly First(List<int> years, List<int> months, List<int> days)
+    private static CalendarDay First(List<int> years, List<int> months, List<int> days)
     {
         foreach (var y in years)
         {
@@ -250,7 +242,7 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
             {
                 foreach (var d in days.Where(d => d <= DaysIn(y, m)))
                 {
-                    return new DateOnly(y, m, d);
+                    return new CalendarDay(y, m, d);
                 }
             }
         }
@@ -258,7 +250,7 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
         throw new InvalidOperationException("validated dates have a completion");
     }
 
-    private static DateOnly Last(List<int> years, List<int> months, List<int> days)
+    private static CalendarDay Last(List<int> years, List<int> months, List<int> days)
     {
         for (var yi = years.Count - 1; yi >= 0; yi--)
         {
@@ -268,7 +260,7 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
                 {
                     if (days[di] <= DaysIn(years[yi], months[mi]))
                     {
-                        return new DateOnly(years[yi], months[mi], days[di]);
+                        return new CalendarDay(years[yi], months[mi], days[di]);
                     }
                 }
             }
@@ -277,21 +269,18 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
         throw new InvalidOperationException("validated dates have a completion");
     }
 
-    /// <summary>Days in a month; year 0 (a leap year in the proleptic calendar) is read as 2000.</summary>
-    private static int DaysIn(int year, int month) => DateTime.DaysInMonth(year == 0 ? 2000 : year, month);
-
-    /// <summary>A year in 1–9999 with the same leap-ness, for checking days of years DateOnly cannot hold.</summary>
-    private static int LeapProxy(int year) => year % 400 == 0 ? 2000 : year % 100 == 0 ? 1900 : year % 4 == 0 ? 2004 : 2001;
+    /// <summary>Days in a month of any year, proleptic Gregorian (year 0 is a leap year).</summary>
+    private static int DaysIn(int year, int month) => CalendarDay.DaysInMonth(year, month);
 
     /// <summary>The precision the bounds show: a day, a calendar month, year or decade, or else a range.</summary>
-    internal static DatePrecision Classify(DateOnly earliest, DateOnly latest)
+    internal static DatePrecision Classify(CalendarDay earliest, CalendarDay latest)
     {
         if (earliest == latest)
         {
             return DatePrecision.Day;
         }
 
-        var monthEnd = new DateOnly(earliest.Year, earliest.Month, DateTime.DaysInMonth(earliest.Year, earliest.Month));
+        var monthEnd = new CalendarDay(earliest.Year, earliest.Month, CalendarDay.DaysInMonth(earliest.Year, earliest.Month));
         if (earliest.Day == 1 && latest == monthEnd)
         {
             return DatePrecision.Month;

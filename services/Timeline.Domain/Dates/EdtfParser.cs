@@ -7,7 +7,7 @@ namespace Timeline.Domain.Dates;
 /// A small hand-written reader for EDTF (ISO 8601-2:2019 Annex A): level 0, level 1 and the
 /// level-2 features that name one interval of days (qualified components, unspecified digits
 /// anywhere, sub-year groupings 21–41, significant digits, ".." on interval ends). Sets are refused.
-/// Years must fit <see cref="DateOnly"/> (0001–9999); valid EDTF outside that is refused with a
+/// Years must fit <see cref="CalendarDay"/> (−9999–9999, year 0000 is 1 BCE); valid EDTF outside that is refused with a
 /// message that says so.
 /// </summary>
 internal sealed class EdtfParser
@@ -15,7 +15,7 @@ internal sealed class EdtfParser
     internal const string Hint =
         "EDTF forms: 2023, 2023-08, 2023-10-14, 2023-08~ (approximate), 2023? (uncertain), 2023% (both), " +
         "201X or 2023-08-XX (unspecified digits), 2023-21..24 (seasons), 2023-33..36 (quarters), " +
-        "2023-08/2023-10 (interval), 2023-08/.. and ../2023 (open), 2023-08/ (unknown end); years 0001–9999";
+        "2023-08/2023-10 (interval), 2023-08/.. and ../2023 (open), 2023-08/ (unknown end), -0044-03-15 (44 BCE; 0000 is 1 BCE); years -9999 to 9999";
 
     private readonly string input;
 
@@ -25,7 +25,21 @@ internal sealed class EdtfParser
     public static FuzzyDate Parse(string input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new EdtfParser(input).ParseExpression();
+        var parser = new EdtfParser(input);
+        try
+        {
+            return parser.ParseExpression();
+        }
+        catch (FuzzyDateException ex) when (!ex.Message.StartsWith($"'{input}'", StringComparison.Ordinal))
+        {
+            // A rule below the parser (the calendar's ends) quotes no input: quote it here.
+            throw parser.OutOfRange(ex.Message);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Last line of defence (CalendarEdgeTests searches for what reaches it): a refusal, never an unknown error.
+            throw parser.OutOfRange("it reaches outside the calendar, which runs from -9999-01-01 to 9999-12-31");
+        }
     }
 
     private FuzzyDate ParseExpression()
@@ -71,8 +85,8 @@ internal sealed class EdtfParser
 
         EdtfDate? start = startText.Length == 0 ? null : ParseSide(startText, startOpen ? 2 : 0);
         EdtfDate? end = endText.Length == 0 ? null : ParseSide(endText, rightOffset);
-        var startDay = start is null || startOpen ? DateOnly.MinValue : start.Bounds(this).Earliest;
-        var endDay = end is null || endOpen ? DateOnly.MaxValue : end.Bounds(this).Latest;
+        var startDay = start is null || startOpen ? CalendarDay.MinValue : start.Bounds(this).Earliest;
+        var endDay = end is null || endOpen ? CalendarDay.MaxValue : end.Bounds(this).Latest;
         if (start is not null && end is not null && start.Bounds(this).Earliest > end.Bounds(this).Latest)
         {
             throw Invalid("the interval ends before it starts");
@@ -142,7 +156,7 @@ internal sealed class EdtfParser
 
         if (value < Periods.MinYear || value > Periods.MaxYear)
         {
-            throw OutOfRange($"year {value} is outside 0001–9999, the years a calendar date (DateOnly) can hold");
+            throw OutOfRange($"year {value} is outside -9999 to 9999, the years a calendar day can hold");
         }
 
         // In range only through an exponent (e.g. Y2E3): read it as the plain year it denotes.

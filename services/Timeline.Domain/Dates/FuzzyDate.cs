@@ -38,11 +38,11 @@ public enum ReadDirection
 /// </summary>
 public sealed record FuzzyDate
 {
-    /// <summary>The first day it can be, inclusive; <see cref="DateOnly.MinValue"/> for an open or unknown start.</summary>
-    public required DateOnly Earliest { get; init; }
+    /// <summary>The first day it can be, inclusive; <see cref="CalendarDay.MinValue"/> for an open or unknown start.</summary>
+    public required CalendarDay Earliest { get; init; }
 
-    /// <summary>The last day it can be, inclusive; <see cref="DateOnly.MaxValue"/> for an open or unknown end.</summary>
-    public required DateOnly Latest { get; init; }
+    /// <summary>The last day it can be, inclusive; <see cref="CalendarDay.MaxValue"/> for an open or unknown end.</summary>
+    public required CalendarDay Latest { get; init; }
 
     /// <summary>The unit the source gave; <see cref="DatePrecision.Range"/> for intervals and shapes no unit names.</summary>
     public required DatePrecision Precision { get; init; }
@@ -63,7 +63,7 @@ public sealed record FuzzyDate
     public string? Text { get; init; }
 
     /// <summary>The date <see cref="Text"/> was read against.</summary>
-    public DateOnly? Reference { get; init; }
+    public CalendarDay? Reference { get; init; }
 
     /// <summary>A human rendering that claims no more precision than the date has.</summary>
     public string Display => FuzzyDateDisplay.Render(this);

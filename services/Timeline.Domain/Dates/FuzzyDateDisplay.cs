@@ -23,13 +23,14 @@ public static class FuzzyDateDisplay
         return $"{(date.Approximate ? "c. " : "")}{core}{(date.Uncertain ? "?" : "")}";
     }
 
-    /// <summary>"Sat 14 Oct 2023".</summary>
-    public static string Day(DateOnly day) =>
-        $"{day.DayOfWeek.ToString()[..3]} {day.Day} {NewsVocabulary.MonthNames[day.Month - 1][..3]} {Year(day.Year)}";
+    /// <summary>"Sat 14 Oct 2023"; before 1 CE without the weekday, which no one then counted that way: "15 Mar 44 BCE".</summary>
+    public static string Day(CalendarDay day) => day.Year >= 1
+        ? $"{day.DayOfWeek.ToString()[..3]} {day.Day} {NewsVocabulary.MonthNames[day.Month - 1][..3]} {Year(day.Year)}"
+        : $"{day.Day} {NewsVocabulary.MonthNames[day.Month - 1][..3]} {Year(day.Year)}";
 
-    /// <summary>"2023"; years before 1000 carry their era, "409 CE", so they read back as years.</summary>
+    /// <summary>"2023"; years before 1000 carry their era, "409 CE", so they read back as years; year 0 and before are BCE ("44 BCE" is -0043).</summary>
     public static string Year(int year) =>
-        year >= 1000 ? year.ToString(CultureInfo.InvariantCulture) : $"{year} CE";
+        year >= 1000 ? year.ToString(CultureInfo.InvariantCulture) : year >= 1 ? $"{year} CE" : $"{1 - year} BCE";
 
     private static string? Core(FuzzyDate date)
     {
@@ -45,8 +46,8 @@ public static class FuzzyDateDisplay
                 $"Q{((e.Month - 1) / 3) + 1} {Year(e.Year)}",
             DatePrecision.Season when whole is not null => Season(date),
             DatePrecision.Year when Matches(date, Periods.Year(e.Year)) => $"{PartPrefix(date.Part)}{Year(e.Year)}",
-            // "the 1900s" could be a century, so decades starting a century are shown as a range.
-            DatePrecision.Decade when e.Year >= 1000 && Periods.DecadeStart(e.Year) % 100 != 0 && Matches(date, Periods.Decade(Periods.DecadeStart(e.Year))) =>
+            // "the 1900s" could be a century, so decades starting a century are shown as a range ("late 2000s" is not ambiguous).
+            DatePrecision.Decade when e.Year >= 1000 && (Periods.DecadeStart(e.Year) % 100 != 0 || (Periods.DecadeStart(e.Year) == 2000 && date.Part != DatePart.None)) && Matches(date, Periods.Decade(Periods.DecadeStart(e.Year))) =>
                 $"{PartPrefix(date.Part)}{Periods.DecadeStart(e.Year)}s",
             _ => Range(date),
         };
@@ -99,8 +100,8 @@ public static class FuzzyDateDisplay
     private static string? Range(FuzzyDate date)
     {
         var (e, l) = (date.Earliest, date.Latest);
-        var openStart = e == DateOnly.MinValue && (date.Edtf.StartsWith('/') || date.Edtf.StartsWith("..", StringComparison.Ordinal));
-        var openEnd = l == DateOnly.MaxValue && (date.Edtf.EndsWith('/') || date.Edtf.EndsWith("..", StringComparison.Ordinal));
+        var openStart = e == CalendarDay.MinValue && (date.Edtf.StartsWith('/') || date.Edtf.StartsWith("..", StringComparison.Ordinal));
+        var openEnd = l == CalendarDay.MaxValue && (date.Edtf.EndsWith('/') || date.Edtf.EndsWith("..", StringComparison.Ordinal));
         if (openStart && openEnd)
         {
             return null;
@@ -123,22 +124,22 @@ public static class FuzzyDateDisplay
 
         if (e is { Month: 1, Day: 1 } && l is { Month: 12, Day: 31 })
         {
-            return $"{Year(e.Year)} – {Year(l.Year)}";
+            return e.Year == l.Year ? Year(e.Year) : $"{Year(e.Year)} – {Year(l.Year)}";
         }
 
-        if (e.Day == 1 && l.Day == DateTime.DaysInMonth(l.Year, l.Month))
+        if (e.Day == 1 && l.Day == CalendarDay.DaysInMonth(l.Year, l.Month))
         {
-            return $"{Month(e)} – {Month(l)}";
+            return (e.Year, e.Month) == (l.Year, l.Month) ? Month(e) : $"{Month(e)} – {Month(l)}";
         }
 
         return $"{Day(e)} – {Day(l)}";
     }
 
-    private static string Start(DateOnly day) =>
+    private static string Start(CalendarDay day) =>
         day is { Month: 1, Day: 1 } ? Year(day.Year) : day.Day == 1 ? Month(day) : Day(day);
 
-    private static string End(DateOnly day) =>
-        day is { Month: 12, Day: 31 } ? Year(day.Year) : day.Day == DateTime.DaysInMonth(day.Year, day.Month) ? Month(day) : Day(day);
+    private static string End(CalendarDay day) =>
+        day is { Month: 12, Day: 31 } ? Year(day.Year) : day.Day == CalendarDay.DaysInMonth(day.Year, day.Month) ? Month(day) : Day(day);
 
-    private static string Month(DateOnly day) => $"{NewsVocabulary.MonthNames[day.Month - 1]} {Year(day.Year)}";
+    private static string Month(CalendarDay day) => $"{NewsVocabulary.MonthNames[day.Month - 1]} {Year(day.Year)}";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Proto = Timeline.V1;
 
 namespace Timeline.Domain.Dates;
@@ -6,8 +5,6 @@ namespace Timeline.Domain.Dates;
 /// <summary>Maps between the domain <see cref="FuzzyDate"/> and the wire <c>timeline.v1.FuzzyDate</c>.</summary>
 public static class FuzzyDateProto
 {
-    public const string DateFormat = "yyyy-MM-dd";
-
     public static Proto.FuzzyDate ToProto(this FuzzyDate date) => new()
     {
         Edtf = date.Edtf,
@@ -36,10 +33,12 @@ public static class FuzzyDateProto
         Reference = string.IsNullOrEmpty(date.Reference) ? null : ParseDay(date.Reference),
     };
 
-    public static string FormatDay(DateOnly day) => day.ToString(DateFormat, CultureInfo.InvariantCulture);
+    /// <summary>A day as the contract writes it: <c>2023-10-14</c>, <c>-0044-03-15</c>. The one formatter of contract days.</summary>
+    public static string FormatDay(CalendarDay day) => day.ToString();
 
-    public static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture);
+    /// <summary>A contract day; the one parser of contract days (storage, timeline service, CLI all call it).</summary>
+    /// <exception cref="FormatException">Not a day YYYY-MM-DD in years -9999 to 9999.</exception>
+    public static CalendarDay ParseDay(string text) => CalendarDay.Parse(text);
 
-    public static bool TryParseDay(string? text, out DateOnly day) =>
-        DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    public static bool TryParseDay(string? text, out CalendarDay day) => CalendarDay.TryParse(text, out day);
 }

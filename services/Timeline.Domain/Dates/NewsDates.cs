@@ -11,7 +11,7 @@ public static class NewsDates
     /// keeps <paramref name="text"/> and <paramref name="reference"/>.
     /// </summary>
     /// <exception cref="FuzzyDateException">The phrase cannot be read without guessing; the message quotes it and says why.</exception>
-    public static FuzzyDate Resolve(string text, DateOnly reference, ReadDirection direction)
+    public static FuzzyDate Resolve(string text, CalendarDay reference, ReadDirection direction)
     {
         ArgumentNullException.ThrowIfNull(text);
         return NewsDateReader.Read(text, reference, direction) with { Text = text, Reference = reference };

@@ -6,14 +6,14 @@ namespace Timeline.Domain.Dates;
 /// </summary>
 public static class Periods
 {
-    /// <summary>The earliest and latest calendar days a <see cref="DateOnly"/> can hold; EDTF years outside are refused.</summary>
-    public const int MinYear = 1;
+    /// <summary>The first and last years a <see cref="CalendarDay"/> can hold (EDTF years, astronomical: 0000 is 1 BCE); years outside are refused.</summary>
+    public const int MinYear = CalendarDay.MinYear;
 
     /// <inheritdoc cref="MinYear"/>
-    public const int MaxYear = 9999;
+    public const int MaxYear = CalendarDay.MaxYear;
 
     /// <summary>A single day.</summary>
-    public static FuzzyDate Day(DateOnly day) => new()
+    public static FuzzyDate Day(CalendarDay day) => new()
     {
         Earliest = day,
         Latest = day,
@@ -22,12 +22,12 @@ public static class Periods
     };
 
     /// <summary>The ISO week (Monday to Sunday) that contains <paramref name="day"/>.</summary>
-    public static FuzzyDate Week(DateOnly day)
+    public static FuzzyDate Week(CalendarDay day)
     {
         var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
-        if (DateOnly.MaxValue.DayNumber - monday.DayNumber < 6)
+        if (CalendarDay.MaxValue.DayNumber - monday.DayNumber < 6)
         {
-            throw new FuzzyDateException($"the week of {FormatDay(day)} ends after 9999-12-31", "use a day or month within 0001–9999");
+            throw new FuzzyDateException($"the week of {FormatDay(day)} ends after 9999-12-31", "use a day or month within -9999 to 9999");
         }
 
         var sunday = monday.AddDays(6);
@@ -43,8 +43,8 @@ public static class Periods
     /// <summary>A calendar month.</summary>
     public static FuzzyDate Month(int year, int month) => new()
     {
-        Earliest = new DateOnly(year, month, 1),
-        Latest = new DateOnly(year, month, DateTime.DaysInMonth(year, month)),
+        Earliest = new CalendarDay(year, month, 1),
+        Latest = new CalendarDay(year, month, CalendarDay.DaysInMonth(year, month)),
         Precision = DatePrecision.Month,
         Edtf = $"{FormatYear(year)}-{month:D2}",
     };
@@ -52,24 +52,23 @@ public static class Periods
     /// <summary>A calendar year.</summary>
     public static FuzzyDate Year(int year) => new()
     {
-        Earliest = new DateOnly(year, 1, 1),
-        Latest = new DateOnly(year, 12, 31),
+        Earliest = new CalendarDay(year, 1, 1),
+        Latest = new CalendarDay(year, 12, 31),
         Precision = DatePrecision.Year,
         Edtf = FormatYear(year),
     };
 
-    /// <summary>The ten years starting at <paramref name="firstYear"/> (a multiple of ten), EDTF <c>199X</c>.</summary>
-    public static FuzzyDate Decade(int firstYear)
+    /// <summary>
+    /// The ten years starting at <paramref name="firstYear"/> (a multiple of ten), EDTF <c>199X</c>;
+    /// before year 0 EDTF has no unspecified digits, so the interval <c>-0049/-0040</c>.
+    /// </summary>
+    public static FuzzyDate Decade(int firstYear) => new()
     {
-        var first = Math.Max(firstYear, MinYear);
-        return new FuzzyDate
-        {
-            Earliest = new DateOnly(first, 1, 1),
-            Latest = new DateOnly(firstYear + 9, 12, 31),
-            Precision = DatePrecision.Decade,
-            Edtf = FormatYear(firstYear)[..3] + "X",
-        };
-    }
+        Earliest = new CalendarDay(Math.Max(firstYear, MinYear), 1, 1),
+        Latest = new CalendarDay(firstYear + 9, 12, 31),
+        Precision = DatePrecision.Decade,
+        Edtf = firstYear >= 0 ? FormatYear(firstYear)[..3] + "X" : $"{FormatYear(Math.Max(firstYear, MinYear))}/{FormatYear(firstYear + 9)}",
+    };
 
     /// <summary>Quarter 1–4 of a year, EDTF sub-year codes 33–36.</summary>
     public static FuzzyDate Quarter(int year, int quarter) => SubYear(year, 32 + quarter);
@@ -82,8 +81,14 @@ public static class Periods
     public static FuzzyDate SubYear(int year, int code)
     {
         var (startMonth, months) = SubYearMonths(code);
-        var start = new DateOnly(year, 1, 1).AddMonths(startMonth - 1);
-        var end = start.AddMonths(months).AddDays(-1);
+        var start = new CalendarDay(year, startMonth, 1);
+
+        // The last month counted from January of the year (14 is February of the next), so the end
+        // is computed without stepping past 9999-12-31 (H2 9999 ends on it).
+        var lastMonth = startMonth + months - 1;
+        var endYear = year + ((lastMonth - 1) / 12);
+        var endMonth = ((lastMonth - 1) % 12) + 1;
+        var end = new CalendarDay(endYear, endMonth, CalendarDay.DaysInMonth(endYear, endMonth));
         var (precision, part) = code switch
         {
             <= 32 => (DatePrecision.Season, DatePart.None),
@@ -116,8 +121,9 @@ public static class Periods
     };
 
     /// <summary>
-    /// Narrows a month, year or decade to its first, middle or last third: months split at days
-    /// 1–10, 11–20, 21–end; years Jan–Apr, May–Aug, Sep–Dec; decades years 0–3, 4–6, 7–9.
+    /// Narrows a period to its first, middle or last third: months split at days 1–10, 11–20,
+    /// 21–end; years Jan–Apr, May–Aug, Sep–Dec; decades years 0–3, 4–6, 7–9; a season or quarter
+    /// into its three months; a week into Monday–Tuesday, Wednesday–Thursday, Friday–Sunday.
     /// The EDTF stays that of the whole period.
     /// </summary>
     public static FuzzyDate WithPart(FuzzyDate period, DatePart part)
@@ -134,12 +140,16 @@ public static class Periods
             (DatePrecision.Month, DatePart.Mid) => (start.AddDays(10), start.AddDays(19)),
             (DatePrecision.Month, DatePart.Late) => (start.AddDays(20), period.Latest),
             (DatePrecision.Year, _) => (start.AddMonths(4 * ((int)part - 1)), start.AddMonths(4 * (int)part).AddDays(-1)),
-            (DatePrecision.Decade, DatePart.Early) => (start, new DateOnly(DecadeStart(start.Year) + 3, 12, 31)),
-            (DatePrecision.Decade, DatePart.Mid) => (new DateOnly(DecadeStart(start.Year) + 4, 1, 1), new DateOnly(DecadeStart(start.Year) + 6, 12, 31)),
-            (DatePrecision.Decade, DatePart.Late) => (new DateOnly(DecadeStart(start.Year) + 7, 1, 1), period.Latest),
+            (DatePrecision.Decade, DatePart.Early) => (start, new CalendarDay(DecadeStart(start.Year) + 3, 12, 31)),
+            (DatePrecision.Decade, DatePart.Mid) => (new CalendarDay(DecadeStart(start.Year) + 4, 1, 1), new CalendarDay(DecadeStart(start.Year) + 6, 12, 31)),
+            (DatePrecision.Decade, DatePart.Late) => (new CalendarDay(DecadeStart(start.Year) + 7, 1, 1), period.Latest),
+            (DatePrecision.Season or DatePrecision.Quarter, _) => (start.AddMonths((int)part - 1), start.AddMonths((int)part).AddDays(-1)),
+            (DatePrecision.Week, DatePart.Early) => (start, start.AddDays(1)),
+            (DatePrecision.Week, DatePart.Mid) => (start.AddDays(2), start.AddDays(3)),
+            (DatePrecision.Week, DatePart.Late) => (start.AddDays(4), period.Latest),
             _ => throw new FuzzyDateException(
-                $"early/mid/late applies to a month, a year or a decade, not to '{period.Edtf}'",
-                "write e.g. 'late August 2023', 'mid-2022' or 'the early 1990s'"),
+                $"early/mid/late applies to a week, a month, a season, a quarter, a year or a decade, not to '{period.Edtf}'",
+                "write e.g. 'late August 2023', 'mid-2022', 'late summer 2021', 'early next week' or 'the early 1990s'"),
         };
         return period with { Earliest = earliest, Latest = latest, Part = part };
     }
@@ -165,10 +175,60 @@ public static class Periods
         };
     }
 
+    /// <summary>
+    /// Strictly before <paramref name="date"/>: open start, ending the day before it begins, EDTF
+    /// <c>../Y</c> with Y the year, month or day that ends there ("before 2020" is <c>../2019</c>).
+    /// </summary>
+    public static FuzzyDate Before(FuzzyDate date)
+    {
+        if (date.Earliest == CalendarDay.MinValue)
+        {
+            throw new FuzzyDateException($"nothing is before '{date.Edtf}': it starts on the first day a date can have", "give a date that has a start");
+        }
+
+        var end = date.Earliest.AddDays(-1);
+        var side = end is { Month: 12, Day: 31 } ? FormatYear(end.Year)
+            : end.Day == CalendarDay.DaysInMonth(end.Year, end.Month) ? $"{FormatYear(end.Year)}-{end.Month:D2}"
+            : FormatDay(end);
+        return Qualify(new FuzzyDate { Earliest = CalendarDay.MinValue, Latest = end, Precision = DatePrecision.Range, Edtf = $"../{side}" }, date.Approximate, date.Uncertain);
+    }
+
+    /// <summary>
+    /// Strictly after <paramref name="date"/>: open end, starting the day after it ends, EDTF
+    /// <c>Y/..</c> ("after the 1990s" is <c>2000/..</c>).
+    /// </summary>
+    public static FuzzyDate After(FuzzyDate date)
+    {
+        if (date.Latest == CalendarDay.MaxValue)
+        {
+            throw new FuzzyDateException($"nothing is after '{date.Edtf}': it ends on the last day a date can have", "give a date that has an end");
+        }
+
+        var start = date.Latest.AddDays(1);
+        var side = start is { Month: 1, Day: 1 } ? FormatYear(start.Year)
+            : start.Day == 1 ? $"{FormatYear(start.Year)}-{start.Month:D2}"
+            : FormatDay(start);
+        return Qualify(new FuzzyDate { Earliest = start, Latest = CalendarDay.MaxValue, Precision = DatePrecision.Range, Edtf = $"{side}/.." }, date.Approximate, date.Uncertain);
+    }
+
+    /// <summary>The days from <paramref name="first"/> to <paramref name="last"/>, EDTF <c>first/last</c>.</summary>
+    public static FuzzyDate Days(CalendarDay first, CalendarDay last) => Between(Day(first), Day(last));
+
+    /// <summary>
+    /// <paramref name="date"/> with its bounds cut to [<paramref name="earliest"/>, <paramref name="latest"/>]
+    /// (what is known beyond the words: "in October" written on 16 October ends on the 16th); EDTF,
+    /// precision and part stay those of the words.
+    /// </summary>
+    public static FuzzyDate Cut(FuzzyDate date, CalendarDay earliest, CalendarDay latest) => date with
+    {
+        Earliest = date.Earliest > earliest ? date.Earliest : earliest,
+        Latest = date.Latest < latest ? date.Latest : latest,
+    };
+
     /// <summary>On or before <paramref name="date"/>: open start, EDTF <c>../X</c>.</summary>
     public static FuzzyDate OnOrBefore(FuzzyDate date) => date with
     {
-        Earliest = DateOnly.MinValue,
+        Earliest = CalendarDay.MinValue,
         Precision = DatePrecision.Range,
         Part = DatePart.None,
         Edtf = $"../{EndSide(date.Edtf)}",
@@ -177,19 +237,22 @@ public static class Periods
     /// <summary>On or after <paramref name="date"/>: open end, EDTF <c>X/..</c>.</summary>
     public static FuzzyDate OnOrAfter(FuzzyDate date) => date with
     {
-        Latest = DateOnly.MaxValue,
+        Latest = CalendarDay.MaxValue,
         Precision = DatePrecision.Range,
         Part = DatePart.None,
         Edtf = $"{StartSide(date.Edtf)}/..",
     };
 
-    /// <summary>The hundred years starting at <paramref name="firstYear"/>, EDTF <c>18XX</c>; there is no century precision, so a range.</summary>
+    /// <summary>
+    /// The hundred years starting at <paramref name="firstYear"/>, EDTF <c>18XX</c>; there is no
+    /// century precision, so a range. Before year 0, the interval: the 2nd century BCE is <c>-0199/-0100</c>.
+    /// </summary>
     public static FuzzyDate Century(int firstYear) => new()
     {
-        Earliest = new DateOnly(Math.Max(firstYear, MinYear), 1, 1),
-        Latest = new DateOnly(firstYear + 99, 12, 31),
+        Earliest = new CalendarDay(Math.Max(firstYear, MinYear), 1, 1),
+        Latest = new CalendarDay(firstYear + 99, 12, 31),
         Precision = DatePrecision.Range,
-        Edtf = FormatYear(firstYear)[..2] + "XX",
+        Edtf = firstYear >= 0 ? FormatYear(firstYear)[..2] + "XX" : $"{FormatYear(Math.Max(firstYear, MinYear))}/{FormatYear(firstYear + 99)}",
     };
 
     /// <summary>Marks a date approximate and/or uncertain, qualifying its EDTF (<c>~</c>, <c>?</c>, <c>%</c>).</summary>
@@ -209,14 +272,15 @@ public static class Periods
         };
     }
 
-    /// <summary>The year as EDTF writes it: four digits.</summary>
-    public static string FormatYear(int year) => year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The year as EDTF writes it: four digits, '-' before year 0000 (1 BCE): <c>2023</c>, <c>-0043</c>.</summary>
+    public static string FormatYear(int year) =>
+        (year < 0 ? "-" : "") + Math.Abs(year).ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A day as EDTF writes it: <c>2023-10-14</c>.</summary>
-    public static string FormatDay(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A day as EDTF writes it: <c>2023-10-14</c>, <c>-0044-03-15</c>.</summary>
+    public static string FormatDay(CalendarDay day) => FuzzyDateProto.FormatDay(day);
 
-    /// <summary>The first year of the decade containing <paramref name="year"/>.</summary>
-    public static int DecadeStart(int year) => year - (year % 10);
+    /// <summary>The first year of the decade containing <paramref name="year"/> (−43 is in the decade starting −50).</summary>
+    public static int DecadeStart(int year) => year - (((year % 10) + 10) % 10);
 
     private static string StartSide(string edtf) => edtf.Contains('/') ? edtf[..edtf.IndexOf('/')] : edtf;
 

@@ -41,9 +41,9 @@ public sealed record DeadlineEvent
     /// <summary>The event's own title, e.g. "UN warns tensions may impede MINUSMA's departure".</summary>
     public string Title { get; init; } = "";
 
-    public required DateOnly OccurredEarliest { get; init; }
+    public required CalendarDay OccurredEarliest { get; init; }
 
-    public required DateOnly OccurredLatest { get; init; }
+    public required CalendarDay OccurredLatest { get; init; }
 
     public required DeadlineEffectKind Effect { get; init; }
 
@@ -57,7 +57,7 @@ public sealed record DeadlineEvent
     public string? Responsible { get; init; }
 
     /// <summary>The day from which the event counts: once it has certainly happened.</summary>
-    public DateOnly CountsFrom => OccurredLatest;
+    public CalendarDay CountsFrom => OccurredLatest;
 }
 
 /// <summary>One event behind a status, and why it counts.</summary>
@@ -84,10 +84,10 @@ public sealed record DeadlineStatus
     public required int DaysRemaining { get; init; }
 
     /// <summary>The day this status holds for.</summary>
-    public required DateOnly AsOf { get; init; }
+    public required CalendarDay AsOf { get; init; }
 
     /// <summary>The day this status began.</summary>
-    public required DateOnly Since { get; init; }
+    public required CalendarDay Since { get; init; }
 
     /// <summary>The events behind the status, most relevant first.</summary>
     public required IReadOnlyList<DeadlineReason> Reasons { get; init; }

@@ -20,7 +20,7 @@ public static class DeadlineRules
     public const int DefaultRiskWindowDays = 30;
 
     /// <summary>The status as of <paramref name="asOf"/>, or null when the deadline does not exist yet.</summary>
-    public static DeadlineStatus? Evaluate(string deadlineId, IEnumerable<DeadlineEvent> events, DateOnly asOf, int riskWindowDays = DefaultRiskWindowDays)
+    public static DeadlineStatus? Evaluate(string deadlineId, IEnumerable<DeadlineEvent> events, CalendarDay asOf, int riskWindowDays = DefaultRiskWindowDays)
     {
         var ordered = Order(events);
         var status = StatusAt(deadlineId, ordered, asOf, riskWindowDays);
@@ -32,7 +32,7 @@ public static class DeadlineRules
     /// that began inside (<paramref name="from"/>, <paramref name="to"/>], in order. A status that
     /// began inside the window holds for (<c>AsOf</c>) and began on (<c>Since</c>) the same day.
     /// </summary>
-    public static IReadOnlyList<DeadlineStatus> Transitions(string deadlineId, IEnumerable<DeadlineEvent> events, DateOnly from, DateOnly to, int riskWindowDays = DefaultRiskWindowDays)
+    public static IReadOnlyList<DeadlineStatus> Transitions(string deadlineId, IEnumerable<DeadlineEvent> events, CalendarDay from, CalendarDay to, int riskWindowDays = DefaultRiskWindowDays)
     {
         var ordered = Order(events);
         var changes = new List<DeadlineStatus>();
@@ -60,7 +60,7 @@ public static class DeadlineRules
     /// (a risk signal ageing out, a due date passing, a known future-dated event starting to count),
     /// or null when, with the events known, it never will.
     /// </summary>
-    public static DateOnly? NextChange(string deadlineId, IEnumerable<DeadlineEvent> events, DateOnly asOf, int riskWindowDays = DefaultRiskWindowDays)
+    public static CalendarDay? NextChange(string deadlineId, IEnumerable<DeadlineEvent> events, CalendarDay asOf, int riskWindowDays = DefaultRiskWindowDays)
     {
         var ordered = Order(events);
         var current = StatusAt(deadlineId, ordered, asOf, riskWindowDays);
@@ -80,9 +80,9 @@ public static class DeadlineRules
         [.. events.OrderBy(e => e.CountsFrom).ThenBy(e => e.OccurredEarliest).ThenBy(e => e.Position)];
 
     /// <summary>Every day on which the status may change; between two of them it is constant.</summary>
-    private static SortedSet<DateOnly> CandidateDays(DeadlineEvent[] ordered, int riskWindowDays)
+    private static SortedSet<CalendarDay> CandidateDays(DeadlineEvent[] ordered, int riskWindowDays)
     {
-        var days = new SortedSet<DateOnly>();
+        var days = new SortedSet<CalendarDay>();
         foreach (var e in ordered)
         {
             days.Add(e.CountsFrom);
@@ -100,7 +100,7 @@ public static class DeadlineRules
         return days;
     }
 
-    private static DateOnly FindSince(string deadlineId, DeadlineEvent[] ordered, DeadlineStatus status, int riskWindowDays)
+    private static CalendarDay FindSince(string deadlineId, DeadlineEvent[] ordered, DeadlineStatus status, int riskWindowDays)
     {
         var since = status.AsOf;
         DeadlineStatus? previous = null;
@@ -119,7 +119,7 @@ public static class DeadlineRules
     }
 
     /// <summary>The status as of a day, with <c>Since</c> left at that day.</summary>
-    private static DeadlineStatus? StatusAt(string deadlineId, DeadlineEvent[] ordered, DateOnly asOf, int riskWindowDays)
+    private static DeadlineStatus? StatusAt(string deadlineId, DeadlineEvent[] ordered, CalendarDay asOf, int riskWindowDays)
     {
         var counted = ordered.TakeWhile(e => e.CountsFrom <= asOf).ToList();
         var firstSet = counted.Find(e => e.Effect == DeadlineEffectKind.Set && e.Due is not null);
@@ -149,7 +149,7 @@ public static class DeadlineRules
     }
 
     private static (DeadlineState State, IReadOnlyList<DeadlineReason> Reasons) Decide(
-        List<DeadlineEvent> counted, DeadlineEvent dueEvent, FuzzyDate due, DateOnly asOf, int riskWindowDays)
+        List<DeadlineEvent> counted, DeadlineEvent dueEvent, FuzzyDate due, CalendarDay asOf, int riskWindowDays)
     {
         if (counted.Find(e => e.Effect == DeadlineEffectKind.Cancelled) is { } cancelled)
         {
@@ -195,13 +195,13 @@ public static class DeadlineRules
         return (DeadlineState.OnTrack, reasons);
     }
 
-    private static DateOnly? TryAddDays(DateOnly day, int days) =>
-        day.DayNumber + (long)days <= DateOnly.MaxValue.DayNumber ? day.AddDays(days) : null;
+    private static CalendarDay? TryAddDays(CalendarDay day, int days) =>
+        day.DayNumber + (long)days <= CalendarDay.MaxValue.DayNumber ? day.AddDays(days) : null;
 
     private static string Day(DeadlineEvent e) =>
         e.OccurredEarliest == e.OccurredLatest ? Iso(e.OccurredLatest) : $"{Iso(e.OccurredEarliest)}/{Iso(e.OccurredLatest)}";
 
-    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Iso(CalendarDay day) => FuzzyDateProto.FormatDay(day);
 
     private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
 }

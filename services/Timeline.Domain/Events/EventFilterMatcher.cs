@@ -16,8 +16,8 @@ public sealed class EventFilterMatcher
     private readonly HashSet<string> countries;
     private readonly HashSet<string> deadlineIds;
     private readonly HashSet<string> eventIds;
-    private readonly DateOnly? from;
-    private readonly DateOnly? to;
+    private readonly CalendarDay? from;
+    private readonly CalendarDay? to;
     private readonly bool deadlinesOnly;
 
     public EventFilterMatcher(EventFilter? filter)

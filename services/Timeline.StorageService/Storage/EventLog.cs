@@ -57,7 +57,7 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
         var statement = idleLists.TryDequeue(out var idle) ? idle : new ListStatement(database.OpenReader());
         List<EventRecord> events;
         PageToken? last;
-        DateOnly? nextEarliest;
+        CalendarDay? nextEarliest;
         try
         {
             (events, last, nextEarliest) = await statement.ReadAsync(bound, after, size, cancellationToken);
@@ -106,12 +106,12 @@ internal sealed class EventLog(Database database, IOptions<StorageOptions> optio
             : string.Empty;
 
         // The row read beyond the page (to know there is a next one) also tells where the next page starts.
-        var nextEarliest = rows.Count > size ? DateOnly.FromDayNumber((int)rows[size].Earliest) : (DateOnly?)null;
+        var nextEarliest = rows.Count > size ? CalendarDay.FromDayNumber((int)rows[size].Earliest) : (CalendarDay?)null;
         return (page.Select(r => r.ToRecord()).ToList(), next, Day(nextEarliest));
     }
 
     /// <summary>A day as the contract writes it (YYYY-MM-DD), or empty.</summary>
-    private static string Day(DateOnly? day) => day is { } d ? FuzzyDateProto.FormatDay(d) : string.Empty;
+    private static string Day(CalendarDay? day) => day is { } d ? FuzzyDateProto.FormatDay(d) : string.Empty;
 
     /// <summary>Matching revisions in log order with position in (after, upTo].</summary>
     public async Task<IReadOnlyList<EventRecord>> ReadAfterAsync(long after, long upTo, object filterParameters, int limit, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Timeline.Domain.Dates;
 using Timeline.V1;
 
 namespace Timeline.StorageService.Storage;
@@ -52,7 +53,7 @@ internal sealed partial class ListStatement : IDisposable
     /// token's key); when there are more, the key of the last one and the first day of the next
     /// page's first event.
     /// </summary>
-    public async Task<(List<EventRecord> Events, PageToken? Last, DateOnly? NextEarliest)> ReadAsync(BoundFilter filter, PageToken? after, int size, CancellationToken cancellationToken)
+    public async Task<(List<EventRecord> Events, PageToken? Last, CalendarDay? NextEarliest)> ReadAsync(BoundFilter filter, PageToken? after, int size, CancellationToken cancellationToken)
     {
         foreach (var (name, value) in filter.Values)
         {
@@ -73,7 +74,7 @@ internal sealed partial class ListStatement : IDisposable
         limit.Value = size + 1;
         var events = new List<EventRecord>(Math.Min(size, 1024));
         PageToken? last = null;
-        DateOnly? nextEarliest = null;
+        CalendarDay? nextEarliest = null;
         int lastEarliest = 0, lastLatest = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (reader.Read())
@@ -81,7 +82,7 @@ internal sealed partial class ListStatement : IDisposable
             if (events.Count == size)
             {
                 last = new PageToken(lastEarliest, lastLatest, events[^1].Position);
-                nextEarliest = DateOnly.FromDayNumber(reader.GetInt32(Earliest));
+                nextEarliest = CalendarDay.FromDayNumber(reader.GetInt32(Earliest));
                 break;
             }
 

@@ -15,7 +15,7 @@ internal static class Schema
                 event_id    TEXT    NOT NULL,
                 revision    INTEGER NOT NULL,
                 recorded_at INTEGER NOT NULL,  -- Unix time in microseconds, UTC; never decreases with position
-                earliest    INTEGER NOT NULL,  -- DateOnly.DayNumber of the occurred interval's first day
+                earliest    INTEGER NOT NULL,  -- CalendarDay.DayNumber (DateOnly.DayNumber from year 1 on, negative before) of the first day
                 latest      INTEGER NOT NULL,  -- ... and of its last day
                 kind        TEXT    NOT NULL,
                 country     TEXT    NOT NULL,

@@ -21,7 +21,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
     {
         var token = PageToken.Decode(query.PageToken, query.Fingerprint);
         var storageToken = token?.Storage ?? "";
-        DateOnly? maxLatestBefore = token?.MaxLatest is { } m ? ProtoDates.ParseField("page_token", m) : null;
+        CalendarDay? maxLatestBefore = token?.MaxLatest is { } m ? ProtoDates.ParseField("page_token", m) : null;
 
         var events = new List<EventRecord>(query.PageSize);
         var nextEarliest = "";
@@ -36,7 +36,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
 
         // The next page's first entry bounds this page's order marks: storage says where it
         // starts; a storage that does not (an older one) is read one event ahead, not consumed.
-        DateOnly? nextStart = storageToken.Length == 0 ? null
+        CalendarDay? nextStart = storageToken.Length == 0 ? null
             : ProtoDates.TryParse(nextEarliest, out var start) ? start
             : await ReadAheadAsync(query, storageToken, cancellationToken);
 
@@ -54,12 +54,12 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
             return new TimelinePage(entries, "");
         }
 
-        var maxLatest = intervals.Select(i => (DateOnly?)i.Latest).Append(maxLatestBefore).Max();
+        var maxLatest = intervals.Select(i => (CalendarDay?)i.Latest).Append(maxLatestBefore).Max();
         var nextToken = new PageToken(query.Fingerprint, Storage: storageToken, MaxLatest: maxLatest is { } d ? ProtoDates.Format(d) : null);
         return new TimelinePage(entries, nextToken.Encode());
     }
 
-    private async Task<DateOnly?> ReadAheadAsync(TimelineQuery query, string storageToken, CancellationToken cancellationToken)
+    private async Task<CalendarDay?> ReadAheadAsync(TimelineQuery query, string storageToken, CancellationToken cancellationToken)
     {
         for (var ahead = storageToken; ahead.Length > 0;)
         {
@@ -88,7 +88,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
         }
     }
 
-    private static (DateOnly Earliest, DateOnly Latest) Interval(EventRecord e) =>
+    private static (CalendarDay Earliest, CalendarDay Latest) Interval(EventRecord e) =>
         ProtoDates.TryParse(e.Occurred?.Earliest, out var earliest) && ProtoDates.TryParse(e.Occurred?.Latest, out var latest)
             ? (earliest, latest)
             : throw new RpcException(new Status(StatusCode.Internal, $"storage returned event {e.EventId} without occurred bounds"));

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Timeline.Domain.Dates;
 using Timeline.Domain.Deadlines;
 
 namespace Timeline.TimelineService.Deadlines;
@@ -8,7 +9,7 @@ public abstract record WatchUpdate
 {
     public sealed record Status(Domain.Deadlines.DeadlineStatus Value, TrackedDeadline Deadline) : WatchUpdate;
 
-    public sealed record CaughtUp(DateOnly AsOf) : WatchUpdate;
+    public sealed record CaughtUp(CalendarDay AsOf) : WatchUpdate;
 }
 
 /// <summary>
@@ -22,7 +23,7 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
     /// <summary>Timers cannot be set arbitrarily far ahead; a watch whose next change is further wakes, finds nothing, and sleeps again.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromDays(7);
 
-    public DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+    public CalendarDay Today() => CalendarDay.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     public async IAsyncEnumerable<WatchUpdate> WatchAsync(IReadOnlyCollection<string> deadlineIds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
     }
 
     private static IEnumerable<WatchUpdate> Changes(
-        ProjectionSnapshot snapshot, IReadOnlyCollection<string> ids, DateOnly today, int window, Dictionary<string, Domain.Deadlines.DeadlineStatus> sent)
+        ProjectionSnapshot snapshot, IReadOnlyCollection<string> ids, CalendarDay today, int window, Dictionary<string, Domain.Deadlines.DeadlineStatus> sent)
     {
         foreach (var deadline in snapshot.Select(ids))
         {
@@ -78,7 +79,7 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
     }
 
     /// <summary>A one-shot timer on the injected clock for the start of the next day a status changes by time alone.</summary>
-    private ITimer? ScheduleWake(ProjectionWatcher watcher, ProjectionSnapshot snapshot, IReadOnlyCollection<string> ids, DateOnly today, int window)
+    private ITimer? ScheduleWake(ProjectionWatcher watcher, ProjectionSnapshot snapshot, IReadOnlyCollection<string> ids, CalendarDay today, int window)
     {
         var next = snapshot.Select(ids).Select(d => d.NextChange(today, window)).Where(d => d is not null).Min();
         if (next is not { } day)
@@ -86,7 +87,7 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
             return null;
         }
 
-        var wake = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var wake = new DateTimeOffset(((DateOnly)day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         TimelineServiceLog.WatchTimer(logger, wake);
         var due = wake - time.GetUtcNow();
         due = due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxSleep ? MaxSleep : due;

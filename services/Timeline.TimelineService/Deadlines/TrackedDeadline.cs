@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Timeline.Domain.Dates;
 using Timeline.Domain.Deadlines;
 using Timeline.V1;
 
@@ -21,9 +22,9 @@ public sealed class TrackedDeadline(string deadlineId, ImmutableDictionary<strin
     // are computed once and reused (a watch of 10,000 deadlines re-reads all of them on each
     // change). Each cache is one immutable object swapped whole, so concurrent readers are safe.
     private DayResult<Domain.Deadlines.DeadlineStatus?>? evaluated;
-    private DayResult<DateOnly?>? nextChange;
+    private DayResult<CalendarDay?>? nextChange;
 
-    public Domain.Deadlines.DeadlineStatus? Evaluate(DateOnly asOf, int riskWindowDays)
+    public Domain.Deadlines.DeadlineStatus? Evaluate(CalendarDay asOf, int riskWindowDays)
     {
         if (Volatile.Read(ref evaluated) is { } cached && cached.AsOf == asOf && cached.RiskWindowDays == riskWindowDays)
         {
@@ -35,7 +36,7 @@ public sealed class TrackedDeadline(string deadlineId, ImmutableDictionary<strin
         return status;
     }
 
-    public DateOnly? NextChange(DateOnly asOf, int riskWindowDays)
+    public CalendarDay? NextChange(CalendarDay asOf, int riskWindowDays)
     {
         if (Volatile.Read(ref nextChange) is { } cached && cached.AsOf == asOf && cached.RiskWindowDays == riskWindowDays)
         {
@@ -47,12 +48,12 @@ public sealed class TrackedDeadline(string deadlineId, ImmutableDictionary<strin
         return next;
     }
 
-    public IReadOnlyList<Domain.Deadlines.DeadlineStatus> Transitions(DateOnly from, DateOnly to, int riskWindowDays) =>
+    public IReadOnlyList<Domain.Deadlines.DeadlineStatus> Transitions(CalendarDay from, CalendarDay to, int riskWindowDays) =>
         DeadlineRules.Transitions(DeadlineId, RuleEvents, from, to, riskWindowDays);
 }
 
 /// <summary>A result computed for one day and risk window.</summary>
-internal sealed record DayResult<T>(DateOnly AsOf, int RiskWindowDays, T Value);
+internal sealed record DayResult<T>(CalendarDay AsOf, int RiskWindowDays, T Value);
 
 /// <summary>What the projection knew at one moment: every deadline by id, and the log position it has seen.</summary>
 public sealed record ProjectionSnapshot(ImmutableSortedDictionary<string, TrackedDeadline> Deadlines, long Position)

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
+using Timeline.Domain.Dates;
 using Timeline.Domain.Validation;
 using Timeline.ServiceDefaults.Security;
 using Timeline.TimelineService.Chronologies;
@@ -28,7 +29,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         var requestedAsOf = ProtoDates.ParseOptionalField("as_of", request.AsOf);
         var fingerprint = PageToken.FingerprintOf([.. ids.Order(StringComparer.Ordinal)]);
         var token = PageToken.Decode(request.PageToken, fingerprint);
-        var tokenAsOf = token?.AsOf is { } pinned ? ProtoDates.ParseField("page_token", pinned) : (DateOnly?)null;
+        var tokenAsOf = token?.AsOf is { } pinned ? ProtoDates.ParseField("page_token", pinned) : (CalendarDay?)null;
         if (requestedAsOf is { } a && tokenAsOf is { } b && a != b)
         {
             throw ProblemException.Invalid("page_token", "belongs to a request with another as_of; repeat it unchanged", "INVALID_PAGE_TOKEN");
@@ -108,7 +109,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         }
     }
 
-    private static DateOnly? Required(string field, string value, List<FieldViolation> violations)
+    private static CalendarDay? Required(string field, string value, List<FieldViolation> violations)
     {
         if (ProtoDates.TryParse(value, out var day))
         {

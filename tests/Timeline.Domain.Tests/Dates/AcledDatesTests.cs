@@ -13,9 +13,9 @@ public sealed class AcledDatesTests
     [InlineData("2020-02-15", 3, "2020-02-01", "2020-02-29", DatePrecision.Month)]
     public void Time_precision_maps_to_day_iso_week_or_month(string date, int precision, string earliest, string latest, DatePrecision expected)
     {
-        var fuzzy = AcledDates.FromTimePrecision(DateOnly.Parse(date), precision);
+        var fuzzy = AcledDates.FromTimePrecision(CalendarDay.Parse(date), precision);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(latest)), (fuzzy.Earliest, fuzzy.Latest));
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(latest)), (fuzzy.Earliest, fuzzy.Latest));
         Assert.Equal(expected, fuzzy.Precision);
         Assert.Equal(fuzzy.Earliest, Edtf.Parse(fuzzy.Edtf).Earliest);
         Assert.Equal(fuzzy.Latest, Edtf.Parse(fuzzy.Edtf).Latest);
@@ -27,7 +27,7 @@ public sealed class AcledDatesTests
     [InlineData(-1)]
     public void Other_precisions_are_refused(int precision)
     {
-        var error = Assert.Throws<FuzzyDateException>(() => AcledDates.FromTimePrecision(new DateOnly(2020, 8, 18), precision));
+        var error = Assert.Throws<FuzzyDateException>(() => AcledDates.FromTimePrecision(new CalendarDay(2020, 8, 18), precision));
 
         Assert.Contains($"'{precision}'", error.Message);
     }

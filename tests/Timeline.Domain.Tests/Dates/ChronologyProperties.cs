@@ -6,7 +6,7 @@ using Timeline.Domain.Dates;
 namespace Timeline.Domain.Tests.Dates;
 
 /// <summary>One chronology entry: an interval of days and a log position.</summary>
-public sealed record Entry(DateOnly Earliest, DateOnly Latest, long Position)
+public sealed record Entry(CalendarDay Earliest, CalendarDay Latest, long Position)
 {
     public override string ToString() => $"[{Earliest:MM-dd}..{Latest:MM-dd} #{Position}]";
 }
@@ -18,7 +18,7 @@ public static class ChronologyArbitraries
         (from start in Gen.Choose(0, 40)
          from length in Gen.Frequency((3, Gen.Constant(0)), (5, Gen.Choose(1, 10)), (1, Gen.Choose(11, 60)))
          from position in Gen.Choose(0, 6)
-         select new Entry(new DateOnly(2023, 8, 1).AddDays(start), new DateOnly(2023, 8, 1).AddDays(start + length), position))
+         select new Entry(new CalendarDay(2023, 8, 1).AddDays(start), new CalendarDay(2023, 8, 1).AddDays(start + length), position))
         .ToArbitrary();
 }
 
@@ -82,8 +82,8 @@ public sealed class ChronologyProperties
         for (var start = 0; start < ordered.Count; start += size)
         {
             var page = ordered.Skip(start).Take(size).ToList();
-            DateOnly? maxLatestBefore = start == 0 ? null : ordered.Take(start).Max(e => e.Latest);
-            DateOnly? earliestAfter = start + size < ordered.Count ? ordered[start + size].Earliest : null;
+            CalendarDay? maxLatestBefore = start == 0 ? null : ordered.Take(start).Max(e => e.Latest);
+            CalendarDay? earliestAfter = start + size < ordered.Count ? ordered[start + size].Earliest : null;
             paged.AddRange(Chronology.OrderUncertain(page, maxLatestBefore, earliestAfter));
         }
 
@@ -93,7 +93,7 @@ public sealed class ChronologyProperties
     [Fact]
     public void OrderUncertain_on_the_MINUSMA_chronology()
     {
-        var reference = new DateOnly(2023, 10, 16);
+        var reference = new CalendarDay(2023, 10, 16);
         var dates = new[] { "in 2020", "since late 2021", "since late August", "Saturday (14 October)", "Saturday (14 October)", "in October 2023" }
             .Select(text => NewsDates.Resolve(text, reference, ReadDirection.Past))
             .Select(d => (d.Earliest, d.Latest))
@@ -107,10 +107,10 @@ public sealed class ChronologyProperties
         Assert.Equal([false, false, false, true, true, true], marks);
     }
 
-    private static List<(DateOnly Earliest, DateOnly Latest)> Ordered(Entry[] entries) =>
+    private static List<(CalendarDay Earliest, CalendarDay Latest)> Ordered(Entry[] entries) =>
         [.. entries.Order(Comparer<Entry>.Create(Compare)).Select(e => (e.Earliest, e.Latest))];
 
     /// <summary>The O(n²) oracle: an entry is uncertain when its interval overlaps any other entry's.</summary>
-    private static bool[] BruteForce(List<(DateOnly Earliest, DateOnly Latest)> ordered) =>
+    private static bool[] BruteForce(List<(CalendarDay Earliest, CalendarDay Latest)> ordered) =>
         [.. ordered.Select((a, i) => ordered.Where((b, j) => j != i && a.Earliest <= b.Latest && b.Earliest <= a.Latest).Any())];
 }

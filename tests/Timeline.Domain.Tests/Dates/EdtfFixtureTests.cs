@@ -13,7 +13,7 @@ namespace Timeline.Domain.Tests.Dates;
 /// </summary>
 public sealed class EdtfFixtureTests
 {
-    private static readonly DateOnly NatlangReference = new(2023, 10, 16);
+    private static readonly CalendarDay NatlangReference = new(2023, 10, 16);
 
     public static TheoryData<string> Files() =>
     [
@@ -260,17 +260,17 @@ public sealed class EdtfFixtureTests
         }
     }
 
-    /// <summary>"infinity"/"-infinity" are our open bounds; null (unknown) has no DateOnly and never matches.</summary>
-    private static bool SameBound(JsonNode? expected, DateOnly actual) => expected?.ToString() switch
+    /// <summary>"infinity"/"-infinity" are our open bounds; null (unknown) has no day and never matches.</summary>
+    private static bool SameBound(JsonNode? expected, CalendarDay actual) => expected?.ToString() switch
     {
         null => false,
-        "infinity" => actual == DateOnly.MaxValue,
-        "-infinity" => actual == DateOnly.MinValue,
-        var day => DateOnly.TryParseExact(day, "yyyy-MM-dd", out var d) && d == actual,
+        "infinity" => actual == CalendarDay.MaxValue,
+        "-infinity" => actual == CalendarDay.MinValue,
+        var day => CalendarDay.TryParse(day, out var d) && d == actual,
     };
 
     /// <summary>edtf.js bounds are epoch milliseconds (min: first instant, max: last), or "infinity" strings.</summary>
-    private static bool SameEpochBound(JsonNode? expected, DateOnly actual)
+    private static bool SameEpochBound(JsonNode? expected, CalendarDay actual)
     {
         if (expected is null)
         {
@@ -282,10 +282,10 @@ public sealed class EdtfFixtureTests
             return SameBound(expected, actual);
         }
 
+        // Days since 1970-01-01 (floor, so a negative instant belongs to the day it starts in), then from 0001-01-01.
         var ms = (long)expected;
-        var min = new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var max = new DateTimeOffset(9999, 12, 31, 23, 59, 59, 999, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        return ms >= min && ms <= max && DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime) == actual;
+        var days = (long)Math.Floor(ms / 86_400_000.0) + CalendarDay.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        return days >= CalendarDay.MinValue.DayNumber && days <= CalendarDay.MaxValue.DayNumber && CalendarDay.FromDayNumber(days) == actual;
     }
 
     private static List<KnownDifference> KnownDifferences()

@@ -19,8 +19,8 @@ public sealed class EdtfTests
         var date = Edtf.Parse(edtf);
 
         Assert.Equal(precision, date.Precision);
-        Assert.Equal(DateOnly.Parse(earliest), date.Earliest);
-        Assert.Equal(DateOnly.Parse(latest), date.Latest);
+        Assert.Equal(CalendarDay.Parse(earliest), date.Earliest);
+        Assert.Equal(CalendarDay.Parse(latest), date.Latest);
         Assert.Equal(edtf, date.Edtf);
         Assert.Null(date.Text);
     }

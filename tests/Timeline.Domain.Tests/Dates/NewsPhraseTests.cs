@@ -5,7 +5,7 @@ namespace Timeline.Domain.Tests.Dates;
 /// <summary>The wider vocabulary of "Fuzzy dates in depth", read against Monday 16 October 2023.</summary>
 public sealed class NewsPhraseTests
 {
-    private static readonly DateOnly Reference = new(2023, 10, 16);
+    private static readonly CalendarDay Reference = new(2023, 10, 16);
 
     [Theory]
     [InlineData("14 October", "2023-10-14", "2023-10-14", DatePrecision.Day, "2023-10-14")]
@@ -23,18 +23,19 @@ public sealed class NewsPhraseTests
     [InlineData("spring 2001 (southern hemisphere)", "2001-09-01", "2001-11-30", DatePrecision.Season, "2001-29")]
     [InlineData("Q3 2023", "2023-07-01", "2023-09-30", DatePrecision.Quarter, "2023-35")]
     [InlineData("the third quarter", "2023-07-01", "2023-09-30", DatePrecision.Quarter, "2023-35")]
-    [InlineData("the fourth quarter", "2023-10-01", "2023-12-31", DatePrecision.Quarter, "2023-36")]
-    [InlineData("the fourth quarter of the year", "2023-10-01", "2023-12-31", DatePrecision.Quarter, "2023-36")]
+    // A past event ends no later than the reference day: the fourth quarter of 2023, written on 16 October, ends then.
+    [InlineData("the fourth quarter", "2023-10-01", "2023-10-16", DatePrecision.Quarter, "2023-36")]
+    [InlineData("the fourth quarter of the year", "2023-10-01", "2023-10-16", DatePrecision.Quarter, "2023-36")]
     [InlineData("the second quarter of 2022", "2022-04-01", "2022-06-30", DatePrecision.Quarter, "2022-34")]
     [InlineData("the first half of 2024", "2024-01-01", "2024-06-30", DatePrecision.Range, "2024-40")]
-    [InlineData("H2 2023", "2023-07-01", "2023-12-31", DatePrecision.Range, "2023-41")]
+    [InlineData("H2 2023", "2023-07-01", "2023-10-16", DatePrecision.Range, "2023-41")]
     [InlineData("the 1990s", "1990-01-01", "1999-12-31", DatePrecision.Decade, "199X")]
     [InlineData("the late 1990s", "1997-01-01", "1999-12-31", DatePrecision.Decade, "199X")]
     [InlineData("the 19th century", "1800-01-01", "1899-12-31", DatePrecision.Range, "18XX")]
     [InlineData("yesterday", "2023-10-15", "2023-10-15", DatePrecision.Day, "2023-10-15")]
     [InlineData("today", "2023-10-16", "2023-10-16", DatePrecision.Day, "2023-10-16")]
     [InlineData("last week", "2023-10-09", "2023-10-15", DatePrecision.Week, "2023-10-09/2023-10-15")]
-    [InlineData("this week", "2023-10-16", "2023-10-22", DatePrecision.Week, "2023-10-16/2023-10-22")]
+    [InlineData("this week", "2023-10-16", "2023-10-16", DatePrecision.Week, "2023-10-16/2023-10-22")]
     [InlineData("two weeks ago", "2023-10-02", "2023-10-08", DatePrecision.Week, "2023-10-02/2023-10-08")]
     [InlineData("three days ago", "2023-10-13", "2023-10-13", DatePrecision.Day, "2023-10-13")]
     [InlineData("a month ago", "2023-09-01", "2023-09-30", DatePrecision.Month, "2023-09")]
@@ -60,7 +61,7 @@ public sealed class NewsPhraseTests
 
         var date = NewsDates.Resolve(text, Reference, ReadDirection.Past);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(latest!)), (date.Earliest, date.Latest));
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(latest!)), (date.Earliest, date.Latest));
         Assert.Equal(precision, date.Precision);
         Assert.Equal(edtf, date.Edtf);
     }
@@ -73,14 +74,14 @@ public sealed class NewsPhraseTests
     [InlineData("from March 2020 until June 2021", "2020-03-01", "2021-06-30", "2020-03/2021-06")]
     [InlineData("1851-52", "1851-01-01", "1852-12-31", "1851/1852")]
     [InlineData("2004 – 2005", "2004-01-01", "2005-12-31", "2004/2005")]
-    [InlineData("before 1928", "0001-01-01", "1928-12-31", "../1928")]
-    [InlineData("after approx January 1928", "1928-01-01", "9999-12-31", "1928-01~/..")]
-    [InlineData("2019 or earlier", "0001-01-01", "2019-12-31", "../2019")]
+    [InlineData("before 1928", "-9999-01-01", "1927-12-31", "../1927")]
+    [InlineData("after approx January 1928", "1928-02-01", "2023-10-16", "1928-02~/..")]
+    [InlineData("2019 or earlier", "-9999-01-01", "2019-12-31", "../2019")]
     public void Ranges_have_range_precision(string text, string earliest, string latest, string edtf)
     {
         var date = NewsDates.Resolve(text, Reference, ReadDirection.Past);
 
-        Assert.Equal((DateOnly.Parse(earliest), DateOnly.Parse(latest)), (date.Earliest, date.Latest));
+        Assert.Equal((CalendarDay.Parse(earliest), CalendarDay.Parse(latest)), (date.Earliest, date.Latest));
         Assert.Equal(DatePrecision.Range, date.Precision);
         Assert.Equal(edtf, date.Edtf);
     }
@@ -109,7 +110,7 @@ public sealed class NewsPhraseTests
     {
         var date = NewsDates.Resolve("by the end of the year", Reference, ReadDirection.Future);
 
-        Assert.Equal((new DateOnly(2023, 9, 1), new DateOnly(2023, 12, 31)), (date.Earliest, date.Latest));
+        Assert.Equal((new CalendarDay(2023, 9, 1), new CalendarDay(2023, 12, 31)), (date.Earliest, date.Latest));
         Assert.Equal(DatePart.Late, date.Part);
     }
 
@@ -117,7 +118,7 @@ public sealed class NewsPhraseTests
     [InlineData("the 1800s", "1800–1809")]
     [InlineData("10/7/2008", "day/month")]
     [InlineData("1910-30", "sub-year grouping")]
-    [InlineData("500 BC", "before 1 CE")]
+    [InlineData("10001 BC", "outside the calendar")]
     [InlineData("between 2021 and 2019", "ends before it starts")]
     [InlineData("Q5 2023", "Q5")]
     [InlineData("the 1995s", "not a decade")]

@@ -355,7 +355,7 @@ public sealed class DeadlineRulesTests
             }
 
             var next = daily.Skip(i + 1).Select((s, j) => (s, j)).FirstOrDefault(x => x.s is not null && !x.s.IsSameStatusAs(status));
-            DateOnly? expectedNext = next.s is null ? null : day.AddDays(next.j + 1);
+            CalendarDay? expectedNext = next.s is null ? null : day.AddDays(next.j + 1);
             var actualNext = DeadlineRules.NextChange(Minusma, events, day);
             Assert.Equal(expectedNext, actualNext is { } n && n > to ? null : actualNext);
         }
@@ -381,14 +381,14 @@ public sealed class DeadlineRulesTests
         Event("diop-statement", DeadlineEffectKind.Reaffirmed, D(2023, 10, 14)),
     ];
 
-    private DeadlineEvent Set(DateOnly on) =>
+    private DeadlineEvent Set(CalendarDay on) =>
         Event("resolution-2690", DeadlineEffectKind.Set, on, due: Dec31) with
         {
             DeadlineTitle = "MINUSMA withdrawal complete",
             Responsible = "UN Security Council",
         };
 
-    private DeadlineEvent Event(string id, DeadlineEffectKind effect, DateOnly earliest, DateOnly? latest = null, FuzzyDate? due = null) => new()
+    private DeadlineEvent Event(string id, DeadlineEffectKind effect, CalendarDay earliest, CalendarDay? latest = null, FuzzyDate? due = null) => new()
     {
         EventId = id,
         Position = ++_position,
@@ -399,7 +399,7 @@ public sealed class DeadlineRulesTests
         Due = due,
     };
 
-    private static DateOnly D(int year, int month, int day) => new(year, month, day);
+    private static CalendarDay D(int year, int month, int day) => new(year, month, day);
 
     private static FuzzyDate Day(int year, int month, int day) => new()
     {

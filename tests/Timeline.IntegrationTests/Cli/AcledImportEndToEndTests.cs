@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared.Acled;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Cli;
@@ -67,6 +68,63 @@ public sealed class AcledImportEndToEndTests : IAsyncLifetime
         // Precision 2: the ISO week (Monday to Sunday) around ACLED's day 2020-07-26, which is kept as an attribute.
         Assert.Equal(("2020-07-20", "2020-07-26", "2", "2020-07-26"), (history[1].Occurred.Earliest, history[1].Occurred.Latest, history[1].Attributes["time_precision"], history[1].Attributes["event_date"]));
         Assert.Equal("2020-07-20/2020-07-26", history[1].Occurred.Edtf);
+    }
+
+    [Fact]
+    public async Task A_monadic_export_of_the_real_pulls_stores_the_same_events_and_a_reimport_changes_nothing()
+    {
+        var (olderMonadic, olderRows) = AcledDerivedFiles.Monadic(Older, host.Folder, "older-monadic.csv");
+        var (newerMonadic, newerRows) = AcledDerivedFiles.Monadic(Newer, host.Folder, "newer-monadic.csv");
+
+        var older = await host.RunAsync("import", olderMonadic);
+        var olderAgain = await host.RunAsync("import", olderMonadic, "--format", "acled");
+        var newer = await host.RunAsync("import", newerMonadic);
+        var newerAgain = await host.RunAsync("import", newerMonadic);
+        var newerDyadic = await host.RunAsync("import", Newer);
+
+        Assert.Equal(0, older.ExitCode);
+        Assert.Contains($"older-monadic.csv: ACLED monadic export (one row per actor: {olderRows} rows are 3906 events)", older.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"older-monadic.csv: {olderRows} read, 3906 stored, 0 unchanged, 0 revised, 0 refused", older.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{olderRows} read, 0 stored, 3906 unchanged, 0 revised, 0 refused", olderAgain.Stdout, StringComparison.Ordinal);
+
+        // The corrections between the two pulls are the same revisions as from the dyadic files.
+        Assert.Contains($"newer-monadic.csv: {newerRows} read, 412 stored, 2817 unchanged, 1089 revised, 0 refused", newer.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{newerRows} read, 0 stored, 4318 unchanged, 0 revised, 0 refused", newerAgain.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Processed_Acled_Mali_2020-11.csv: ACLED dyadic export (one row per event)", newerDyadic.Stdout, StringComparison.Ordinal);
+        Assert.Contains("4318 read, 0 stored, 4318 unchanged, 0 revised, 0 refused", newerDyadic.Stdout, StringComparison.Ordinal);
+
+        var history = await HistoryAsync("MLI3169");
+        Assert.Equal([("2019-05-09", "2019-05-09"), ("2019-09-05", "2019-09-05")], history.Select(r => (r.Occurred.Earliest, r.Occurred.Latest)));
+
+        // The attacker of a monadic event is still found by its name (before, only the last row's actor was kept).
+        var coup = Assert.Single(await HistoryAsync("MLI4212"));
+        var attacker = coup.Actors[0];
+        var byAttacker = await host.RunAsync("show", "--actor", attacker, "-o", "json");
+        var byAttacked = await host.RunAsync("show", "--actor", coup.Actors[^1], "-o", "json");
+        Assert.Contains(JsonParser.Default.Parse<GetTimelineResponse>(byAttacker.Stdout.Trim()).Entries, e => e.Event.EventId == "MLI4212");
+        Assert.Contains(JsonParser.Default.Parse<GetTimelineResponse>(byAttacked.Stdout.Trim()).Entries, e => e.Event.EventId == "MLI4212");
+    }
+
+    [Fact]
+    public async Task Real_rows_moved_to_countries_outside_the_old_table_are_stored_with_their_codes()
+    {
+        var ukraine = AcledDerivedFiles.InCountry(Hdx, host.Folder, "ukraine.csv", 40, "Ukraine", "804", "UKR", "UKR");
+        var congo = AcledDerivedFiles.InCountry(Hdx, host.Folder, "congo.csv", 30, "Democratic Republic of Congo", "180", null, "COD");
+        var ivoryCoast = AcledDerivedFiles.InCountry(Hdx, host.Folder, "ivory-coast.csv", 20, "Ivory Coast", null, null, "CIV");
+
+        var results = new[] { await host.RunAsync("import", ukraine), await host.RunAsync("import", congo), await host.RunAsync("import", ivoryCoast) };
+
+        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        Assert.Contains("ukraine.csv: 40 read, 40 stored, 0 unchanged, 0 revised, 0 refused", results[0].Stdout, StringComparison.Ordinal);
+        Assert.Contains("congo.csv: 30 read, 30 stored, 0 unchanged, 0 revised, 0 refused", results[1].Stdout, StringComparison.Ordinal);
+        Assert.Contains("ivory-coast.csv: 20 read, 20 stored, 0 unchanged, 0 revised, 0 refused", results[2].Stdout, StringComparison.Ordinal);
+        foreach (var (country, count, tag) in new[] { ("UKR", 40, "ukraine"), ("COD", 30, "democratic-republic-of-congo"), ("CIV", 20, "ivory-coast") })
+        {
+            var show = await host.RunAsync("show", "--country", country, "-o", "json");
+            var entries = JsonParser.Default.Parse<GetTimelineResponse>(show.Stdout.Trim()).Entries;
+            Assert.Equal(count, entries.Count);
+            Assert.All(entries, e => Assert.Equal((country, true), (e.Event.Location.Country, e.Event.Tags.Contains(tag))));
+        }
     }
 
     private async Task<IReadOnlyList<EventRecord>> HistoryAsync(string eventId)

@@ -69,7 +69,9 @@ public sealed class CliMessagesTests : IAsyncLifetime
         var (exit, stdout, stderr) = await host.RunAsync("import", Path.Combine(RepoPaths.Samples, "acled-fixture-hdx.csv"));
 
         Assert.Equal(1, exit);
-        Assert.Equal("acled-fixture-hdx.csv: 7 read, 4 stored, 0 unchanged, 0 revised, 3 refused", stdout.Trim());
+        Assert.Equal(
+            ["acled-fixture-hdx.csv: ACLED dyadic export (one row per event)", "acled-fixture-hdx.csv: 7 read, 4 stored, 0 unchanged, 0 revised, 3 refused"],
+            stdout.Trim().Split('\n').Select(line => line.TrimEnd()));
         var refusals = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, refusals.Length);
         Assert.StartsWith("refused: line 6 (TST4): ", refusals[0], StringComparison.Ordinal);

@@ -53,7 +53,7 @@ public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
     }
 
     /// <summary>The page after its scripts ran, as headless Chromium serializes it.</summary>
-    private static async Task<string> DumpDomAsync(string page)
+    internal static async Task<string> DumpDomAsync(string page)
     {
         Assert.True(
             File.Exists(ChromiumPath),
@@ -94,8 +94,8 @@ public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
     }
 
     [GeneratedRegex(@"<div class=""entry[^""]*"" data-event-id=""[^""]+""")]
-    private static partial Regex EntryElements();
+    internal static partial Regex EntryElements();
 
     [GeneratedRegex(@"<div class=""bar[^""]*""[^>]* style=""left: [0-9.e-]+%; width: [0-9.e-]+%;""")]
-    private static partial Regex BarElements();
+    internal static partial Regex BarElements();
 }
