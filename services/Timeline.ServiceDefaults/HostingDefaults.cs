@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Timeline.ServiceDefaults.Security;
 
 namespace Timeline.ServiceDefaults;
@@ -49,6 +50,12 @@ public static class HostingDefaults
             // Canonical proto3 JSON: fields at their default value are left out.
             options.JsonSettings.IgnoreDefaultValues = true;
         });
+        builder.Host.UseServiceProviderFactory(new Wire.GuardedMethods(new ServiceProviderOptions
+        {
+            // As the default factory does: check scopes and registrations in Development.
+            ValidateScopes = builder.Environment.IsDevelopment(),
+            ValidateOnBuild = builder.Environment.IsDevelopment(),
+        }));
         builder.Services.AddGrpcReflection();
         builder.Services.AddTimelineSecurity();
         return builder;

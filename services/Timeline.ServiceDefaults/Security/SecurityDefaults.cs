@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Timeline.ServiceDefaults.HttpJson;
 
 namespace Timeline.ServiceDefaults.Security;
 
