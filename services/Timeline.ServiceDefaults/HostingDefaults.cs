@@ -61,10 +61,15 @@ public static class HostingDefaults
         return builder;
     }
 
-    /// <summary>Authentication, scopes and per-caller limits; then the gRPC health service (answering from the registered checks) and reflection, both open.</summary>
+    /// <summary>
+    /// Authentication, scopes and per-caller limits; the HTTP/JSON guard (size limit, refusals
+    /// naming the field, JSON 404/405); then the gRPC health service (answering from the registered
+    /// checks) and reflection, both open.
+    /// </summary>
     public static WebApplication MapTimelineDefaults(this WebApplication app)
     {
         app.UseTimelineSecurity();
+        app.UseMiddleware<HttpJson.HttpJsonGuard>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
