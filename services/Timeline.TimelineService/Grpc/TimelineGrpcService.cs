@@ -13,6 +13,9 @@ namespace Timeline.TimelineService.Grpc;
 internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProjection projection, DeadlineWatch watch)
     : V1.TimelineService.TimelineServiceBase
 {
+    /// <summary>The longest window ReplayDeadlines answers (from the last century of the calendar, any window up to 9999-12-31).</summary>
+    private const int MaxReplayYears = 100;
+
     [Authorize(Policy = Scopes.TimelineRead)]
     public override async Task<GetTimelineResponse> GetTimeline(GetTimelineRequest request, ServerCallContext context)
     {
@@ -83,9 +86,9 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
             {
                 violations.Add(new FieldViolation("to", "must not be before from"));
             }
-            else if (t > f.AddYears(100))
+            else if (f.Year <= DateOnly.MaxValue.Year - MaxReplayYears && t > f.AddYears(MaxReplayYears))
             {
-                violations.Add(new FieldViolation("to", "must be at most 100 years after from"));
+                violations.Add(new FieldViolation("to", $"must be at most {MaxReplayYears} years after from"));
             }
         }
 
