@@ -29,6 +29,14 @@ public sealed class TimelineOptions
     /// </summary>
     public TimeSpan CatchUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long health stays SERVING after the projection stopped following storage's log (storage
+    /// down or unreachable): longer than a storage restart plus the longest reconnect back-off and
+    /// connect timeout (about 1-2 s + 5 s + 5 s), so restarting storage does not take every replica
+    /// out of rotation at once; short enough that a replica cut off from the log stops getting traffic.
+    /// </summary>
+    public TimeSpan HealthGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The first and the longest wait before resubscribing to storage after a failure.</summary>
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 

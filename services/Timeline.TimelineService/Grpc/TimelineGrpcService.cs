@@ -39,7 +39,8 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
 
         var asOf = requestedAsOf ?? tokenAsOf ?? watch.Today();
         await projection.WaitUntilCaughtUpAsync(context.CancellationToken);
-        var page = projection.Current.Select(ids)
+        var snapshot = projection.Current;
+        var page = snapshot.Select(ids)
             .Where(d => token?.After is not { } after || string.CompareOrdinal(d.DeadlineId, after) > 0)
             .Select(d => (Deadline: d, Status: d.Evaluate(asOf, projection.RiskWindowDays)))
             .Where(x => x.Status is not null)
@@ -49,6 +50,8 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         var response = new ListDeadlinesResponse
         {
             Deadlines = { page.Take(pageSize).Select(x => DeadlineMapping.ToProto(x.Status!, x.Deadline)) },
+            ProjectionPosition = snapshot.Position,
+            ProjectionLag = projection.LagAt(snapshot.Position),
         };
         if (page.Count > pageSize)
         {
@@ -68,7 +71,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         // The one writer of this stream: updates are written in order, one at a time.
         await foreach (var update in watch.WatchAsync(ids, context.CancellationToken))
         {
-            await responseStream.WriteAsync(DeadlineMapping.ToProto(update), context.CancellationToken);
+            await responseStream.WriteAsync(DeadlineMapping.ToProto(update, projection.LagAt(update.Position)), context.CancellationToken);
         }
     }
 
@@ -101,13 +104,16 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
 
         // Only what has happened: the window ends today at the latest.
         var end = to!.Value < watch.Today() ? to.Value : watch.Today();
-        var changes = projection.Current.Select(ids)
+        var snapshot = projection.Current;
+        var lag = projection.LagAt(snapshot.Position);
+        var changes = snapshot.Select(ids)
             .SelectMany(d => d.Transitions(from!.Value, end, projection.RiskWindowDays).Select(s => (Deadline: d, Status: s)))
             .OrderBy(x => x.Status.AsOf)
             .ThenBy(x => x.Deadline.DeadlineId, StringComparer.Ordinal);
         foreach (var (deadline, status) in changes)
         {
-            await responseStream.WriteAsync(new ReplayDeadlinesResponse { Change = DeadlineMapping.ToProto(status, deadline) }, context.CancellationToken);
+            var change = new ReplayDeadlinesResponse { Change = DeadlineMapping.ToProto(status, deadline), ProjectionPosition = snapshot.Position, ProjectionLag = lag };
+            await responseStream.WriteAsync(change, context.CancellationToken);
         }
     }
 
