@@ -36,7 +36,8 @@ public static class HostingDefaults
 
         builder.Services.AddSingleton(new ErrorDomain(errorDomain));
         builder.Services.AddSingleton(TimeProvider.System);
-        var maxMessageBytes = builder.Configuration.GetValue<int?>("Grpc:MaxReceiveMessageBytes") ?? (4 * 1024 * 1024);
+        Startup.StartupChecks.Certificates(builder.Configuration);
+        var maxMessageBytes = Startup.StartupChecks.MaxReceiveMessageBytes(builder.Configuration);
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ProblemInterceptor>();

@@ -27,7 +27,8 @@ public static class SecurityDefaults
 {
     public static IServiceCollection AddTimelineSecurity(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidation>();
         services.AddHostedService<BindingGuard>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, _ => { });
