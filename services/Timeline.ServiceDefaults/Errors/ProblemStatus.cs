@@ -17,6 +17,14 @@ public static class ProblemStatus
     /// <summary>The <c>ErrorInfo.metadata</c> key that carries the id an unexpected failure was logged with.</summary>
     public const string ErrorIdKey = "error_id";
 
+    /// <summary>The <c>ErrorInfo.metadata</c> key that carries how many fields were refused, when there are more than are listed.</summary>
+    public const string ViolationsKey = "violations";
+
+    /// <summary>The most field violations one status lists.</summary>
+    public const int MaxViolations = 100;
+
+    private const int MaxDescriptionLength = 300;
+
     public static Google.Rpc.Status From(ProblemException problem, string errorDomain)
     {
         var status = new Google.Rpc.Status
@@ -24,18 +32,25 @@ public static class ProblemStatus
             Code = (int)ToCode(problem.Kind),
             Message = problem.Message,
         };
+        var info = new ErrorInfo { Reason = problem.Reason, Domain = errorDomain };
         if (problem.Violations.Count > 0)
         {
+            // The details travel in a gRPC trailer, and clients refuse headers past 64 KiB (a
+            // batch of a thousand bad events has thousands of violations): the first ones, and the count.
             var badRequest = new BadRequest();
-            foreach (var v in problem.Violations)
+            foreach (var v in problem.Violations.Take(MaxViolations))
             {
-                badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description });
+                badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = NewEventValidator.Quote(v.Description, MaxDescriptionLength) });
             }
 
             status.Details.Add(Any.Pack(badRequest));
+            if (problem.Violations.Count > MaxViolations)
+            {
+                info.Metadata[ViolationsKey] = problem.Violations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
-        status.Details.Add(Any.Pack(new ErrorInfo { Reason = problem.Reason, Domain = errorDomain }));
+        status.Details.Add(Any.Pack(info));
         return status;
     }
 

@@ -30,16 +30,11 @@ internal sealed class HttpJsonGuard(RequestDelegate next, IOptions<GrpcServiceOp
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (SecurityDefaults.IsGrpc(context.Request))
-        {
-            await next(context);
-            return;
-        }
-
+        // A transcoded route is HTTP/JSON whatever the request claims to be; anything else that is gRPC is gRPC's.
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is not { } transcoded)
         {
-            await NoRouteAsync(context);
+            await (SecurityDefaults.IsGrpc(context.Request) ? next(context) : NoRouteAsync(context));
             return;
         }
 

@@ -36,6 +36,12 @@ internal static class JsonRequestCheck
 
         using (document)
         {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                violations.Add(new(Field(prefix), $"the body must be a JSON object ({descriptor.Name}), got {Kind(document.RootElement)}"));
+                return;
+            }
+
             Message(document.RootElement, descriptor, prefix, violations);
         }
     }
@@ -185,6 +191,12 @@ internal static class JsonRequestCheck
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
+            // The transcoding cannot take null for a list or a map; leave the field out instead.
+            if (field.IsRepeated)
+            {
+                violations.Add(new(path, $"must be a JSON {(field.IsMap ? "object" : "array")} or left out, not null"));
+            }
+
             return;
         }
 
@@ -266,7 +278,7 @@ internal static class JsonRequestCheck
 
         var problem = value.ValueKind switch
         {
-            JsonValueKind.String => StringValue(value, out var text) is { } invalid ? invalid : TextProblem(field, text),
+            JsonValueKind.String => StringValue(value, out var text) is { } invalid ? invalid : JsonStringProblem(field, text),
             JsonValueKind.Number => NumberProblem(field, value),
             JsonValueKind.True or JsonValueKind.False => field.FieldType == FieldType.Bool ? null : Expected(field, value),
             _ => Expected(field, value),
@@ -276,6 +288,16 @@ internal static class JsonRequestCheck
             violations.Add(new(path, problem));
         }
     }
+
+    /// <summary>
+    /// A scalar given as a JSON string: as text, except that a float takes only the names of the
+    /// values JSON numbers cannot write (the transcoding reads no other string as a number).
+    /// </summary>
+    private static string? JsonStringProblem(FieldDescriptor field, string text) => field.FieldType switch
+    {
+        FieldType.Float or FieldType.Double => text is "NaN" or "Infinity" or "-Infinity" ? null : $"must be a JSON number, or \"NaN\", \"Infinity\" or \"-Infinity\"; got the string '{Quote(text)}'",
+        _ => TextProblem(field, text),
+    };
 
     /// <summary>A scalar given as text (a JSON string, a query parameter): null when the field's type reads it.</summary>
     private static string? TextProblem(FieldDescriptor field, string text) => field.FieldType switch
@@ -303,7 +325,7 @@ internal static class JsonRequestCheck
         _ => IntegerProblem(field, value.GetRawText()),
     };
 
-    /// <summary>An integer field, from a JSON number or string: exponents are fine when the value is whole and in range.</summary>
+    /// <summary>An integer field, from a JSON number or string: digits only, with an optional minus (no exponent, point or plus, which the transcoding refuses), in range.</summary>
     private static string? IntegerProblem(FieldDescriptor field, string text)
     {
         var (min, max, name) = field.FieldType switch
@@ -313,12 +335,15 @@ internal static class JsonRequestCheck
             FieldType.UInt64 or FieldType.Fixed64 => (0m, (decimal)ulong.MaxValue, "unsigned 64-bit integer"),
             _ => ((decimal)long.MinValue, (decimal)long.MaxValue, "64-bit integer"),
         };
-        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != decimal.Truncate(number))
+        var digits = text.StartsWith('-') ? text[1..] : text;
+        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
         {
-            return $"must be a whole number (a {name}), got '{Quote(text)}'";
+            return $"must be a whole number written in digits (a {name}), got '{Quote(text)}'";
         }
 
-        return number < min || number > max ? $"{text} is out of range for a {name} ({min}..{max})" : null;
+        return !decimal.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) || number < min || number > max
+            ? $"{Quote(text)} is out of range for a {name} ({min}..{max})"
+            : null;
     }
 
     private static bool IsScalarLike(MessageDescriptor descriptor) =>

@@ -4,7 +4,7 @@ using Grpc.Core;
 namespace Timeline.IntegrationTests.Reliability.Probes;
 
 /// <summary>What one call came to: its status (OK when a stream sent its first message or ended cleanly) and the rich status, if any.</summary>
-internal sealed record RpcOutcome(StatusCode Code, string Detail, Google.Rpc.Status? Rich)
+internal sealed record RpcOutcome(StatusCode Code, string Detail, Google.Rpc.Status? Rich, byte[]? Response = null)
 {
     public IEnumerable<string> ViolatedFields => Rich?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field) ?? [];
 
@@ -30,15 +30,12 @@ internal static class RawGrpc
             {
                 // The first message, or the status: enough to tell an accepted stream from a refused one.
                 using var call = invoker.AsyncServerStreamingCall(raw, null, options, request);
-                await call.ResponseStream.MoveNext(CancellationToken.None);
-            }
-            else
-            {
-                using var call = invoker.AsyncUnaryCall(raw, null, options, request);
-                await call.ResponseAsync;
+                var first = await call.ResponseStream.MoveNext(CancellationToken.None) ? call.ResponseStream.Current : null;
+                return new RpcOutcome(StatusCode.OK, "", null, first);
             }
 
-            return new RpcOutcome(StatusCode.OK, "", null);
+            using var unary = invoker.AsyncUnaryCall(raw, null, options, request);
+            return new RpcOutcome(StatusCode.OK, "", null, await unary.ResponseAsync);
         }
         catch (RpcException e)
         {
