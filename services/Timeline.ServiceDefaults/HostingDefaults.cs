@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Timeline.ServiceDefaults.Security;
 
 namespace Timeline.ServiceDefaults;
@@ -35,7 +36,8 @@ public static class HostingDefaults
 
         builder.Services.AddSingleton(new ErrorDomain(errorDomain));
         builder.Services.AddSingleton(TimeProvider.System);
-        var maxMessageBytes = builder.Configuration.GetValue<int?>("Grpc:MaxReceiveMessageBytes") ?? (4 * 1024 * 1024);
+        Startup.StartupChecks.Certificates(builder.Configuration);
+        var maxMessageBytes = Startup.StartupChecks.MaxReceiveMessageBytes(builder.Configuration);
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ProblemInterceptor>();
@@ -49,15 +51,26 @@ public static class HostingDefaults
             // Canonical proto3 JSON: fields at their default value are left out.
             options.JsonSettings.IgnoreDefaultValues = true;
         });
+        builder.Host.UseServiceProviderFactory(new Wire.GuardedMethods(new ServiceProviderOptions
+        {
+            // As the default factory does: check scopes and registrations in Development.
+            ValidateScopes = builder.Environment.IsDevelopment(),
+            ValidateOnBuild = builder.Environment.IsDevelopment(),
+        }));
         builder.Services.AddGrpcReflection();
         builder.Services.AddTimelineSecurity();
         return builder;
     }
 
-    /// <summary>Authentication, scopes and per-caller limits; then the gRPC health service (answering from the registered checks) and reflection, both open.</summary>
+    /// <summary>
+    /// Authentication, scopes and per-caller limits; the HTTP/JSON guard (size limit, refusals
+    /// naming the field, JSON 404/405); then the gRPC health service (answering from the registered
+    /// checks) and reflection, both open.
+    /// </summary>
     public static WebApplication MapTimelineDefaults(this WebApplication app)
     {
         app.UseTimelineSecurity();
+        app.UseMiddleware<HttpJson.HttpJsonGuard>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -46,14 +46,46 @@ public sealed class TimelineEndpoints
     {
         if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
-            var urls = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
-            return new TimelineEndpoints(urls, [], fromKestrelConfiguration: true);
+            var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().ToList();
+            foreach (var endpoint in endpoints)
+            {
+                var url = endpoint["Url"] ?? throw new Startup.StartupRefusal($"{endpoint.Path}:Url is missing: every Kestrel endpoint needs one, like https://0.0.0.0:5201");
+                Check($"{endpoint.Path}:Url", url);
+            }
+
+            return new TimelineEndpoints([.. endpoints.Select(e => e["Url"]!)], [], fromKestrelConfiguration: true);
         }
 
         var grpc = configuration[WebHostDefaults.ServerUrlsKey];
         var json = configuration[HttpJsonUrlsKey];
         json ??= string.IsNullOrEmpty(grpc) ? defaultHttpJsonUrl : string.Empty;
-        return new TimelineEndpoints(Split(string.IsNullOrEmpty(grpc) ? defaultUrl : grpc), Split(json), fromKestrelConfiguration: false);
+        var grpcUrls = Split(string.IsNullOrEmpty(grpc) ? defaultUrl : grpc);
+        var jsonUrls = Split(json);
+        grpcUrls.ForEach(url => Check(WebHostDefaults.ServerUrlsKey, url));
+        jsonUrls.ForEach(url => Check(HttpJsonUrlsKey, url));
+        return new TimelineEndpoints(grpcUrls, jsonUrls, fromKestrelConfiguration: false);
+    }
+
+    /// <summary>Refuses, naming the setting, a URL Kestrel could not listen on.</summary>
+    private static void Check(string setting, string url)
+    {
+        string? problem;
+        try
+        {
+            var address = BindingAddress.Parse(url);
+            problem = address.Scheme.ToLowerInvariant() is not ("http" or "https") ? $"the scheme must be http or https, not '{address.Scheme}'"
+                : !address.IsUnixPipe && address.Port is < 0 or > 65535 ? $"port {address.Port} is outside 0..65535"
+                : null;
+        }
+        catch (FormatException e)
+        {
+            problem = e.Message;
+        }
+
+        if (problem is not null)
+        {
+            throw new Startup.StartupRefusal($"{setting}: '{url}' is not an address to listen on ({problem}); give one like http://127.0.0.1:5201 (several separated by ';')");
+        }
     }
 
     /// <summary>Every URL the service will listen on, for the loopback guard.</summary>

@@ -1,4 +1,4 @@
+using Timeline.ServiceDefaults.Startup;
 using Timeline.StorageService;
 
-var app = StorageServiceApp.Create(args);
-await app.RunAsync();
+return await ServiceMain.RunAsync("timeline-storage", args, StorageServiceApp.Create);

@@ -21,7 +21,8 @@ public static class StorageServiceApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTimelineDefaults("timeline.storage", DefaultUrl, DefaultHttpJsonUrl);
         builder.AddTimelineTelemetry(Telemetry);
-        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidation>();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton(sp =>
         {

@@ -1,4 +1,4 @@
+using Timeline.ServiceDefaults.Startup;
 using Timeline.TimelineService;
 
-var app = TimelineServiceApp.Create(args);
-await app.RunAsync();
+return await ServiceMain.RunAsync("timeline", args, TimelineServiceApp.Create);

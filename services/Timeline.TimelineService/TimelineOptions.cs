@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Timeline.Domain.Deadlines;
 
 namespace Timeline.TimelineService;
@@ -9,7 +9,6 @@ public sealed class TimelineOptions
     public const string Section = "Timeline";
 
     /// <summary>The storage service's gRPC address (<c>Timeline:StorageAddress</c>).</summary>
-    [Required]
     public string StorageAddress { get; set; } = "http://127.0.0.1:5201";
 
     /// <summary>
@@ -20,7 +19,6 @@ public sealed class TimelineOptions
     public string StorageToken { get; set; } = "";
 
     /// <summary>How long a risk signal keeps a deadline at risk, in days (<c>Timeline:RiskWindowDays</c>).</summary>
-    [Range(0, 3650)]
     public int RiskWindowDays { get; set; } = DeadlineRules.DefaultRiskWindowDays;
 
     /// <summary>
@@ -29,8 +27,59 @@ public sealed class TimelineOptions
     /// </summary>
     public TimeSpan CatchUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long health stays SERVING after the projection stopped following storage's log (storage
+    /// down or unreachable): longer than a storage restart plus the longest reconnect back-off and
+    /// connect timeout (about 1-2 s + 5 s + 5 s), so restarting storage does not take every replica
+    /// out of rotation at once; short enough that a replica cut off from the log stops getting traffic.
+    /// </summary>
+    public TimeSpan HealthGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The first and the longest wait before resubscribing to storage after a failure.</summary>
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Refuses at start, naming the setting, a <see cref="TimelineOptions"/> the service cannot work with.</summary>
+internal sealed class TimelineOptionsValidation : IValidateOptions<TimelineOptions>
+{
+    public const int MaxRiskWindowDays = 3650;
+
+    public ValidateOptionsResult Validate(string? name, TimelineOptions options)
+    {
+        var failures = new List<string>();
+        var section = TimelineOptions.Section;
+        if (!Uri.TryCreate(options.StorageAddress, UriKind.Absolute, out var storage) || (storage.Scheme != Uri.UriSchemeHttp && storage.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{section}:StorageAddress '{options.StorageAddress}' must be the storage service's http:// or https:// address, like http://127.0.0.1:5201");
+        }
+
+        if (options.RiskWindowDays is < 0 or > MaxRiskWindowDays)
+        {
+            failures.Add($"{section}:RiskWindowDays must be from 0 to {MaxRiskWindowDays} days (got {options.RiskWindowDays})");
+        }
+
+        Positive(failures, $"{section}:CatchUpTimeout", options.CatchUpTimeout);
+        Positive(failures, $"{section}:ReconnectMinDelay", options.ReconnectMinDelay);
+        if (options.ReconnectMaxDelay < options.ReconnectMinDelay)
+        {
+            failures.Add($"{section}:ReconnectMaxDelay ({options.ReconnectMaxDelay}) must not be shorter than {section}:ReconnectMinDelay ({options.ReconnectMinDelay})");
+        }
+
+        if (options.HealthGrace < TimeSpan.Zero)
+        {
+            failures.Add($"{section}:HealthGrace must not be negative (got {options.HealthGrace})");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(List<string> failures, string setting, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{setting} must be longer than zero (got {value})");
+        }
+    }
 }

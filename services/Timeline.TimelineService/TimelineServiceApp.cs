@@ -41,7 +41,8 @@ public static class TimelineServiceApp
     /// <summary>The timeline service's own parts: options, the storage client, the deadline projection, health.</summary>
     public static IServiceCollection AddTimelineService(this IServiceCollection services)
     {
-        services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TimelineOptions>, TimelineOptionsValidation>();
         services.AddGrpcClient<EventStoreService.EventStoreServiceClient>((provider, client) =>
                 client.Address = new Uri(provider.GetRequiredService<IOptions<TimelineOptions>>().Value.StorageAddress))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -149,7 +149,7 @@ public sealed class SecurityTests : IAsyncLifetime
     [Fact]
     public async Task Without_tokens_the_service_refuses_to_listen_beyond_loopback()
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => StorageServer.StartAsync(new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0" }).WaitAsync(CallTimeout));
+        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StorageServer.StartAsync(new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0" }).WaitAsync(CallTimeout));
         Assert.Contains("Refusing to listen on http://0.0.0.0:0", ex.Message, StringComparison.Ordinal);
         Assert.True(BindingGuard.IsLoopback("http://127.0.0.1:5201"));
         Assert.True(BindingGuard.IsLoopback("https://[::1]:5201"));

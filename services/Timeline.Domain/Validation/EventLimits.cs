@@ -35,4 +35,21 @@ public sealed record EventLimits
     public int MaxPageSize { get; init; } = 1_000;
 
     public int MaxFilterValues { get; init; } = 100;
+
+    /// <summary>What makes these limits unusable (a limit below 1), each naming the setting under <paramref name="section"/>.</summary>
+    public IEnumerable<string> Problems(string section)
+    {
+        (string Name, int Value)[] limits =
+        [
+            (nameof(MaxBatchSize), MaxBatchSize), (nameof(MaxEventIdLength), MaxEventIdLength), (nameof(MaxTitleLength), MaxTitleLength),
+            (nameof(MaxSummaryLength), MaxSummaryLength), (nameof(MaxShortTextLength), MaxShortTextLength), (nameof(MaxQuoteLength), MaxQuoteLength),
+            (nameof(MaxUrlLength), MaxUrlLength), (nameof(MaxDateTextLength), MaxDateTextLength), (nameof(MaxTags), MaxTags),
+            (nameof(MaxActors), MaxActors), (nameof(MaxAttributes), MaxAttributes), (nameof(MaxAttributeValueLength), MaxAttributeValueLength),
+            (nameof(DefaultPageSize), DefaultPageSize), (nameof(MaxPageSize), MaxPageSize), (nameof(MaxFilterValues), MaxFilterValues),
+        ];
+        foreach (var (name, value) in limits.Where(l => l.Value < 1))
+        {
+            yield return $"{section}:{name} must be at least 1 (got {value})";
+        }
+    }
 }

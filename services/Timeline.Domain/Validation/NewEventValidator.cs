@@ -335,5 +335,8 @@ public sealed class NewEventValidator(EventLimits limits)
         tag.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' or ':');
 
     /// <summary>Quotes user text in a message, shortened so an error never echoes a huge input.</summary>
-    public static string Quote(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
+    public static string Quote(string text) => Quote(text, 80);
+
+    /// <summary>Shortens <paramref name="text"/> to at most <paramref name="maxLength"/> characters, marking the cut.</summary>
+    public static string Quote(string text, int maxLength) => text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength - 3), "...");
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Timeline.ServiceDefaults.HttpJson;
 
 namespace Timeline.ServiceDefaults.Security;
 

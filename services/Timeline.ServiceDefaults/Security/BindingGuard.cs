@@ -27,7 +27,7 @@ public sealed class BindingGuard(IConfiguration configuration, TimelineEndpoints
 
         if (exposed.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new Startup.StartupRefusal(
                 $"Refusing to listen on {string.Join(", ", exposed)} with no tokens configured: without Auth:Tokens a Timeline service " +
                 "accepts every caller, so it only listens on loopback (127.0.0.1, [::1], localhost). Configure Auth:Tokens " +
                 "(see README, 'Running in production') or bind to loopback.");

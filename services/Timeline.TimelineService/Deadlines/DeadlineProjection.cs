@@ -23,6 +23,9 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     private volatile bool _live;
     private long _storageHead;
 
+    // When the projection stopped following storage's log (a TransportClock timestamp); 0 while it follows.
+    private long _stoppedFollowingAt;
+
     /// <summary>The latest state; safe to read from any thread.</summary>
     public ProjectionSnapshot Current => _current;
 
@@ -36,7 +39,24 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     public long StorageHead => Math.Max(Interlocked.Read(ref _storageHead), _current.Position);
 
     /// <summary>How far the projection is behind storage's known head, in log positions.</summary>
-    public long Lag => Math.Max(0, StorageHead - _current.Position);
+    public long Lag => LagAt(_current.Position);
+
+    /// <summary>
+    /// How long the projection has not been following storage's log (disconnected, or resubscribed
+    /// and catching up again) since it last was; null while it follows, or before it ever did.
+    /// </summary>
+    public TimeSpan? NotFollowingFor => Interlocked.Read(ref _stoppedFollowingAt) is var since and not 0 && HasCaughtUp
+        ? TransportClock.GetElapsedTime(since)
+        : null;
+
+    /// <summary>
+    /// The clock of transport time (how long storage has been out of reach), not valid time: a test
+    /// or the demo that moves the injected <see cref="TimeProvider"/> must not move it.
+    /// </summary>
+    internal TimeProvider TransportClock { get; init; } = TimeProvider.System;
+
+    /// <summary>How far a snapshot at <paramref name="position"/> is behind storage's known head.</summary>
+    public long LagAt(long position) => Math.Max(0, StorageHead - position);
 
     /// <summary>How many watches are registered (each open WatchDeadlines call has one).</summary>
     public int WatcherCount => _watchers.Count;
@@ -114,6 +134,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     /// <summary>Forgets everything, to rebuild from position 0 (storage's log is not the one projected).</summary>
     internal void Reset()
     {
+        StopFollowing();
         _current = ProjectionSnapshot.Empty;
         Interlocked.Exchange(ref _storageHead, 0);
         Ring();
@@ -141,6 +162,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     {
         Advance(position);
         _live = true;
+        Interlocked.Exchange(ref _stoppedFollowingAt, 0);
         _lastFailure = null;
         if (_caughtUp.TrySetResult())
         {
@@ -152,11 +174,17 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
 
     internal void MarkFailed(Exception exception)
     {
-        _live = false;
+        StopFollowing();
         _lastFailure = exception;
         var failed = _failed;
         _failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         failed.TrySetResult();
+    }
+
+    private void StopFollowing()
+    {
+        _live = false;
+        Interlocked.CompareExchange(ref _stoppedFollowingAt, TransportClock.GetTimestamp(), 0);
     }
 
     private ProjectionSnapshot Applied(ProjectionSnapshot snapshot, EventRecord record)

@@ -4,12 +4,15 @@ using Timeline.Domain.Deadlines;
 
 namespace Timeline.TimelineService.Deadlines;
 
-/// <summary>What a watch yields: a status (with the deadline it belongs to), or the caught-up marker.</summary>
-public abstract record WatchUpdate
+/// <summary>
+/// What a watch yields: a status (with the deadline it belongs to), or the caught-up marker; each
+/// with the log position of the projection snapshot it was read from.
+/// </summary>
+public abstract record WatchUpdate(long Position)
 {
-    public sealed record Status(Domain.Deadlines.DeadlineStatus Value, TrackedDeadline Deadline) : WatchUpdate;
+    public sealed record Status(Domain.Deadlines.DeadlineStatus Value, TrackedDeadline Deadline, long Position) : WatchUpdate(Position);
 
-    public sealed record CaughtUp(CalendarDay AsOf) : WatchUpdate;
+    public sealed record CaughtUp(CalendarDay AsOf, long Position) : WatchUpdate(Position);
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
                 yield return update;
             }
 
-            yield return new WatchUpdate.CaughtUp(today);
+            yield return new WatchUpdate.CaughtUp(today, snapshot.Position);
             while (true)
             {
                 using (ScheduleWake(watcher, snapshot, deadlineIds, today, window))
@@ -73,7 +76,7 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
             if (status is not null && !status.IsSameStatusAs(sent.GetValueOrDefault(deadline.DeadlineId)))
             {
                 sent[deadline.DeadlineId] = status;
-                yield return new WatchUpdate.Status(status, deadline);
+                yield return new WatchUpdate.Status(status, deadline, snapshot.Position);
             }
         }
     }

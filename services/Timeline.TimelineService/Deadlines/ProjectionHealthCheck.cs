@@ -1,26 +1,39 @@
+using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Timeline.TimelineService.Deadlines;
 
 /// <summary>
-/// Healthy once the deadline projection has caught up with storage and is live; degraded (still
-/// serving what it knows) while it resubscribes; unhealthy before it has ever caught up.
+/// What a load balancer needs to know: whether this replica follows storage's log. SERVING once
+/// the deadline projection has caught up and while it follows the log; still SERVING (degraded,
+/// answering from memory) for <see cref="TimelineOptions.HealthGrace"/> after it stopped following,
+/// so that a storage restart does not take every replica out of rotation at once; NOT_SERVING
+/// after that grace, and before the projection has ever caught up.
 /// </summary>
-public sealed class ProjectionHealthCheck(DeadlineProjection projection) : IHealthCheck
+public sealed class ProjectionHealthCheck(DeadlineProjection projection, IOptions<TimelineOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var snapshot = projection.Current;
         var data = new Dictionary<string, object>
         {
-            ["position"] = projection.Current.Position,
-            ["deadlines"] = projection.Current.Deadlines.Count,
+            ["position"] = snapshot.Position,
+            ["lag"] = projection.LagAt(snapshot.Position),
+            ["deadlines"] = snapshot.Deadlines.Count,
         };
-        var result = projection switch
+        var grace = options.Value.HealthGrace;
+        var result = (projection.HasCaughtUp, projection.IsLive, projection.NotFollowingFor) switch
         {
-            { IsLive: true } => HealthCheckResult.Healthy("deadline projection caught up", data),
-            { HasCaughtUp: true } => HealthCheckResult.Degraded("deadline projection resubscribing to storage", data: data),
-            _ => HealthCheckResult.Unhealthy("deadline projection has not caught up with storage", data: data),
+            (false, _, _) => HealthCheckResult.Unhealthy("the deadline projection has not caught up with storage yet", data: data),
+            (true, true, _) => HealthCheckResult.Healthy("following storage's log", data),
+            (true, false, { } since) when since >= grace => HealthCheckResult.Unhealthy(
+                $"not following storage's log for {Seconds(since)} s (grace {Seconds(grace)} s)", data: data),
+            (true, false, var since) => HealthCheckResult.Degraded(
+                $"not following storage's log for {Seconds(since ?? TimeSpan.Zero)} s; answering from position {snapshot.Position} within the grace of {Seconds(grace)} s", data: data),
         };
         return Task.FromResult(result);
     }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -32,10 +32,17 @@ internal static class DeadlineMapping
         },
     };
 
-    public static WatchDeadlinesResponse ToProto(WatchUpdate update) => update switch
+    /// <param name="lag">How far <paramref name="update"/>'s snapshot is behind storage's known head.</param>
+    public static WatchDeadlinesResponse ToProto(WatchUpdate update, long lag)
     {
-        WatchUpdate.Status s => new WatchDeadlinesResponse { Status = ToProto(s.Value, s.Deadline) },
-        WatchUpdate.CaughtUp c => new WatchDeadlinesResponse { CaughtUp = new WatchCaughtUp { AsOf = ProtoDates.Format(c.AsOf) } },
-        _ => throw new ArgumentOutOfRangeException(nameof(update)),
-    };
+        var response = update switch
+        {
+            WatchUpdate.Status s => new WatchDeadlinesResponse { Status = ToProto(s.Value, s.Deadline) },
+            WatchUpdate.CaughtUp c => new WatchDeadlinesResponse { CaughtUp = new WatchCaughtUp { AsOf = ProtoDates.Format(c.AsOf) } },
+            _ => throw new ArgumentOutOfRangeException(nameof(update)),
+        };
+        response.ProjectionPosition = update.Position;
+        response.ProjectionLag = lag;
+        return response;
+    }
 }

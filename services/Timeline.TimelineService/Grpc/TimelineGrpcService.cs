@@ -14,6 +14,9 @@ namespace Timeline.TimelineService.Grpc;
 internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProjection projection, DeadlineWatch watch)
     : V1.TimelineService.TimelineServiceBase
 {
+    /// <summary>The longest window ReplayDeadlines answers (from the last century of the calendar, any window up to 9999-12-31).</summary>
+    private const int MaxReplayYears = 100;
+
     [Authorize(Policy = Scopes.TimelineRead)]
     public override async Task<GetTimelineResponse> GetTimeline(GetTimelineRequest request, ServerCallContext context)
     {
@@ -37,7 +40,8 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
 
         var asOf = requestedAsOf ?? tokenAsOf ?? watch.Today();
         await projection.WaitUntilCaughtUpAsync(context.CancellationToken);
-        var page = projection.Current.Select(ids)
+        var snapshot = projection.Current;
+        var page = snapshot.Select(ids)
             .Where(d => token?.After is not { } after || string.CompareOrdinal(d.DeadlineId, after) > 0)
             .Select(d => (Deadline: d, Status: d.Evaluate(asOf, projection.RiskWindowDays)))
             .Where(x => x.Status is not null)
@@ -47,6 +51,8 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         var response = new ListDeadlinesResponse
         {
             Deadlines = { page.Take(pageSize).Select(x => DeadlineMapping.ToProto(x.Status!, x.Deadline)) },
+            ProjectionPosition = snapshot.Position,
+            ProjectionLag = projection.LagAt(snapshot.Position),
         };
         if (page.Count > pageSize)
         {
@@ -66,7 +72,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         // The one writer of this stream: updates are written in order, one at a time.
         await foreach (var update in watch.WatchAsync(ids, context.CancellationToken))
         {
-            await responseStream.WriteAsync(DeadlineMapping.ToProto(update), context.CancellationToken);
+            await responseStream.WriteAsync(DeadlineMapping.ToProto(update, projection.LagAt(update.Position)), context.CancellationToken);
         }
     }
 
@@ -84,9 +90,9 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
             {
                 violations.Add(new FieldViolation("to", "must not be before from"));
             }
-            else if (t > f.AddYears(100))
+            else if (f.Year <= DateOnly.MaxValue.Year - MaxReplayYears && t > f.AddYears(MaxReplayYears))
             {
-                violations.Add(new FieldViolation("to", "must be at most 100 years after from"));
+                violations.Add(new FieldViolation("to", $"must be at most {MaxReplayYears} years after from"));
             }
         }
 
@@ -99,13 +105,16 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
 
         // Only what has happened: the window ends today at the latest.
         var end = to!.Value < watch.Today() ? to.Value : watch.Today();
-        var changes = projection.Current.Select(ids)
+        var snapshot = projection.Current;
+        var lag = projection.LagAt(snapshot.Position);
+        var changes = snapshot.Select(ids)
             .SelectMany(d => d.Transitions(from!.Value, end, projection.RiskWindowDays).Select(s => (Deadline: d, Status: s)))
             .OrderBy(x => x.Status.AsOf)
             .ThenBy(x => x.Deadline.DeadlineId, StringComparer.Ordinal);
         foreach (var (deadline, status) in changes)
         {
-            await responseStream.WriteAsync(new ReplayDeadlinesResponse { Change = DeadlineMapping.ToProto(status, deadline) }, context.CancellationToken);
+            var change = new ReplayDeadlinesResponse { Change = DeadlineMapping.ToProto(status, deadline), ProjectionPosition = snapshot.Position, ProjectionLag = lag };
+            await responseStream.WriteAsync(change, context.CancellationToken);
         }
     }
 

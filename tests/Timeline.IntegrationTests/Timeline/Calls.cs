@@ -19,6 +19,19 @@ internal static class Calls
         return stream.Current;
     }
 
+    /// <summary>Every change a ReplayDeadlines stream sends, to its end.</summary>
+    public static async Task<List<ReplayDeadlinesResponse>> ReplayAsync(this TimelineSystem system, string from, string to)
+    {
+        using var call = system.Timeline.ReplayDeadlines(new ReplayDeadlinesRequest { From = from, To = to });
+        var changes = new List<ReplayDeadlinesResponse>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout))
+        {
+            changes.Add(call.ResponseStream.Current);
+        }
+
+        return changes;
+    }
+
     /// <summary>Reads the initial statuses of a watch up to its caught-up marker.</summary>
     public static async Task<(List<DeadlineStatus> Statuses, WatchCaughtUp CaughtUp)> InitialAsync(this IAsyncStreamReader<WatchDeadlinesResponse> stream)
     {

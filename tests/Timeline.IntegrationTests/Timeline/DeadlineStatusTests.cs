@@ -19,17 +19,8 @@ public sealed class DeadlineStatusTests : IAsyncLifetime
     private async Task<ListDeadlinesResponse> ListAsync(string asOf = "") =>
         await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { AsOf = asOf }).ResponseAsync.WaitAsync(Calls.Timeout);
 
-    private async Task<List<DeadlineStatus>> ReplayAsync(string from, string to)
-    {
-        using var call = _system.Timeline.ReplayDeadlines(new ReplayDeadlinesRequest { From = from, To = to });
-        var changes = new List<DeadlineStatus>();
-        while (await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout))
-        {
-            changes.Add(call.ResponseStream.Current.Change);
-        }
-
-        return changes;
-    }
+    private async Task<List<DeadlineStatus>> ReplayAsync(string from, string to) =>
+        [.. (await _system.ReplayAsync(from, to)).Select(r => r.Change)];
 
     [Fact]
     public async Task On_the_report_day_MINUSMA_is_at_risk_because_of_the_UN_warning()
