@@ -7,8 +7,26 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    /// <summary>The embedded default: one SQLite file (<see cref="DatabasePath"/>).</summary>
+    public const string Sqlite = "sqlite";
+
+    /// <summary>A PostgreSQL database (<see cref="ConnectionString"/>), shared by any number of storage instances.</summary>
+    public const string Postgres = "postgres";
+
+    /// <summary>Which backend keeps the log: <c>sqlite</c> (the default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = Sqlite;
+
     /// <summary>The SQLite file. Default: <c>timeline/timeline.db</c> under the user's local data folder.</summary>
     public string DatabasePath { get; set; } = DefaultDatabasePath();
+
+    /// <summary>The PostgreSQL connection string (Npgsql's keywords: <c>Host=…;Database=…;Username=…</c>), for <c>Provider = postgres</c>.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>PostgreSQL: how often each instance reads the revisions other instances committed (its live tail).</summary>
+    public TimeSpan TailInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>PostgreSQL: how often a transaction that hit a serialization failure or deadlock is run again before the append is UNAVAILABLE.</summary>
+    public int MaxTransactionAttempts { get; set; } = 5;
 
     /// <summary>How many committed revisions a live subscriber may have queued before it is ended with RESOURCE_EXHAUSTED.</summary>
     public int SubscriberBufferSize { get; set; } = 4_096;
@@ -19,10 +37,41 @@ public sealed class StorageOptions
     /// <summary>How often a subscriber gets a checkpoint while nothing it asked for arrives.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Most batches the single writer commits in one transaction (group commit).</summary>
+    /// <summary>Most batches a writer commits in one transaction (group commit).</summary>
     public int MaxBatchesPerCommit { get; set; } = 256;
 
     public EventLimits Limits { get; set; } = new();
+
+    /// <summary>The provider named in <paramref name="configuration"/>, lower case (the default when unset).</summary>
+    public static string ProviderOf(IConfiguration configuration) =>
+        configuration[$"{Section}:{nameof(Provider)}"] is { Length: > 0 } provider ? provider.Trim().ToLowerInvariant() : Sqlite;
+
+    /// <summary>What is wrong with these settings, as one line naming the setting; null when nothing is.</summary>
+    public string? Problem()
+    {
+        var provider = Provider.Trim().ToLowerInvariant();
+        if (provider is not (Sqlite or Postgres))
+        {
+            return $"Storage:Provider must be '{Sqlite}' or '{Postgres}', not '{Provider}'";
+        }
+
+        if (provider == Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            return "Storage:ConnectionString is required with Storage:Provider=postgres (e.g. \"Host=db.example;Database=timeline;Username=timeline\")";
+        }
+
+        if (TailInterval <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero)
+        {
+            return "Storage:TailInterval and Storage:CheckpointInterval must be positive";
+        }
+
+        if (MaxTransactionAttempts < 1 || MaxBatchesPerCommit < 1 || SubscriberBufferSize < 1 || MaxSubscribers < 1)
+        {
+            return "Storage:MaxTransactionAttempts, MaxBatchesPerCommit, SubscriberBufferSize and MaxSubscribers must be at least 1";
+        }
+
+        return null;
+    }
 
     public static string DefaultDatabasePath()
     {

@@ -180,7 +180,7 @@ public sealed class SpanClassListTests : IAsyncLifetime
     {
         var path = Path.Combine(server.Directory, "empty-version2.db");
         using var connection = Open(path);
-        foreach (var (version, _, sql) in Timeline.StorageService.Storage.Schema.Migrations.Where(m => m.Version <= 2))
+        foreach (var (version, _, sql) in Timeline.StorageService.Storage.Sqlite.SqliteSchema.Migrations.Where(m => m.Version <= 2))
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql + $"; PRAGMA user_version = {version};";

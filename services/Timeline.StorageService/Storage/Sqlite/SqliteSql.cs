@@ -1,14 +1,15 @@
-namespace Timeline.StorageService.Storage;
+namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
-/// Every statement the event log runs, as constants: parameters only, nothing built per request.
-/// List parameters travel as one JSON array each and are expanded with <c>json_each</c>.
+/// Every statement the SQLite event log runs, as constants: parameters only, nothing built per
+/// request. List parameters travel as one JSON array each and are expanded with <c>json_each</c>
+/// (<see cref="SqliteFilter"/>).
 /// </summary>
-internal static class Sql
+internal static class SqliteSql
 {
     public const string RevisionColumns = "e.position AS Position, e.event_id AS EventId, e.revision AS Revision, e.recorded_at AS RecordedAt, e.recorded_by AS RecordedBy, e.body AS Body";
 
-    /// <summary>The filter of <c>timeline.v1.EventFilter</c> over a row source aliased <c>e</c>.</summary>
+    /// <summary>The filter of an <see cref="Timeline.Domain.Events.EventCriteria"/> over a row source aliased <c>e</c>.</summary>
     public const string Filter = """
         (@TagCount = 0 OR EXISTS (SELECT 1 FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value AND t.position = e.position))
         AND (@ActorCount = 0 OR EXISTS (SELECT 1 FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value AND a.position = e.position))
