@@ -1,18 +1,19 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class AppendAndReadTests : IAsyncLifetime
+public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
     private EventStoreService.EventStoreServiceClient Client => server.Client;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync();
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend);
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -167,7 +168,14 @@ public sealed class AppendAndReadTests : IAsyncLifetime
     {
         var health = await server.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest()).ResponseAsync.WaitAsync(CallTimeout);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
-        Assert.True(File.Exists(server.DatabasePath));
+        if (server.Backend == StorageBackend.Sqlite)
+        {
+            Assert.True(File.Exists(server.DatabasePath));
+        }
+        else
+        {
+            Assert.Equal("1", await server.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout));
+        }
     }
 
     [Fact]
@@ -202,4 +210,8 @@ public sealed class AppendAndReadTests : IAsyncLifetime
         while (token.Length > 0);
         return all;
     }
+
+    public sealed class Sqlite() : AppendAndReadTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : AppendAndReadTests(StorageBackend.Postgres);
 }

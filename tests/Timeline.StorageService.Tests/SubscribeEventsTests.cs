@@ -1,17 +1,18 @@
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class SubscribeEventsTests : IAsyncLifetime
+public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
     private EventStoreService.EventStoreServiceClient Client => server.Client;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(new Dictionary<string, string?> { ["Storage:CheckpointInterval"] = "00:00:00.200" });
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["Storage:CheckpointInterval"] = "00:00:00.200" });
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -147,4 +148,8 @@ public sealed class SubscribeEventsTests : IAsyncLifetime
             await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"{prefix}-{i}", "2023-10-14") } }).ResponseAsync.WaitAsync(CallTimeout);
         }
     }
+
+    public sealed class Sqlite() : SubscribeEventsTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : SubscribeEventsTests(StorageBackend.Postgres);
 }

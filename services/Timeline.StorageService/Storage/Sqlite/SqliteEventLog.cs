@@ -25,9 +25,9 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         var (sql, args) = version switch
         {
-            EventVersion.KnownAt k => (SqliteSql.GetKnownAt, (object)new { EventId = eventId, KnownAt = RecordTime.ToMicros(k.Time) }),
-            EventVersion.AtRevision r => (SqliteSql.GetRevision, new { EventId = eventId, Revision = r.Revision.Value }),
-            _ => (SqliteSql.GetCurrent, new { EventId = eventId }),
+            EventVersion.KnownAt k => (LogSql.GetKnownAt, (object)new { EventId = eventId, KnownAt = RecordTime.ToMicros(k.Time) }),
+            EventVersion.AtRevision r => (LogSql.GetRevision, new { EventId = eventId, Revision = r.Revision.Value }),
+            _ => (LogSql.GetCurrent, new { EventId = eventId }),
         };
         var row = await connection.QuerySingleOrDefaultAsync<RevisionRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
         return row?.ToRecord();
@@ -36,7 +36,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
     public async Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RevisionRow>(new CommandDefinition(SqliteSql.History, new { EventId = eventId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<RevisionRow>(new CommandDefinition(LogSql.History, new { EventId = eventId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
@@ -91,7 +91,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         var sql = after is null ? SqliteSql.ListKnownAtFirst : SqliteSql.ListKnownAtNext;
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         var rows = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        return KnownAtPage.From(rows, size);
+        return ListPage.From(rows, size);
     }
 
     public async Task<IReadOnlyList<EventRecord>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace Timeline.StorageService.Storage;
 
-/// <summary>A page of the known-at view from rows read one beyond the page (to know whether there is a next one), on either backend.</summary>
-internal static class KnownAtPage
+/// <summary>A page of a list from its rows read one beyond the page (to know whether there is a next one and where it starts), on either backend.</summary>
+internal static class ListPage
 {
     public static EventPage From(List<RevisionRow> rows, int size)
     {
