@@ -1,3 +1,4 @@
+using Npgsql;
 using Timeline.Domain.Validation;
 
 namespace Timeline.StorageService;
@@ -60,6 +61,18 @@ public sealed class StorageOptions
             return "Storage:ConnectionString is required with Storage:Provider=postgres (e.g. \"Host=db.example;Database=timeline;Username=timeline\")";
         }
 
+        if (provider == Postgres)
+        {
+            try
+            {
+                DescribeConnection(ConnectionString);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return ex.Message;
+            }
+        }
+
         if (TailInterval <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero)
         {
             return "Storage:TailInterval and Storage:CheckpointInterval must be positive";
@@ -71,6 +84,20 @@ public sealed class StorageOptions
         }
 
         return null;
+    }
+
+    /// <summary>Where a PostgreSQL connection string points, for a log line or a banner: host, port and database, never the password.</summary>
+    public static string DescribeConnection(string connectionString)
+    {
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"{settings.Host}:{settings.Port}/{settings.Database}";
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Storage:ConnectionString is not a PostgreSQL connection string: {ex.Message}", ex);
+        }
     }
 
     public static string DefaultDatabasePath()

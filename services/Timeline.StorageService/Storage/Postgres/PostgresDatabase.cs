@@ -35,7 +35,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
 
         DataSource = NpgsqlDataSource.Create(settings);
-        Description = $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
+        Description = $"PostgreSQL {StorageOptions.DescribeConnection(options.Value.ConnectionString)}";
 
         // A poll that neither succeeds nor fails (a hung connection) must not keep the last success alive for long.
         staleAfter = TimeSpan.FromSeconds(5) > options.Value.TailInterval * 3 ? TimeSpan.FromSeconds(5) : options.Value.TailInterval * 3;
