@@ -82,8 +82,18 @@ internal sealed class PostgresWriter(
                 database.Succeeded();
                 break;
             }
-            catch (PostgresException ex) when (attempt < attempts && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
             {
+                if (attempt >= attempts)
+                {
+                    // The database answers, so health stays as it is; this group alone is refused.
+                    activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                    StorageLog.GroupCommitFailed(logger, ex, group.Count);
+                    PendingAppend.FailAll(group, new ProblemException(ProblemKind.Unavailable, "STORAGE_CONTENDED",
+                        $"the event log's transaction conflicted with others {attempts} times; nothing of this request was stored, retry it"));
+                    return;
+                }
+
                 // Nothing of the transaction was committed: run all of it again, after a short random pause.
                 StorageLog.TransactionRetried(logger, ex.SqlState, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), time);
