@@ -30,13 +30,18 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static readonly Lock Gate = new();
     private static readonly List<PostgresCluster> Running = [];
+    private static readonly HashSet<string> TestsOnPostgres = [];
     private static Task<PostgresCluster>? shared;
     private static int databases;
 
     private readonly string binaries;
     private readonly bool asPostgresUser;
 
-    static PostgresCluster() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+    static PostgresCluster() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        StopAll();
+        ReportTestsOnPostgres();
+    };
 
     private PostgresCluster(string binaries, string directory, int port)
     {
@@ -118,6 +123,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static async Task<PostgresCluster> StartNewAsync(string binaries)
     {
+        NoteTest();
         var directory = Path.Combine(Path.GetTempPath(), "timeline-pg-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         var cluster = new PostgresCluster(binaries, directory, FreePort());
@@ -211,6 +217,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Creates a fresh, empty database and returns an Npgsql connection string for it.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
+        NoteTest();
         var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref databases)}_{Guid.NewGuid().ToString("N")[..6]}";
         await ExecuteAsync($"CREATE DATABASE {name}");
         return ConnectionString(name);
@@ -247,6 +254,33 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         await Task.Run(Stop);
+    }
+
+    /// <summary>Counts the test as one that ran on PostgreSQL (for CI's figures: proof that they ran, not skipped).</summary>
+    private static void NoteTest()
+    {
+        if (TestContext.Current.Test?.UniqueID is { } id)
+        {
+            lock (Gate)
+            {
+                TestsOnPostgres.Add(id);
+            }
+        }
+    }
+
+    /// <summary>At exit, with <c>TIMELINE_TEST_FIGURES</c> set (CI): how many of this project's tests ran on PostgreSQL, on which server.</summary>
+    private static void ReportTestsOnPostgres()
+    {
+        int count;
+        lock (Gate)
+        {
+            count = TestsOnPostgres.Count;
+        }
+
+        if (count > 0 && Environment.GetEnvironmentVariable("TIMELINE_TEST_FIGURES") is { Length: > 0 } path)
+        {
+            File.AppendAllText(path, $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name}: {count} tests ran on PostgreSQL ({FindBinaries()}){Environment.NewLine}");
+        }
     }
 
     private static void StopAll()
