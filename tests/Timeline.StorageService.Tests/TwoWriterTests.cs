@@ -78,6 +78,35 @@ public sealed class TwoWriterTests
         await LogChecks.AssertSoundAsync(first.Database);
     }
 
+    [Fact]
+    public async Task Instances_starting_at_once_on_an_empty_database_migrate_it_once_and_share_it()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "timeline-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var database = await StorageDatabase.CreateAsync(StorageBackend.Postgres, folder);
+        var starting = Enumerable.Range(0, 3).Select(_ => StorageServer.StartOnAsync(database)).ToList();
+        var instances = await Task.WhenAll(starting).WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            // One lock row and each migration recorded once; the schema is whole.
+            Assert.Equal("0,1", await database.ExecuteAsync("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations").WaitAsync(CallTimeout));
+            for (var i = 0; i < instances.Length; i++)
+            {
+                var appended = await instances[i].Client.AppendEventsAsync(Events.Batch($"start-{i}", 1, "start")).ResponseAsync.WaitAsync(CallTimeout);
+                Assert.Equal(i + 1, appended.Results[0].Position);
+            }
+
+            await LogChecks.AssertSoundAsync(database);
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>
     /// Subscribes from the last position seen, reads for a random number of revisions or a random
     /// time, drops the stream and subscribes again, until it has seen the last position appended.

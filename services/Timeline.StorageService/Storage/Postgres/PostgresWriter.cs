@@ -72,6 +72,7 @@ internal sealed class PostgresWriter(
     {
         using var activity = GroupCommit.StartActivity(group);
         var attempts = options.Value.MaxTransactionAttempts;
+        var reconnected = false;
         Applied applied;
         for (var attempt = 1; ; attempt++)
         {
@@ -101,15 +102,27 @@ internal sealed class PostgresWriter(
             catch (Exception ex) when (PostgresDatabase.IsDatabaseFailure(ex))
             {
                 var refusal = database.Failed(ex);
-                if (!stage.Committing && attempt < attempts && PostgresDatabase.IsConnectionFailure(ex))
+                if (!stage.Committing && !reconnected && PostgresDatabase.IsConnectionFailure(ex))
                 {
-                    // The commit was never sent: nothing was stored. Try again on a fresh connection.
+                    // The commit was never sent: nothing was stored. Once more on a fresh connection
+                    // (a pooled one may be dead after a server restart); not more, so that an
+                    // unreachable server answers within one connect timeout, not several.
+                    reconnected = true;
                     continue;
                 }
 
                 activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 StorageLog.GroupCommitFailed(logger, ex, group.Count);
                 PendingAppend.FailAll(group, stage.Committing ? CommitOutcomeUnknown() : refusal);
+                return;
+            }
+            catch (Exception ex) when (ex is not ProblemException)
+            {
+                // Anything else is a fault of this service, not of the request: refuse the group and
+                // keep the writer running, so no later append waits forever.
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                StorageLog.GroupCommitFailed(logger, ex, group.Count);
+                PendingAppend.FailAll(group, GroupCommit.WriteFailed());
                 return;
             }
         }

@@ -91,8 +91,10 @@ internal sealed class SqliteWriter(
             // commit: SQLite journals each page a savepoint changes.
             applied = Apply(group, isolate: false) ?? Apply(group, isolate: true)!;
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is not ProblemException)
         {
+            // The file could not commit (or this service failed): refuse the group and keep the
+            // writer's thread running, so no later append waits forever.
             StorageLog.GroupCommitFailed(logger, ex, group.Count);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             PendingAppend.FailAll(group, GroupCommit.WriteFailed());
