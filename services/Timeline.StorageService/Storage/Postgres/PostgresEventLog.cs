@@ -31,37 +31,37 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
 
     public async Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
     {
-        var parameters = PostgresFilter.Bind(criteria);
+        var (sql, parameters) = ListStatement(criteria, knownAt, after, pageSize);
+        var rows = await database.ReadAsync(
+            async connection => (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
+        return ListPage.From(rows, pageSize);
+    }
 
-        // One row more than the page: whether there is a next page at all, and where it starts.
+    /// <summary>The statement of a list page and its parameters (one row more than the page: whether there is a next one, and where it starts).</summary>
+    internal static (string Sql, DynamicParameters Parameters) ListStatement(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize)
+    {
+        var parameters = PostgresFilter.Bind(criteria);
         parameters.Add("Limit", pageSize + 1);
-        string sql;
         if (knownAt is { } time)
         {
             parameters.Add("KnownAt", RecordTime.ToMicros(time));
             parameters.Add("AfterEarliest", after?.Earliest ?? 0);
             parameters.Add("AfterLatest", after?.Latest ?? 0);
             parameters.Add("AfterPosition", after?.Position ?? 0);
-            sql = after is null ? PostgresSql.ListKnownAtFirst : PostgresSql.ListKnownAtNext;
+            return (after is null ? PostgresSql.ListKnownAtFirst : PostgresSql.ListKnownAtNext, parameters);
         }
-        else
+
+        for (var k = 0; k < SpanClasses.Count; k++)
         {
-            for (var k = 0; k < SpanClasses.Count; k++)
-            {
-                var (e, l, p) = SpanClasses.Key(k, criteria.OccurredFrom, after);
-                parameters.Add($"E{k}", e);
-                parameters.Add($"L{k}", l);
-                parameters.Add($"P{k}", p);
-            }
-
-            parameters.Add("EarliestTo", criteria.OccurredTo ?? int.MaxValue);
-            sql = PostgresSql.ListCurrent;
+            var (e, l, p) = SpanClasses.Key(k, criteria.OccurredFrom, after);
+            parameters.Add($"E{k}", e);
+            parameters.Add($"L{k}", l);
+            parameters.Add($"P{k}", p);
         }
 
-        var rows = await database.ReadAsync(
-            async connection => (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList(),
-            cancellationToken);
-        return ListPage.From(rows, pageSize);
+        parameters.Add("EarliestTo", criteria.OccurredTo ?? int.MaxValue);
+        return (PostgresSql.ListCurrent, parameters);
     }
 
     public Task<IReadOnlyList<EventRecord>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)

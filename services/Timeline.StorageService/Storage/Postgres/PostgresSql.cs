@@ -9,8 +9,8 @@ internal static class PostgresSql
 {
     /// <summary>The filter of an <see cref="Timeline.Domain.Events.EventCriteria"/> over a row source aliased <c>e</c> (<see cref="PostgresFilter"/>).</summary>
     private const string Filter = """
-        (cardinality(@Tags) = 0 OR EXISTS (SELECT 1 FROM revision_tags t WHERE t.tag = ANY(@Tags) AND t.position = e.position))
-        AND (cardinality(@Actors) = 0 OR EXISTS (SELECT 1 FROM revision_actors a WHERE a.actor = ANY(@Actors) AND a.position = e.position))
+        (cardinality(@Tags) = 0 OR EXISTS (SELECT 1 FROM revision_tags t WHERE t.tag = ANY(@Tags) AND t.position = e.position OFFSET 0))
+        AND (cardinality(@Actors) = 0 OR EXISTS (SELECT 1 FROM revision_actors a WHERE a.actor = ANY(@Actors) AND a.position = e.position OFFSET 0))
         AND (cardinality(@Kinds) = 0 OR e.kind = ANY(@Kinds))
         AND (cardinality(@Countries) = 0 OR e.country = ANY(@Countries))
         AND (CAST(@OccurredFrom AS integer) IS NULL OR e.latest >= @OccurredFrom)
@@ -35,18 +35,25 @@ internal static class PostgresSql
             OR EXISTS (SELECT 1 FROM revisions p WHERE p.event_id = e.event_id AND p.revision = e.revision - 1 AND p.deadline_id = ANY(@DeadlineIds)))
         """;
 
-    /// <summary>One arm of <see cref="ListCurrent"/>: the current rows of one span class after that class's key.</summary>
-    private const string ArmSelect = "SELECT e.position, e.earliest, e.latest FROM current_events e WHERE e.span_class = ";
+    /// <summary>One arm of <see cref="ListCurrent"/>: the current rows of one span class after that class's key, in order, at most a page.</summary>
+    private const string ArmSelect = "(SELECT e.position, e.earliest, e.latest FROM current_events e WHERE e.span_class = ";
 
     private const string ArmWhere =
-        " AND e.earliest <= @EarliestTo AND (CAST(@OccurredFrom AS integer) IS NULL OR e.latest >= @OccurredFrom) AND e.retracted = false AND " + Filter + " AND " + DeadlineFilter;
+        " AND e.earliest <= @EarliestTo AND (CAST(@OccurredFrom AS integer) IS NULL OR e.latest >= @OccurredFrom) AND e.retracted = false AND " + Filter + " AND " + DeadlineFilter +
+        " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit)";
 
     /// <summary>
     /// The current view, one page in chronological order, first page and continuations alike: a
-    /// merge of one arm per span class (<see cref="SpanClasses"/>), arm k seeking
-    /// <c>current_events_span</c> at <c>(k, @Ek, @Lk, @Pk)</c> (keys from <see cref="SpanClasses.Key(int, int?, ChronologicalKey?)"/>).
-    /// The arms are plain selects, so the planner flattens the UNION ALL and merges the arms' index
-    /// scans in order (Merge Append) under the limit; bodies are read for the rows of the page only.
+    /// merge of one arm per span class (<see cref="SpanClasses"/>), arm k an index scan of
+    /// <c>current_events_span</c> from <c>(k, @Ek, @Lk, @Pk)</c> (keys from
+    /// <see cref="SpanClasses.Key(int, int?, ChronologicalKey?)"/>) in index order, limited to a page;
+    /// the planner merges the arms in order (Merge Append) and stops at the page, and bodies are read
+    /// for the rows of the page only (<c>PostgresListPlanTests</c>). Unlike SQLite, PostgreSQL needs each
+    /// arm's own ORDER BY and LIMIT to see that an arm's index scan is already in order: without them
+    /// it reads every matching row of every arm and sorts. The tag and actor filters end their
+    /// <c>EXISTS</c> with <c>OFFSET 0</c> so that each stays a probe of the row at hand (primary key
+    /// of <c>revision_tags</c>): otherwise the planner turns it into a hashed subplan that reads every
+    /// row of the tag for each page.
     /// </summary>
     public const string ListCurrent =
         "SELECT p.position AS Position, r.event_id AS EventId, r.revision AS Revision, r.recorded_at AS RecordedAt, r.recorded_by AS RecordedBy, r.body AS Body, p.earliest AS Earliest, p.latest AS Latest FROM (" +
