@@ -13,8 +13,9 @@ namespace Timeline.Tests.Shared;
 /// <c>synchronous_commit</c> on: durability is what the tests check), a fresh database per test.
 /// One cluster per test process is shared (<see cref="SharedAsync"/>); a test that stops, kills or
 /// restarts a server starts one of its own (<see cref="StartNewAsync"/>). Every cluster is stopped
-/// when the test process exits, and a watchdog process stops it and deletes its directory if the
-/// test process dies without exiting (a crash, SIGKILL), so no postmaster outlives the tests.
+/// when the test process exits, and a watchdog process, once the test process has ended (also by a
+/// crash or SIGKILL), stops what is still running and deletes the directory, so no postmaster and
+/// no data outlive the tests.
 /// Without the binaries a test skips (<see cref="InstallHint"/>), unless <c>TIMELINE_REQUIRE_POSTGRES=1</c>
 /// (CI), where that is a failure.
 /// </summary>
@@ -253,7 +254,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             Running.Remove(this);
         }
 
-        await Task.Run(Stop);
+        await Task.Run(() => Stop(deleteDirectory: true));
     }
 
     /// <summary>Counts the test as one that ran on PostgreSQL (for CI's figures: proof that they ran, not skipped).</summary>
@@ -292,14 +293,17 @@ public sealed class PostgresCluster : IAsyncDisposable
             Running.Clear();
         }
 
+        // At exit only the servers are stopped (quick); deleting their directories (a database per
+        // test: tens of thousands of files) is left to the watchdogs, which run once this process
+        // has ended, so the exit is not held up (the test runner gives up on an exit that takes 10 s).
         foreach (var cluster in all)
         {
-            cluster.Stop();
+            cluster.Stop(deleteDirectory: false);
         }
     }
 
-    /// <summary>Immediate stop (nothing to keep) and the directory removed.</summary>
-    private void Stop()
+    /// <summary>Immediate stop (nothing to keep), and the directory removed if asked.</summary>
+    private void Stop(bool deleteDirectory)
     {
         if (ProcessId is not null)
         {
@@ -311,6 +315,11 @@ public sealed class PostgresCluster : IAsyncDisposable
             {
                 KillAsync().GetAwaiter().GetResult();
             }
+        }
+
+        if (!deleteDirectory)
+        {
+            return;
         }
 
         try
