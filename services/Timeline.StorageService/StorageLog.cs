@@ -3,8 +3,8 @@ namespace Timeline.StorageService;
 /// <summary>The storage service's log messages, source-generated.</summary>
 internal static partial class StorageLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Opened event log {Path} at schema version {Version}, head position {Head}")]
-    public static partial void DatabaseOpened(ILogger logger, string path, int version, long head);
+    [LoggerMessage(1, LogLevel.Information, "Opened event log {Location} at schema version {Version}, head position {Head}")]
+    public static partial void DatabaseOpened(ILogger logger, string location, int version, long head);
 
     [LoggerMessage(2, LogLevel.Information, "Applied migration {Version}: {Name}")]
     public static partial void MigrationApplied(ILogger logger, int version, string name);
@@ -20,4 +20,13 @@ internal static partial class StorageLog
 
     [LoggerMessage(6, LogLevel.Information, "Event log closed cleanly at head position {Head}")]
     public static partial void DatabaseClosed(ILogger logger, long head);
+
+    [LoggerMessage(7, LogLevel.Error, "The event log's database {Location} cannot be reached; appends and reads answer UNAVAILABLE until it answers again")]
+    public static partial void DatabaseUnreachable(ILogger logger, Exception exception, string location);
+
+    [LoggerMessage(8, LogLevel.Information, "The event log's database {Location} answers again")]
+    public static partial void DatabaseReachable(ILogger logger, string location);
+
+    [LoggerMessage(9, LogLevel.Warning, "Append transaction hit {SqlState} (serialization failure or deadlock) on attempt {Attempt}; running it again")]
+    public static partial void TransactionRetried(ILogger logger, string sqlState, int attempt);
 }

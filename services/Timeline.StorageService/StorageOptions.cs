@@ -1,3 +1,4 @@
+using Npgsql;
 using Timeline.Domain.Validation;
 
 namespace Timeline.StorageService;
@@ -7,8 +8,26 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    /// <summary>The embedded default: one SQLite file (<see cref="DatabasePath"/>).</summary>
+    public const string Sqlite = "sqlite";
+
+    /// <summary>A PostgreSQL database (<see cref="ConnectionString"/>), shared by any number of storage instances.</summary>
+    public const string Postgres = "postgres";
+
+    /// <summary>Which backend keeps the log: <c>sqlite</c> (the default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = Sqlite;
+
     /// <summary>The SQLite file. Default: <c>timeline/timeline.db</c> under the user's local data folder.</summary>
     public string DatabasePath { get; set; } = DefaultDatabasePath();
+
+    /// <summary>The PostgreSQL connection string (Npgsql's keywords: <c>Host=…;Database=…;Username=…</c>), for <c>Provider = postgres</c>.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>PostgreSQL: how often each instance reads the revisions other instances committed (its live tail).</summary>
+    public TimeSpan TailInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>PostgreSQL: how often a transaction that hit a serialization failure or deadlock is run again before the append is UNAVAILABLE.</summary>
+    public int MaxTransactionAttempts { get; set; } = 5;
 
     /// <summary>How many committed revisions a live subscriber may have queued before it is ended with RESOURCE_EXHAUSTED.</summary>
     public int SubscriberBufferSize { get; set; } = 4_096;
@@ -19,10 +38,88 @@ public sealed class StorageOptions
     /// <summary>How often a subscriber gets a checkpoint while nothing it asked for arrives.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Most batches the single writer commits in one transaction (group commit).</summary>
+    /// <summary>Most batches a writer commits in one transaction (group commit).</summary>
     public int MaxBatchesPerCommit { get; set; } = 256;
 
     public EventLimits Limits { get; set; } = new();
+
+    /// <summary>The provider named in <paramref name="configuration"/>, lower case (the default when unset).</summary>
+    public static string ProviderOf(IConfiguration configuration) =>
+        configuration[$"{Section}:{nameof(Provider)}"] is { Length: > 0 } provider ? provider.Trim().ToLowerInvariant() : Sqlite;
+
+    /// <summary>What is wrong with these settings, one line per setting naming it; empty when nothing is.</summary>
+    public IEnumerable<string> Problems()
+    {
+        var provider = Provider.Trim().ToLowerInvariant();
+        if (provider is not (Sqlite or Postgres))
+        {
+            yield return $"{Section}:Provider must be '{Sqlite}' or '{Postgres}', not '{Provider}'";
+        }
+        else if (provider == Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return $"{Section}:ConnectionString is required with {Section}:Provider=postgres (e.g. \"Host=db.example;Database=timeline;Username=timeline\")";
+        }
+        else if (provider == Postgres && ConnectionProblem(ConnectionString) is { } problem)
+        {
+            yield return problem;
+        }
+        else if (provider == Sqlite && string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            yield return $"{Section}:DatabasePath is empty; give the SQLite file's path";
+        }
+
+        foreach (var (setting, interval) in new[] { (nameof(TailInterval), TailInterval), (nameof(CheckpointInterval), CheckpointInterval) })
+        {
+            if (interval <= TimeSpan.Zero)
+            {
+                yield return $"{Section}:{setting} must be longer than zero (got {interval})";
+            }
+        }
+
+        foreach (var (setting, value) in new[]
+        {
+            (nameof(MaxTransactionAttempts), MaxTransactionAttempts), (nameof(MaxBatchesPerCommit), MaxBatchesPerCommit),
+            (nameof(SubscriberBufferSize), SubscriberBufferSize), (nameof(MaxSubscribers), MaxSubscribers),
+        })
+        {
+            if (value < 1)
+            {
+                yield return $"{Section}:{setting} must be at least 1 (got {value})";
+            }
+        }
+
+        foreach (var problem in Limits.Problems($"{Section}:Limits"))
+        {
+            yield return problem;
+        }
+    }
+
+    private static string? ConnectionProblem(string connectionString)
+    {
+        try
+        {
+            DescribeConnection(connectionString);
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Where a PostgreSQL connection string points, for a log line or a banner: host, port and database, never the password.</summary>
+    public static string DescribeConnection(string connectionString)
+    {
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"{settings.Host}:{settings.Port}/{settings.Database}";
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Storage:ConnectionString is not a PostgreSQL connection string: {ex.Message}", ex);
+        }
+    }
 
     public static string DefaultDatabasePath()
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Timeline.ServiceDefaults;
 using Timeline.StorageService.Grpc;
 using Timeline.StorageService.Storage;
@@ -21,21 +20,7 @@ public static class StorageServiceApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTimelineDefaults("timeline.storage", DefaultUrl, DefaultHttpJsonUrl);
         builder.AddTimelineTelemetry(Telemetry);
-        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidation>();
-        builder.Services.AddSingleton<Database>();
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new LogBroadcaster(options.SubscriberBufferSize, options.MaxSubscribers);
-        });
-        builder.Services.AddSingleton<StorageMetrics>();
-        builder.Services.AddSingleton<AppendWriter>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendWriter>());
-        builder.Services.AddSingleton<EventLog>();
-        builder.Services.AddSingleton<EventIds>();
-        builder.Services.AddTransient<Subscription>();
-        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddEventLog(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();

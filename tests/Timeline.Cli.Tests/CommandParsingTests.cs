@@ -17,6 +17,7 @@ public sealed class CommandParsingTests
     [Theory]
     [InlineData("demo")]
     [InlineData("serve --database /tmp/x.db")]
+    [InlineData("serve --postgres \"Host=db.example;Database=timeline;Username=timeline\"")]
     [InlineData("import samples/mali-minusma-2023-10.json --batch-size 100")]
     [InlineData("show --tag mali --tag minusma --actor MINUSMA --kind Statement --country MLI --from 2023-01-01 --to 2023-12-31 --as-of 2023-10-16")]
     [InlineData("deadlines --as-of 2023-10-16 --output json")]
@@ -40,6 +41,7 @@ public sealed class CommandParsingTests
     [InlineData("add --title T --date 2020 --deadline d --effect soon")]
     [InlineData("import f.json --batch-size 0")]
     [InlineData("show --output yaml")]
+    [InlineData("serve --database /tmp/x.db --postgres Host=db.example")]
     public void Missing_or_bad_flags_are_parse_errors(string line)
     {
         var (root, _) = Build();

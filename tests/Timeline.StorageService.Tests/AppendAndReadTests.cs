@@ -1,18 +1,19 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class AppendAndReadTests : IAsyncLifetime
+public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
     private EventStoreService.EventStoreServiceClient Client => server.Client;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync();
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend);
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -126,6 +127,42 @@ public sealed class AppendAndReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retried_conditional_append_whose_answer_was_lost_is_a_no_op_returning_the_existing_position()
+    {
+        async Task<AppendResult> Append(params NewEvent[] events) =>
+            (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { events } }).ResponseAsync.WaitAsync(CallTimeout)).Results[0];
+
+        // Each request sent twice, as a writer does when the first acknowledgement never reached it.
+        var create = Events.Dated("conditional", "2023-10-14", "First report");
+        create.ExpectedRevision = 0;
+        var created = await Append(create);
+        var createdAgain = await Append(create);
+        Assert.Equal((1L, created.Position, false, true), (createdAgain.Revision, createdAgain.Position, created.NoOp, createdAgain.NoOp));
+
+        var correct = Events.Dated("conditional", "2023-10-15", "Corrected report");
+        correct.ExpectedRevision = 1;
+        var corrected = await Append(correct);
+        var correctedAgain = await Append(correct, Events.Dated("beside-it", "2023"));
+        Assert.Equal((2L, corrected.Position, true), (correctedAgain.Revision, correctedAgain.Position, correctedAgain.NoOp));
+
+        var retract = new NewEvent { EventId = "conditional", Retracted = true, ExpectedRevision = 2 };
+        var retracted = await Append(retract);
+        var retractedAgain = await Append(retract);
+        Assert.Equal((3L, retracted.Position, true), (retractedAgain.Revision, retractedAgain.Position, retractedAgain.NoOp));
+
+        // Still a conflict: other content on a stale revision, the same content further back, or the revision before.
+        var other = Events.Dated("conditional", "2023-10-16", "Someone else's report");
+        other.ExpectedRevision = 2;
+        Assert.Equal("REVISION_MISMATCH", Reason(await FailsWith(StatusCode.FailedPrecondition, () => Append(other))));
+        Assert.Equal("REVISION_MISMATCH", Reason(await FailsWith(StatusCode.FailedPrecondition, () => Append(correct))));
+        Assert.Equal("REVISION_MISMATCH", Reason(await FailsWith(StatusCode.FailedPrecondition, () => Append(create))));
+
+        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "conditional" }).ResponseAsync.WaitAsync(CallTimeout)).Revisions;
+        Assert.Equal([1L, 2L, 3L], history.Select(r => r.Revision));
+        Assert.Single((await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "beside-it" }).ResponseAsync.WaitAsync(CallTimeout)).Revisions);
+    }
+
+    [Fact]
     public async Task Unresolvable_date_in_one_event_rejects_the_whole_batch_naming_the_field()
     {
         var before = await ListAll();
@@ -167,7 +204,14 @@ public sealed class AppendAndReadTests : IAsyncLifetime
     {
         var health = await server.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest()).ResponseAsync.WaitAsync(CallTimeout);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
-        Assert.True(File.Exists(server.DatabasePath));
+        if (server.Backend == StorageBackend.Sqlite)
+        {
+            Assert.True(File.Exists(server.DatabasePath));
+        }
+        else
+        {
+            Assert.Equal("1", await server.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout));
+        }
     }
 
     [Fact]
@@ -202,4 +246,8 @@ public sealed class AppendAndReadTests : IAsyncLifetime
         while (token.Length > 0);
         return all;
     }
+
+    public sealed class Sqlite() : AppendAndReadTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : AppendAndReadTests(StorageBackend.Postgres);
 }

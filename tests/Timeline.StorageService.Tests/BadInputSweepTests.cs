@@ -13,7 +13,7 @@ namespace Timeline.StorageService.Tests;
 /// or OUT_OF_RANGE with a field violation — never UNKNOWN or INTERNAL — and the store must not
 /// change.
 /// </summary>
-public sealed class BadInputSweepTests : IAsyncLifetime
+public abstract class BadInputSweepTests(StorageBackend backend) : IAsyncLifetime
 {
     private const int RequestsPerKind = 150;
     private StorageServer server = null!;
@@ -21,7 +21,7 @@ public sealed class BadInputSweepTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        server = await StorageServer.StartAsync();
+        server = await StorageServer.StartAsync(backend);
         var seed = new AppendEventsRequest();
         for (var i = 0; i < 5; i++)
         {
@@ -184,4 +184,8 @@ public sealed class BadInputSweepTests : IAsyncLifetime
         e.ExpectedRevision = expected;
         return e;
     }
+
+    public sealed class Sqlite() : BadInputSweepTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : BadInputSweepTests(StorageBackend.Postgres);
 }

@@ -1,6 +1,4 @@
-using Dapper;
 using Grpc.Core;
-using Microsoft.Data.Sqlite;
 using Timeline.Storage.V1;
 using Timeline.Tests.Shared;
 using Timeline.V1;
@@ -9,11 +7,12 @@ namespace Timeline.StorageService.Tests;
 
 /// <summary>
 /// Nothing acknowledged is lost: concurrent writers append batches while the storage process is
-/// killed with SIGKILL at random moments and restarted on the same file; afterwards every
+/// killed with SIGKILL at random moments and restarted on the same database; afterwards every
 /// acknowledged batch is there exactly once, no batch is half there, retries of unacknowledged
-/// batches are recognized, and SQLite's integrity check passes.
+/// batches are recognized, and the stored log is sound (<see cref="LogChecks"/>, with SQLite's
+/// integrity check).
 /// </summary>
-public sealed class CrashSafetyTests
+public abstract class CrashSafetyTests(StorageBackend backend)
 {
     private const int Kills = 20;
     private const int Writers = 4;
@@ -24,12 +23,12 @@ public sealed class CrashSafetyTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "timeline-tests", "crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "timeline.db");
+        await using var database = await StorageDatabase.CreateAsync(backend, directory);
         var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(); // batch -> position of its first event
         var unacknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
         var random = new Random(1410);
         var startTimeout = TimeSpan.FromSeconds(60);
-        var storage = new StorageProcess(path);
+        var storage = new StorageProcess(database);
         try
         {
             await storage.StartAsync(startTimeout);
@@ -55,12 +54,12 @@ public sealed class CrashSafetyTests
                 }
             }
 
-            var stored = await ReadAll(storage.Client);
+            var stored = await Events.ReadAllAsync(storage.Client);
             var lost = acknowledged.Count(a => !stored.TryGetValue($"{a.Key}-0", out var e) || e.Position != a.Value);
             var duplicated = stored.Values.Count(e => e.Revision != 1);
             var halfPresent = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).GroupBy(b => b).Count(g => g.Count() != EventsPerBatch);
             var strays = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).Distinct().Count(b => !acknowledged.ContainsKey(b));
-            Figures.Report($"kills={Kills} acknowledged={acknowledged.Count} lost={lost} duplicated={duplicated}");
+            Figures.Report($"{backend}: kills={Kills} acknowledged={acknowledged.Count} lost={lost} duplicated={duplicated}");
 
             Assert.True(acknowledged.Count > Kills, $"the writers got only {acknowledged.Count} acknowledgements");
             Assert.Equal(0, lost);
@@ -74,11 +73,7 @@ public sealed class CrashSafetyTests
             await storage.KillAsync();
         }
 
-        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
-        }
-
+        await LogChecks.AssertSoundAsync(database);
         Directory.Delete(directory, recursive: true);
     }
 
@@ -110,38 +105,9 @@ public sealed class CrashSafetyTests
         }
     }
 
-    private static AppendEventsRequest Batch(string batch)
-    {
-        var request = new AppendEventsRequest();
-        for (var i = 0; i < EventsPerBatch; i++)
-        {
-            request.Events.Add(new NewEvent
-            {
-                EventId = $"{batch}-{i}",
-                Title = $"crash test {batch} #{i}",
-                Occurred = new FuzzyDate { Edtf = "2023-10-14" },
-                Tags = { "crash" },
-            });
-        }
+    private static AppendEventsRequest Batch(string batch) => Events.Batch(batch, EventsPerBatch, "crash");
 
-        return request;
-    }
+    public sealed class Sqlite() : CrashSafetyTests(StorageBackend.Sqlite);
 
-    private static async Task<Dictionary<string, EventRecord>> ReadAll(EventStoreService.EventStoreServiceClient client)
-    {
-        var all = new Dictionary<string, EventRecord>();
-        var token = string.Empty;
-        do
-        {
-            var page = await client.ListEventsAsync(new ListEventsRequest { PageSize = 1000, PageToken = token }).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(60));
-            foreach (var e in page.Events)
-            {
-                Assert.True(all.TryAdd(e.EventId, e), $"{e.EventId} listed twice");
-            }
-
-            token = page.NextPageToken;
-        }
-        while (token.Length > 0);
-        return all;
-    }
+    public sealed class Postgres() : CrashSafetyTests(StorageBackend.Postgres);
 }

@@ -1,16 +1,17 @@
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
 /// <summary>Every limit is configurable; an over-limit request is refused whole, naming the field, and stores nothing.</summary>
-public sealed class LimitsTests : IAsyncLifetime
+public abstract class LimitsTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(new Dictionary<string, string?>
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend, new Dictionary<string, string?>
     {
         ["Storage:Limits:MaxBatchSize"] = "3",
         ["Storage:Limits:MaxTitleLength"] = "20",
@@ -70,4 +71,8 @@ public sealed class LimitsTests : IAsyncLifetime
         Assert.Equal("TOO_MANY_SUBSCRIBERS", Reason(ex.GetRpcStatus()!));
         cts.Cancel();
     }
+
+    public sealed class Sqlite() : LimitsTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : LimitsTests(StorageBackend.Postgres);
 }

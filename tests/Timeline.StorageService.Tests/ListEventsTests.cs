@@ -1,17 +1,18 @@
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class ListEventsTests : IAsyncLifetime
+public abstract class ListEventsTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
     private EventStoreService.EventStoreServiceClient Client => server.Client;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync();
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend);
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -113,4 +114,8 @@ public sealed class ListEventsTests : IAsyncLifetime
         var negative = await FailsWith(StatusCode.InvalidArgument, () => Client.ListEventsAsync(new ListEventsRequest { PageSize = -1 }).ResponseAsync);
         Assert.Equal("page_size", Assert.Single(Violations(negative)).Field);
     }
+
+    public sealed class Sqlite() : ListEventsTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : ListEventsTests(StorageBackend.Postgres);
 }

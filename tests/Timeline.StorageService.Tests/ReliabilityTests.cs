@@ -6,11 +6,11 @@ using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class ReliabilityTests : IAsyncLifetime
+public abstract class ReliabilityTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(new Dictionary<string, string?> { ["Storage:SubscriberBufferSize"] = "16" });
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["Storage:SubscriberBufferSize"] = "16" });
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -200,4 +200,8 @@ public sealed class ReliabilityTests : IAsyncLifetime
             Assert.Equal(1, e.Event.Revision);
         }
     }
+
+    public sealed class Sqlite() : ReliabilityTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : ReliabilityTests(StorageBackend.Postgres);
 }

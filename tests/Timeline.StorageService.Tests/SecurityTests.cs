@@ -14,7 +14,7 @@ using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class SecurityTests : IAsyncLifetime
+public abstract class SecurityTests(StorageBackend backend) : IAsyncLifetime
 {
     private const string WriterToken = "writer-secret-3f9a1c";
     private const string ReaderToken = "reader-secret-77b2e0";
@@ -25,6 +25,7 @@ public sealed class SecurityTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         server = await StorageServer.StartAsync(
+            backend,
             new Dictionary<string, string?>
             {
                 ["Auth:Tokens:ingest:Sha256"] = Hash(WriterToken),
@@ -149,7 +150,7 @@ public sealed class SecurityTests : IAsyncLifetime
     [Fact]
     public async Task Without_tokens_the_service_refuses_to_listen_beyond_loopback()
     {
-        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StorageServer.StartAsync(new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0" }).WaitAsync(CallTimeout));
+        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0" }).WaitAsync(CallTimeout));
         Assert.Contains("Refusing to listen on http://0.0.0.0:0", ex.Message, StringComparison.Ordinal);
         Assert.True(BindingGuard.IsLoopback("http://127.0.0.1:5201"));
         Assert.True(BindingGuard.IsLoopback("https://[::1]:5201"));
@@ -165,7 +166,7 @@ public sealed class SecurityTests : IAsyncLifetime
         using var certificate = TestCertificates.SelfSigned();
         var pfx = TestCertificates.WritePfx(certificate, server.Directory, "pw");
 
-        await using var tls = await StorageServer.StartAsync(new Dictionary<string, string?>
+        await using var tls = await StorageServer.StartAsync(backend, new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "https://127.0.0.1:0",
             ["Kestrel:Endpoints:Grpc:Certificate:Path"] = pfx,
@@ -216,4 +217,8 @@ public sealed class SecurityTests : IAsyncLifetime
             }
         }
     }
+
+    public sealed class Sqlite() : SecurityTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : SecurityTests(StorageBackend.Postgres);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Timeline.Domain.Dates;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
@@ -13,7 +14,7 @@ namespace Timeline.StorageService.Tests;
 /// page token that ends on a wide event would skip narrow ones: these tests put events of every
 /// width on both sides of occurred_from and compare with a plain sort of what was appended.
 /// </summary>
-public sealed class SpanClassListTests : IAsyncLifetime
+public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetime
 {
     private const string From = "2023-08-10";
     private const string To = "2023-09-20";
@@ -52,7 +53,7 @@ public sealed class SpanClassListTests : IAsyncLifetime
 
     private EventStoreService.EventStoreServiceClient Client => server.Client;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync();
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend);
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -90,32 +91,6 @@ public sealed class SpanClassListTests : IAsyncLifetime
         Assert.Equal("2023", Assert.Single(first.Events).Occurred.Edtf);
         Assert.Equal(["2023-08-10", "2023-08-11", "2023-08-12"], rest.Events.Select(e => e.Occurred.Edtf));
         Assert.Equal(Expected(appended, From, ""), [.. first.Events.Concat(rest.Events).Select(e => e.EventId)]);
-    }
-
-    [Fact]
-    public async Task A_version_2_database_is_upgraded_and_lists_the_events_it_held()
-    {
-        var appended = await AppendAsync(Dates, "old");
-        await server.StopAsync();
-
-        // A copy under another name, so the service that opens it has no pooled connection
-        // that remembers the schema of the file it was copied from.
-        var path = Path.Combine(server.Directory, "version2.db");
-        File.Copy(server.DatabasePath, path);
-        DowngradeToVersion2(path);
-        Assert.Equal(SchemaOf(Version2Database()), SchemaOf(path));
-
-        await using var upgraded = await StorageServer.StartAsync(new Dictionary<string, string?> { ["Storage:DatabasePath"] = path });
-
-        Assert.Equal(3L, Scalar(path, "PRAGMA user_version"));
-        Assert.Equal(0L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_order'"));
-        Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_span'"));
-        var filter = new EventFilter { Tags = { "old" }, OccurredFrom = From };
-        Assert.Equal(Expected(appended, From, ""), await ListAllAsync(upgraded.Client, filter, 4));
-
-        // And the upgraded file keeps working: an event appended now takes its place in the order.
-        var later = await AppendAsync(upgraded.Client, ["2023-08-10/2023-08-12"], "old", "new-");
-        Assert.Equal(Expected([.. appended, .. later], From, ""), await ListAllAsync(upgraded.Client, filter, 3));
     }
 
     private Task<List<Appended>> AppendAsync(IReadOnlyList<string> dates, string tag) => AppendAsync(Client, dates, tag, "");
@@ -180,7 +155,7 @@ public sealed class SpanClassListTests : IAsyncLifetime
     {
         var path = Path.Combine(server.Directory, "empty-version2.db");
         using var connection = Open(path);
-        foreach (var (version, _, sql) in Timeline.StorageService.Storage.Schema.Migrations.Where(m => m.Version <= 2))
+        foreach (var (version, _, sql) in Timeline.StorageService.Storage.Sqlite.SqliteSchema.Migrations.Where(m => m.Version <= 2))
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql + $"; PRAGMA user_version = {version};";
@@ -227,4 +202,36 @@ public sealed class SpanClassListTests : IAsyncLifetime
     }
 
     private sealed record Appended(string EventId, Timeline.Domain.Dates.CalendarDay Earliest, Timeline.Domain.Dates.CalendarDay Latest, long Position);
+
+    /// <summary>On SQLite, also: a file of an earlier schema version opens and is migrated forward.</summary>
+    public sealed class Sqlite() : SpanClassListTests(StorageBackend.Sqlite)
+    {
+        [Fact]
+        public async Task A_version_2_database_is_upgraded_and_lists_the_events_it_held()
+        {
+            var appended = await AppendAsync(Dates, "old");
+            await server.StopAsync();
+
+            // A copy under another name, so the service that opens it has no pooled connection
+            // that remembers the schema of the file it was copied from.
+            var path = Path.Combine(server.Directory, "version2.db");
+            File.Copy(server.DatabasePath, path);
+            DowngradeToVersion2(path);
+            Assert.Equal(SchemaOf(Version2Database()), SchemaOf(path));
+
+            await using var upgraded = await StorageServer.StartAsync(StorageBackend.Sqlite, new Dictionary<string, string?> { ["Storage:DatabasePath"] = path });
+
+            Assert.Equal(3L, Scalar(path, "PRAGMA user_version"));
+            Assert.Equal(0L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_order'"));
+            Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_span'"));
+            var filter = new EventFilter { Tags = { "old" }, OccurredFrom = From };
+            Assert.Equal(Expected(appended, From, ""), await ListAllAsync(upgraded.Client, filter, 4));
+
+            // And the upgraded file keeps working: an event appended now takes its place in the order.
+            var later = await AppendAsync(upgraded.Client, ["2023-08-10/2023-08-12"], "old", "new-");
+            Assert.Equal(Expected([.. appended, .. later], From, ""), await ListAllAsync(upgraded.Client, filter, 3));
+        }
+    }
+
+    public sealed class Postgres() : SpanClassListTests(StorageBackend.Postgres);
 }

@@ -3,8 +3,10 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
+using Timeline.Domain.Events;
 using Timeline.Domain.Validation;
 using Timeline.StorageService.Storage;
+using Timeline.StorageService.Storage.Sqlite;
 using Timeline.V1;
 
 namespace Timeline.StorageService.Tests;
@@ -68,7 +70,7 @@ public static class SpanArbitraries
 }
 
 /// <summary>
-/// <see cref="Sql.ListCurrent"/> through <see cref="ListStatement"/>, on an in-memory database
+/// <see cref="SqliteSql.ListCurrent"/> through <see cref="SqliteListStatement"/>, on an in-memory database
 /// migrated like the service's: page by page it returns exactly the events that overlap the range,
 /// in chronological order, whatever their widths and wherever a page ends.
 /// </summary>
@@ -78,17 +80,17 @@ public sealed class SpanClassProperties
     [Property]
     public bool Paging_returns_exactly_the_overlapping_events_in_chronological_order(StoredEvent[] events, RangeQuery query)
     {
-        using var statement = new ListStatement(Database(events));
-        var filter = FilterParameters.Check(
+        using var statement = new SqliteListStatement(Database(events));
+        var filter = SqliteFilter.Bind(EventCriteria.Check(
             new EventFilter
             {
                 OccurredFrom = query.From is { } f ? FormatDay(f) : "",
                 OccurredTo = query.To is { } t ? FormatDay(t) : "",
             },
-            new EventLimits());
+            new EventLimits()));
         var listed = new List<long>();
-        PageToken? after = null;
-        Timeline.Domain.Dates.CalendarDay? announced = null;
+        ChronologicalKey? after = null;
+        int? announced = null;
         do
         {
             var (page, last, nextEarliest) = statement.ReadAsync(filter, after, query.PageSize, CancellationToken.None).GetAwaiter().GetResult();
@@ -98,7 +100,7 @@ public sealed class SpanClassProperties
             }
 
             // Each page says where the next one starts: the first day of its first event.
-            if ((announced is { } start && events[(int)page[0].Position - 1].Earliest != start.DayNumber) || (last is null) != (nextEarliest is null))
+            if ((announced is { } start && events[(int)page[0].Position - 1].Earliest != start) || (last is null) != (nextEarliest is null))
             {
                 return false;
             }
@@ -125,7 +127,7 @@ public sealed class SpanClassProperties
     {
         using var connection = Database([]);
         using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + Sql.ListCurrent;
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteSql.ListCurrent;
         using var reader = command.ExecuteReader();
         var plan = new List<string>();
         while (reader.Read())
@@ -149,7 +151,7 @@ public sealed class SpanClassProperties
     {
         var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
-        foreach (var (_, _, sql) in Schema.Migrations)
+        foreach (var (_, _, sql) in SqliteSchema.Migrations)
         {
             Execute(connection, sql);
         }
@@ -172,8 +174,8 @@ public sealed class SpanClassProperties
                 ["Retracted"] = e.Retracted,
                 ["Body"] = body,
             };
-            values["Position"] = Execute(connection, Sql.InsertRevision, values);
-            Execute(connection, Sql.UpsertCurrent, values);
+            values["Position"] = Execute(connection, SqliteSql.InsertRevision, values);
+            Execute(connection, SqliteSql.UpsertCurrent, values);
         }
 
         return connection;

@@ -2,22 +2,24 @@ using System.Diagnostics;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.StorageService.Tests;
 
 /// <summary>
 /// The storage service as a separate OS process (its own build output, started with
-/// <c>dotnet</c>), so a test can kill it with SIGKILL and start it again on the same file.
+/// <c>dotnet</c>), so a test can kill it with SIGKILL and start it again on the same database
+/// (a SQLite file or a PostgreSQL database).
 /// </summary>
 public sealed class StorageProcess : IAsyncDisposable
 {
     private Process? process;
     private GrpcChannel? channel;
 
-    public StorageProcess(string databasePath) => DatabasePath = databasePath;
+    public StorageProcess(StorageDatabase database) => Database = database;
 
-    public string DatabasePath { get; }
+    public StorageDatabase Database { get; }
 
     public Uri Address { get; private set; } = null!;
 
@@ -45,7 +47,7 @@ public sealed class StorageProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { ServiceAssembly(), "--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information" })
+        foreach (var arg in new[] { ServiceAssembly(), "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information" }.Concat(Database.Args))
         {
             info.ArgumentList.Add(arg);
         }

@@ -5,28 +5,37 @@ using Microsoft.Extensions.DependencyInjection;
 using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
 using Timeline.StorageService;
+using Timeline.Tests.Shared;
 
 namespace Timeline.StorageService.Tests;
 
 /// <summary>
-/// The real storage service on Kestrel on a loopback port, on a real SQLite file in a temp
-/// folder, called through the generated client over HTTP/2. Restart keeps the file.
+/// The real storage service on Kestrel on a loopback port, on a real database of the given
+/// backend (a SQLite file in a temp folder, or a fresh database on the tests' PostgreSQL server),
+/// called through the generated client over HTTP/2. Restart keeps the database.
 /// </summary>
 public sealed class StorageServer : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly bool ownsDatabase;
     private WebApplication? app;
     private GrpcChannel? channel;
 
-    private StorageServer(string directory, Dictionary<string, string?> settings)
+    private StorageServer(string directory, StorageDatabase database, bool ownsDatabase, Dictionary<string, string?> settings)
     {
         Directory = directory;
+        Database = database;
+        this.ownsDatabase = ownsDatabase;
         this.settings = settings;
     }
 
     public string Directory { get; }
 
-    public string DatabasePath => Path.Combine(Directory, "timeline.db");
+    public StorageDatabase Database { get; }
+
+    public StorageBackend Backend => Database.Backend;
+
+    public string DatabasePath => Database.SqlitePath;
 
     public Uri Address { get; private set; } = null!;
 
@@ -34,13 +43,42 @@ public sealed class StorageServer : IAsyncDisposable
 
     public Health.HealthClient Health { get; private set; } = null!;
 
-    public static async Task<StorageServer> StartAsync(IDictionary<string, string?>? extra = null, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>A service on a fresh database of <paramref name="backend"/>.</summary>
+    public static async Task<StorageServer> StartAsync(StorageBackend backend, IDictionary<string, string?>? extra = null, Action<WebApplicationBuilder>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "timeline-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var settings = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>());
-        var server = new StorageServer(directory, settings);
-        await server.StartAppAsync(configure);
+        var database = await StorageDatabase.CreateAsync(backend, directory);
+        return await StartAsync(directory, database, ownsDatabase: true, extra, configure);
+    }
+
+    /// <summary>Another service on an existing database (e.g. a second instance on one PostgreSQL database); it leaves the database alone when disposed.</summary>
+    public static async Task<StorageServer> StartOnAsync(StorageDatabase database, IDictionary<string, string?>? extra = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "timeline-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        return await StartAsync(directory, database, ownsDatabase: false, extra, null);
+    }
+
+    private static async Task<StorageServer> StartAsync(string directory, StorageDatabase database, bool ownsDatabase, IDictionary<string, string?>? extra, Action<WebApplicationBuilder>? configure)
+    {
+        var settings = database.Settings.ToDictionary(s => s.Key, s => (string?)s.Value);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var server = new StorageServer(directory, database, ownsDatabase, settings);
+        try
+        {
+            await server.StartAppAsync(configure);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
@@ -66,7 +104,7 @@ public sealed class StorageServer : IAsyncDisposable
 
     private async Task StartAppAsync(Action<WebApplicationBuilder>? configure)
     {
-        string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", DatabasePath, "--Logging:LogLevel:Default", "Warning"];
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"];
         app = StorageServiceApp.Create([.. args, .. settings.Select(s => $"--{s.Key}={s.Value}")], configure);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Address = app.BoundAddresses()[0];
@@ -81,6 +119,11 @@ public sealed class StorageServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

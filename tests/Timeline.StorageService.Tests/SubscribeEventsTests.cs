@@ -1,17 +1,18 @@
 using Grpc.Core;
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 using static Timeline.StorageService.Tests.Assertions;
 
 namespace Timeline.StorageService.Tests;
 
-public sealed class SubscribeEventsTests : IAsyncLifetime
+public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifetime
 {
     private StorageServer server = null!;
 
     private EventStoreService.EventStoreServiceClient Client => server.Client;
 
-    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(new Dictionary<string, string?> { ["Storage:CheckpointInterval"] = "00:00:00.200" });
+    public async ValueTask InitializeAsync() => server = await StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["Storage:CheckpointInterval"] = "00:00:00.200" });
 
     public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
@@ -106,6 +107,60 @@ public sealed class SubscribeEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_filtered_subscriber_gets_a_checkpoint_every_interval_while_only_revisions_it_did_not_ask_for_keep_arriving()
+    {
+        using var cts = new CancellationTokenSource(CallTimeout);
+        using var call = Client.SubscribeEvents(new SubscribeEventsRequest { Filter = new EventFilter { Tags = { "wanted" } } }, cancellationToken: cts.Token);
+        Assert.True(await call.ResponseStream.MoveNext(cts.Token));
+        Assert.NotNull(call.ResponseStream.Current.CaughtUp);
+
+        // Steady traffic the subscriber did not ask for: a commit every 20 ms, ten times as often as
+        // the checkpoint interval (200 ms), so a timer that restarts at each commit never fires.
+        using var stop = new CancellationTokenSource();
+        long lastAppended = 0;
+        var traffic = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var response = await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"other-{i}", "2023", tags: "other") } }).ResponseAsync.WaitAsync(CallTimeout);
+                Interlocked.Exchange(ref lastAppended, response.Results[0].Position);
+                await Task.Delay(20);
+            }
+        });
+
+        // Five checkpoints take about a second; without them the subscriber's resume position never moves.
+        var checkpoints = new List<long>();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (checkpoints.Count < 5 && await call.ResponseStream.MoveNext(patience.Token))
+            {
+                var message = call.ResponseStream.Current;
+                Assert.Null(message.Event);
+                if (message.Checkpoint is { } checkpoint)
+                {
+                    checkpoints.Add(checkpoint.Position);
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && patience.IsCancellationRequested)
+        {
+            // Checked below: too few checkpoints in ten seconds.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await traffic.WaitAsync(CallTimeout);
+        }
+
+        Assert.True(checkpoints.Count == 5, $"{checkpoints.Count} checkpoints in 10 s of steady non-matching traffic (appended up to position {Interlocked.Read(ref lastAppended)})");
+        Assert.Equal(checkpoints.Order(), checkpoints);
+        Assert.Equal(checkpoints.Count, checkpoints.Distinct().Count());
+        Assert.True(checkpoints[^1] <= Interlocked.Read(ref lastAppended));
+    }
+
+    [Fact]
     public async Task Cancelled_subscriber_gets_cancelled_and_leaves_no_feed_behind()
     {
         var broadcaster = server.GetService<Storage.LogBroadcaster>();
@@ -147,4 +202,8 @@ public sealed class SubscribeEventsTests : IAsyncLifetime
             await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"{prefix}-{i}", "2023-10-14") } }).ResponseAsync.WaitAsync(CallTimeout);
         }
     }
+
+    public sealed class Sqlite() : SubscribeEventsTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : SubscribeEventsTests(StorageBackend.Postgres);
 }

@@ -7,7 +7,10 @@ using Timeline.StorageService;
 
 namespace Timeline.Cli.Commands;
 
-/// <summary>`timeline serve`: both services in this process on the --storage/--timeline addresses, until Ctrl-C.</summary>
+/// <summary>
+/// `timeline serve`: both services in this process on the --storage/--timeline addresses, until
+/// Ctrl-C; the log in a SQLite file (the default) or, with --postgres, in a PostgreSQL database.
+/// </summary>
 internal static class ServeCommand
 {
     /// <summary>
@@ -23,18 +26,43 @@ internal static class ServeCommand
             Description = "SQLite file the storage service owns",
             DefaultValueFactory = _ => StorageOptions.DefaultDatabasePath(),
         };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Keep the log in PostgreSQL instead: an Npgsql connection string, e.g. \"Host=db;Database=timeline;Username=timeline\" (README: Outgrowing one machine)",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Log the services' information messages too" };
-        var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C") { database, verbose };
+        var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C") { database, postgres, verbose };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(database) is { Implicit: false } && r.GetResult(postgres) is { Implicit: false })
+            {
+                r.AddError("--database (SQLite) and --postgres are alternatives: give one");
+            }
+        });
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             var path = Path.GetFullPath(result.GetRequiredValue(database));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var connectionString = result.GetValue(postgres);
+            string where;
+            IReadOnlyList<string> storageArgs;
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                where = $"SQLite: {path}";
+                storageArgs = QuietHostStartFailure;
+            }
+            else
+            {
+                where = $"PostgreSQL: {StorageOptions.DescribeConnection(connectionString)}";
+                storageArgs = [.. QuietHostStartFailure, "--Storage:Provider", StorageOptions.Postgres, "--Storage:ConnectionString", connectionString];
+            }
+
             var storage = options.StorageEndpoint(result);
             var timeline = options.TimelineEndpoint(result);
             var embedded = new EmbeddedOptions(path, storage.Address.ToString(), timeline.Address.ToString())
             {
                 QuietLogging = !result.GetValue(verbose),
-                StorageArgs = QuietHostStartFailure,
+                StorageArgs = storageArgs,
                 TimelineArgs = QuietHostStartFailure,
             };
             EmbeddedServices services;
@@ -49,7 +77,7 @@ internal static class ServeCommand
 
             await using (services)
             {
-                context.Console.MarkupLine($"storage service   [bold]{Markup.Escape(services.StorageAddress.ToString())}[/]  (SQLite: {Markup.Escape(path)})");
+                context.Console.MarkupLine($"storage service   [bold]{Markup.Escape(services.StorageAddress.ToString())}[/]  ({Markup.Escape(where)})");
                 context.Console.MarkupLine($"timeline service  [bold]{Markup.Escape(services.TimelineAddress.ToString())}[/]");
                 context.Console.WriteLine("Serving. Press Ctrl-C to stop.");
                 try

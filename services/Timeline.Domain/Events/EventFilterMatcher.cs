@@ -4,35 +4,19 @@ using Timeline.V1;
 namespace Timeline.Domain.Events;
 
 /// <summary>
-/// The in-memory twin of the storage service's SQL filter: within a field any value may match,
-/// across fields all must. Used on live revisions, which never touch the database again; like the
-/// subscription's SQL, a deadline filter also keeps the revision that takes an event off a deadline.
+/// The in-memory twin of the storage backends' SQL filter, over the same <see cref="EventCriteria"/>:
+/// within a field any value may match, across fields all must. Used on live revisions, which never
+/// touch the database again; like the subscription's SQL, a deadline filter also keeps the revision
+/// that takes an event off a deadline.
 /// </summary>
-public sealed class EventFilterMatcher
+public sealed class EventFilterMatcher(EventCriteria criteria)
 {
-    private readonly HashSet<string> tags;
-    private readonly HashSet<string> actors;
-    private readonly HashSet<string> kinds;
-    private readonly HashSet<string> countries;
-    private readonly HashSet<string> deadlineIds;
-    private readonly HashSet<string> eventIds;
-    private readonly CalendarDay? from;
-    private readonly CalendarDay? to;
-    private readonly bool deadlinesOnly;
-
-    public EventFilterMatcher(EventFilter? filter)
-    {
-        filter ??= new EventFilter();
-        tags = Set(filter.Tags.Select(t => t.Trim().ToLowerInvariant()));
-        actors = Set(filter.Actors.Select(a => a.Trim()));
-        kinds = Set(filter.Kinds);
-        countries = Set(filter.Countries.Select(c => c.Trim().ToUpperInvariant()));
-        deadlineIds = Set(filter.DeadlineIds);
-        eventIds = Set(filter.EventIds);
-        from = FuzzyDateProto.TryParseDay(filter.OccurredFrom, out var f) ? f : null;
-        to = FuzzyDateProto.TryParseDay(filter.OccurredTo, out var t) ? t : null;
-        deadlinesOnly = filter.DeadlineEffectsOnly || deadlineIds.Count > 0;
-    }
+    private readonly HashSet<string> tags = Set(criteria.Tags);
+    private readonly HashSet<string> actors = Set(criteria.Actors);
+    private readonly HashSet<string> kinds = Set(criteria.Kinds);
+    private readonly HashSet<string> countries = Set(criteria.Countries);
+    private readonly HashSet<string> deadlineIds = Set(criteria.DeadlineIds);
+    private readonly HashSet<string> eventIds = Set(criteria.EventIds);
 
     /// <param name="record">A revision.</param>
     /// <param name="previousDeadlineId">The deadline the event's previous revision bore on, if any: for
@@ -59,7 +43,7 @@ public sealed class EventFilterMatcher
             return false;
         }
 
-        if (deadlinesOnly && record.Deadline is null && previousDeadlineId is null)
+        if (criteria.DeadlinesOnly && record.Deadline is null && previousDeadlineId is null)
         {
             return false;
         }
@@ -74,16 +58,15 @@ public sealed class EventFilterMatcher
             return false;
         }
 
-        if ((from is not null || to is not null) && record.Occurred is { } occurred &&
+        if ((criteria.OccurredFrom is not null || criteria.OccurredTo is not null) && record.Occurred is { } occurred &&
             FuzzyDateProto.TryParseDay(occurred.Earliest, out var earliest) &&
             FuzzyDateProto.TryParseDay(occurred.Latest, out var latest))
         {
-            return (from is not { } f || latest >= f) && (to is not { } t || earliest <= t);
+            return (criteria.OccurredFrom is not { } f || latest.DayNumber >= f) && (criteria.OccurredTo is not { } t || earliest.DayNumber <= t);
         }
 
         return true;
     }
 
-    private static HashSet<string> Set(IEnumerable<string> values) =>
-        new(values.Where(v => v.Length > 0), StringComparer.Ordinal);
+    private static HashSet<string> Set(IEnumerable<string> values) => new(values, StringComparer.Ordinal);
 }

@@ -143,7 +143,7 @@ public sealed class NewEventValidator(EventLimits limits)
         var actors = new List<string>();
         for (var i = 0; i < e.Actors.Count; i++)
         {
-            var actor = e.Actors[i].Trim();
+            var actor = Normalized.Actor(e.Actors[i]);
             if (CheckRequiredText(actor, $"{path}.actors[{i}]", Limits.MaxShortTextLength, violations) && !actors.Contains(actor, StringComparer.Ordinal))
             {
                 actors.Add(actor);
@@ -165,7 +165,7 @@ public sealed class NewEventValidator(EventLimits limits)
         var tags = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < e.Tags.Count; i++)
         {
-            var tag = e.Tags[i].Trim().ToLowerInvariant();
+            var tag = Normalized.Tag(e.Tags[i]);
             if (IsTag(tag))
             {
                 tags.Add(tag);
@@ -192,7 +192,7 @@ public sealed class NewEventValidator(EventLimits limits)
         CheckText(location.Admin2, $"{path}.location.admin2", Limits.MaxShortTextLength, violations);
         if (location.Country.Length > 0)
         {
-            var country = location.Country.Trim().ToUpperInvariant();
+            var country = Normalized.Country(location.Country);
             if (CountryCodes.IsValid(country))
             {
                 location.Country = country;

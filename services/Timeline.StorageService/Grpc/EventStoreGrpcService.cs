@@ -1,8 +1,9 @@
-using System.Globalization;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Timeline.Domain.Dates;
+using Timeline.Domain.Events;
 using Timeline.Domain.Validation;
 using Timeline.ServiceDefaults.Security;
 using Timeline.Storage.V1;
@@ -12,12 +13,12 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Timeline.StorageService.Grpc;
 
-/// <summary>The EventStoreService RPCs: check the request, call the log, map the answer. Refusals
-/// are <see cref="ProblemException"/>s, turned into gRPC errors by the shared interceptor.</summary>
+/// <summary>The EventStoreService RPCs: check the request, call the log behind its seam
+/// (<see cref="IEventLog"/>, whichever backend), map the answer. Refusals are
+/// <see cref="ProblemException"/>s, turned into gRPC errors by the shared interceptor.</summary>
 internal sealed class EventStoreGrpcService(
-    EventLog log,
-    AppendWriter writer,
-    Subscription subscription,
+    IEventLog log,
+    Subscriptions subscriptions,
     EventIds ids,
     StorageMetrics metrics,
     IOptions<StorageOptions> options) : EventStoreService.EventStoreServiceBase
@@ -78,8 +79,11 @@ internal sealed class EventStoreGrpcService(
             throw ProblemException.Invalid(violations, reason);
         }
 
-        var results = await writer.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));
-        return new AppendEventsResponse { Results = { results } };
+        var appended = await log.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));
+        return new AppendEventsResponse
+        {
+            Results = { appended.Select(a => new AppendResult { EventId = a.EventId, Revision = a.Revision.Value, Position = a.Position.Value, NoOp = a.NoOp }) },
+        };
     }
 
     [Authorize(Policy = Scopes.EventsRead)]
@@ -96,7 +100,13 @@ internal sealed class EventStoreGrpcService(
             throw ProblemException.Invalid("known_at", "give either revision or known_at, not both");
         }
 
-        var record = await log.GetAsync(request.EventId, request.KnownAt, request.Revision, context.CancellationToken)
+        EventVersion version = (request.KnownAt, request.Revision) switch
+        {
+            ({ } knownAt, _) => new EventVersion.KnownAt(knownAt.ToDateTimeOffset()),
+            (_, > 0) => new EventVersion.AtRevision(new EventRevision(request.Revision)),
+            _ => EventVersion.Current.Instance,
+        };
+        var record = await log.ReadEventAsync(request.EventId, version, context.CancellationToken)
             ?? throw NotFound(request.EventId, request.KnownAt is null ? null : "at that time");
         if (record.Retracted && request.KnownAt is null && request.Revision == 0)
         {
@@ -112,7 +122,7 @@ internal sealed class EventStoreGrpcService(
     public override async Task<GetEventHistoryResponse> GetEventHistory(GetEventHistoryRequest request, ServerCallContext context)
     {
         RequireEventId(request.EventId);
-        var revisions = await log.HistoryAsync(request.EventId, context.CancellationToken);
+        var revisions = await log.ReadHistoryAsync(request.EventId, context.CancellationToken);
         if (revisions.Count == 0)
         {
             throw NotFound(request.EventId, null);
@@ -125,19 +135,36 @@ internal sealed class EventStoreGrpcService(
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var (events, next, nextEarliest) = await log.ListAsync(request.Filter, request.KnownAt, request.PageSize, request.PageToken, context.CancellationToken);
+        var size = PageSize(request.PageSize);
+        var criteria = EventCriteria.Check(request.Filter, validator.Limits);
+        var queryHash = PageToken.HashQuery(request.Filter, request.KnownAt);
+        var after = PageToken.Decode(request.PageToken, queryHash);
+        var page = await log.ListAsync(criteria, request.KnownAt?.ToDateTimeOffset(), after, size, context.CancellationToken);
         metrics.Listed(Stopwatch.GetElapsedTime(started));
-        return new ListEventsResponse { Events = { events }, NextPageToken = next, NextEarliest = nextEarliest };
+        return new ListEventsResponse
+        {
+            Events = { page.Events },
+            NextPageToken = page.Last is { } last ? PageToken.Encode(last, queryHash) : string.Empty,
+            NextEarliest = page.NextEarliest is { } day ? FuzzyDateProto.FormatDay(CalendarDay.FromDayNumber(day)) : string.Empty,
+        };
     }
 
     [Authorize(Policy = Scopes.EventsRead)]
     [EnableRateLimiting(RateLimits.Streams)]
-    public override Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context) =>
-        subscription.RunAsync(
-            request,
-            responseStream,
-            head => context.WriteResponseHeadersAsync(new Metadata { { Subscription.HeadPositionHeader, head.ToString(CultureInfo.InvariantCulture) } }),
-            context.CancellationToken);
+    public override async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context)
+    {
+        var criteria = EventCriteria.Check(request.Filter, validator.Limits);
+        using var subscription = await subscriptions.OpenAsync(new LogPosition(request.FromPosition), criteria, context.CancellationToken);
+        await SubscriptionStream.WriteAsync(subscription, responseStream, context);
+    }
+
+    /// <summary>AIP-158: 0 is the default, larger values are capped, negative ones refused.</summary>
+    private int PageSize(int requested) => requested switch
+    {
+        < 0 => throw ProblemException.Invalid("page_size", "must not be negative"),
+        0 => validator.Limits.DefaultPageSize,
+        _ => Math.Min(requested, validator.Limits.MaxPageSize),
+    };
 
     private void RequireEventId(string eventId)
     {

@@ -5,9 +5,10 @@ using Timeline.V1;
 namespace Timeline.StorageService.Storage;
 
 /// <summary>
-/// Hands each committed revision to the live subscribers. The writer never waits for a reader:
-/// each subscriber has a bounded queue (see LiveFeed), and one whose queue is full is marked as overflowed and
-/// ends its stream, to resume later from its last position.
+/// Hands each committed revision to the live subscribers, in position order, each once. A writer
+/// never waits for a reader: each subscriber has a bounded queue (see LiveFeed), and one whose
+/// queue is full is marked as overflowed and ends its stream, to resume later from its last position.
+/// The head is the last position delivered: every revision up to it is in the database.
 /// </summary>
 internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
 {
@@ -25,6 +26,8 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
             }
         }
     }
+
+    public LogPosition HeadPosition => new(Head);
 
     public int Count
     {
@@ -49,7 +52,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
     /// Registers a feed and returns the head at that moment: every revision after it will arrive
     /// through the feed, every revision up to it is already in the database.
     /// </summary>
-    public (LiveFeed Feed, long Head) Register()
+    public (LiveFeed Feed, LogPosition Head) Register()
     {
         lock (gate)
         {
@@ -60,25 +63,54 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
 
             var feed = new LiveFeed(this, bufferSize);
             feeds.Add(feed);
-            return (feed, head);
+            return (feed, new LogPosition(head));
         }
     }
 
-    /// <summary>Called by the writer after each commit, with the new revisions in position order.</summary>
-    public void Publish(CommitGroup committed)
-    {
-        if (committed.Records.Count == 0)
-        {
-            return;
-        }
+    /// <summary>
+    /// Hands committed revisions (in position order) to every feed: the ones after the head, the
+    /// others were delivered already. For a source that reads the log itself: the single SQLite
+    /// writer, or a tail reader of the database's committed prefix.
+    /// </summary>
+    public void Publish(CommitGroup committed) => Deliver(committed, requireNext: false);
 
+    /// <summary>
+    /// Like <see cref="Publish"/>, but only when the group continues the head without a gap: an
+    /// instance's own commit, when other instances may have committed the positions before it and
+    /// the tail has not read them yet. False when it does not (nothing is delivered then: the tail
+    /// reader brings the group from the database in order).
+    /// </summary>
+    public bool TryPublishNext(CommitGroup committed) => Deliver(committed, requireNext: true);
+
+    private bool Deliver(CommitGroup committed, bool requireNext)
+    {
+        var records = committed.Records;
         lock (gate)
         {
-            head = committed.Records[^1].Position;
+            var skip = 0;
+            while (skip < records.Count && records[skip].Position <= head)
+            {
+                skip++;
+            }
+
+            if (skip == records.Count)
+            {
+                return true;
+            }
+
+            if (requireNext && records[skip].Position != head + 1)
+            {
+                return false;
+            }
+
+            var group = skip == 0 ? committed : committed with { Records = [.. records.Skip(skip)] };
+            head = records[^1].Position;
             foreach (var feed in feeds)
             {
-                feed.Offer(committed);
+                feed.Offer(group);
             }
+
+            return true;
         }
     }
 

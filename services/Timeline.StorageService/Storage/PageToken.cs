@@ -6,26 +6,29 @@ using Timeline.Domain.Validation;
 namespace Timeline.StorageService.Storage;
 
 /// <summary>
-/// An opaque keyset cursor (AIP-158): the sort key of the last row returned, bound to a hash
-/// of the query it came from so that it cannot be reused with another filter.
+/// Opaque keyset cursors (AIP-158, docs/adr/0003): the sort key of the last row returned, bound
+/// to a hash of the query it came from so that it cannot be reused with another filter. The same
+/// tokens on every backend.
 /// </summary>
-internal readonly record struct PageToken(int Earliest, int Latest, long Position)
+internal static class PageToken
 {
     private const byte Version = 1;
     private const int Length = 1 + 4 + 4 + 8 + 8;
 
-    public string Encode(ulong queryHash)
+    public static string Encode(ChronologicalKey key, ulong queryHash)
     {
         Span<byte> bytes = stackalloc byte[Length];
         bytes[0] = Version;
-        BinaryPrimitives.WriteInt32LittleEndian(bytes[1..], Earliest);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes[5..], Latest);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes[9..], Position);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes[1..], key.Earliest);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes[5..], key.Latest);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes[9..], key.Position);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes[17..], queryHash);
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    public static PageToken? Decode(string token, ulong queryHash)
+    /// <summary>The key a token continues after; null for no token (the first page).</summary>
+    /// <exception cref="ProblemException">INVALID_PAGE_TOKEN or PAGE_TOKEN_MISMATCH on <c>page_token</c>.</exception>
+    public static ChronologicalKey? Decode(string token, ulong queryHash)
     {
         if (token.Length == 0)
         {
@@ -45,7 +48,7 @@ internal readonly record struct PageToken(int Earliest, int Latest, long Positio
             throw ProblemException.Invalid("page_token", "was issued for a different filter or known_at; start again without a page token", "PAGE_TOKEN_MISMATCH");
         }
 
-        return new PageToken(
+        return new ChronologicalKey(
             BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(1)),
             BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(5)),
             BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(9)));

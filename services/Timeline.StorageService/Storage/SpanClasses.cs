@@ -5,23 +5,40 @@ namespace Timeline.StorageService.Storage;
 /// before it. Events are ordered by <c>(earliest, latest, position)</c> and overlap the range when
 /// <c>latest &gt;= occurred_from</c>: with one index in that order, a list can only start where
 /// the widest stored interval could begin, and one year-precision event means reading a year of
-/// day events. <c>current_events_span</c> orders each class of width separately (<see cref="Sql.SpanClass"/>),
-/// so an event of class k that overlaps the range starts at or after <c>occurred_from − Widest[k]</c>,
-/// and <see cref="Sql.ListCurrent"/> seeks each class there and merges the classes.
+/// day events. The current view is indexed per class of width (SQLite: an index on the class
+/// expression <see cref="Sqlite.SqliteSql.SpanClass"/>; PostgreSQL: the stored column
+/// <c>span_class</c>, written from <see cref="Of"/>), so an event of class k that overlaps the range
+/// starts at or after <c>occurred_from − Widest[k]</c>, and each backend's list statement seeks each
+/// class there and merges the classes.
 /// </summary>
 internal static class SpanClasses
 {
-    /// <summary>How many classes (arms of <see cref="Sql.ListCurrent"/>).</summary>
+    /// <summary>How many classes (arms of the list statements).</summary>
     public const int Count = 7;
 
     /// <summary>
     /// The widest <c>latest − earliest</c> (days) of each class but the last, which is unbounded
-    /// (open ranges, centuries and wider): the thresholds of <see cref="Sql.SpanClass"/>.
+    /// (open ranges, centuries and wider): the thresholds of <see cref="Sqlite.SqliteSql.SpanClass"/> too.
     /// </summary>
     private static readonly int[] Widest = [0, 7, 31, 366, 3660, 36600];
 
     /// <summary>A key below every stored row.</summary>
     private static readonly (long Earliest, long Latest, long Position) Minimum = (long.MinValue, long.MinValue, long.MinValue);
+
+    /// <summary>The class of an interval of days (day numbers): 0 one day, 1 up to a week, … 6 wider than a century.</summary>
+    public static int Of(int earliest, int latest)
+    {
+        var width = (long)latest - earliest;
+        for (var k = 0; k < Widest.Length; k++)
+        {
+            if (width <= Widest[k])
+            {
+                return k;
+            }
+        }
+
+        return Count - 1;
+    }
 
     /// <summary>
     /// The key class <paramref name="spanClass"/>'s arm continues after (exclusive): the larger of
@@ -38,4 +55,8 @@ internal static class SpanClasses
             : Minimum;
         return after is { } a && a.CompareTo(key) > 0 ? a : key;
     }
+
+    /// <summary><see cref="Key"/> from a page's key.</summary>
+    public static (long Earliest, long Latest, long Position) Key(int spanClass, int? occurredFrom, ChronologicalKey? after) =>
+        Key(spanClass, occurredFrom, after is { } a ? (a.Earliest, a.Latest, a.Position) : null);
 }

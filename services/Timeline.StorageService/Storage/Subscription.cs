@@ -1,115 +1,147 @@
-using Dapper;
-using Grpc.Core;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Timeline.Domain.Events;
 using Timeline.Domain.Validation;
-using Timeline.Storage.V1;
-using Timeline.V1;
 
 namespace Timeline.StorageService.Storage;
 
 /// <summary>
-/// One SubscribeEvents stream (ARCHITECTURE §6), with a single writer loop: catch up from the
-/// database strictly after <c>from_position</c>, say <c>caught_up</c>, then send live revisions
-/// from a bounded feed, with periodic checkpoints. Registering the live feed before reading the
-/// database, and skipping what was already sent, gives no gap and no duplicate.
+/// Opens subscriptions to the log (ARCHITECTURE §6, docs/adr/0002), the same on every backend: the
+/// live feed comes from this instance's <see cref="LogBroadcaster"/>, the catch-up from
+/// <see cref="IEventLog.ReadAfterAsync"/>.
 /// </summary>
-internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, TimeProvider time, IOptions<StorageOptions> options, ILogger<Subscription> logger)
+internal sealed class Subscriptions(IEventLog log, LogBroadcaster broadcaster, TimeProvider time, IOptions<StorageOptions> options, ILogger<Subscriptions> logger)
 {
-    private const int CatchUpPage = 500;
-
-    /// <summary>The response header that tells a subscriber the log's head when its stream starts, so it can tell how far behind it is.</summary>
-    public const string HeadPositionHeader = "timeline-head-position";
-
-    /// <param name="announceHead">Called once the request is accepted, with the head the catch-up reads up to.</param>
-    public async Task RunAsync(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> stream, Func<long, Task> announceHead, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks where the subscription starts and registers its live feed; the subscription's
+    /// <see cref="Subscription.Head"/> is what its catch-up reads up to.
+    /// </summary>
+    /// <exception cref="ProblemException">INVALID_ARGUMENT or OUT_OF_RANGE on <c>from_position</c>;
+    /// RESOURCE_EXHAUSTED when the instance serves its most subscriptions already.</exception>
+    public async Task<Subscription> OpenAsync(LogPosition from, EventCriteria criteria, CancellationToken cancellationToken)
     {
-        if (request.FromPosition < 0)
+        if (from < LogPosition.Start)
         {
             throw ProblemException.Invalid("from_position", "must not be negative (0 = from the start)");
         }
 
-        var filterParameters = FilterParameters.Bind(request.Filter, options.Value.Limits);
-        var matcher = new EventFilterMatcher(request.Filter);
-        var head = broadcaster.Head;
-        if (request.FromPosition > head)
+        if (from > broadcaster.HeadPosition)
         {
-            throw new ProblemException(ProblemKind.OutOfRange, "POSITION_BEYOND_HEAD", $"from_position: {request.FromPosition} is beyond the end of the log ({head})",
-                [new FieldViolation("from_position", $"beyond the end of the log ({head})")]);
-        }
-
-        var (feed, registeredHead) = broadcaster.Register();
-        try
-        {
-            await announceHead(registeredHead);
-            var last = request.FromPosition;
-
-            // Catch up from the database; if the live feed overflowed meanwhile, register again and keep reading.
-            while (true)
+            // Another instance on the same database may have committed it, and the tail not read it yet.
+            var head = await log.ReadHeadAsync(cancellationToken);
+            if (from > head)
             {
-                last = await CatchUpAsync(last, registeredHead, filterParameters, stream, cancellationToken);
-                if (!feed.Overflowed)
-                {
-                    break;
-                }
-
-                feed.Dispose();
-                (feed, registeredHead) = broadcaster.Register();
+                throw new ProblemException(ProblemKind.OutOfRange, "POSITION_BEYOND_HEAD", $"from_position: {from} is beyond the end of the log ({head})",
+                    [new FieldViolation("from_position", $"beyond the end of the log ({head})")]);
             }
+        }
 
-            await stream.WriteAsync(new SubscribeEventsResponse { CaughtUp = new CaughtUp { Position = last } }, cancellationToken);
-            await FollowAsync(feed, last, matcher, stream, cancellationToken);
-        }
-        finally
-        {
-            feed.Dispose();
-        }
+        return new Subscription(log, broadcaster, time, options.Value, logger, from, criteria);
+    }
+}
+
+/// <summary>
+/// One subscription, read by one loop: catch up from the database strictly after the start,
+/// <see cref="StreamMessage.CaughtUp"/>, then live revisions from a bounded feed, with a
+/// <see cref="StreamMessage.Checkpoint"/> at least every <c>CheckpointInterval</c> while nothing
+/// matching is sent, whatever else commits. Registering the live feed before reading the database,
+/// and skipping what was already sent, gives no gap and no duplicate.
+/// </summary>
+internal sealed class Subscription : IDisposable
+{
+    private const int CatchUpPage = 500;
+
+    private readonly IEventLog log;
+    private readonly LogBroadcaster broadcaster;
+    private readonly TimeProvider time;
+    private readonly StorageOptions options;
+    private readonly ILogger logger;
+    private readonly LogPosition from;
+    private readonly EventCriteria criteria;
+    private LogBroadcaster.LiveFeed feed;
+
+    public Subscription(IEventLog log, LogBroadcaster broadcaster, TimeProvider time, StorageOptions options, ILogger logger, LogPosition from, EventCriteria criteria)
+    {
+        this.log = log;
+        this.broadcaster = broadcaster;
+        this.time = time;
+        this.options = options;
+        this.logger = logger;
+        this.from = from;
+        this.criteria = criteria;
+        (feed, Head) = broadcaster.Register();
     }
 
-    private async Task<long> CatchUpAsync(long last, long upTo, DynamicParameters filter, IServerStreamWriter<SubscribeEventsResponse> stream, CancellationToken cancellationToken)
+    /// <summary>The head when the subscription started: its catch-up reads the database up to here.</summary>
+    public LogPosition Head { get; }
+
+    /// <exception cref="ProblemException">RESOURCE_EXHAUSTED when the subscriber fell a whole buffer
+    /// behind; UNAVAILABLE when the service stops or the database cannot be read.</exception>
+    public async IAsyncEnumerable<StreamMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        while (last < upTo)
-        {
-            var page = await log.ReadAfterAsync(last, upTo, filter, CatchUpPage, cancellationToken);
-            foreach (var record in page)
-            {
-                await stream.WriteAsync(new SubscribeEventsResponse { Event = record }, cancellationToken);
-            }
+        var last = from;
+        var upTo = Head;
 
-            if (page.Count < CatchUpPage)
-            {
-                return upTo;
-            }
-
-            last = page[^1].Position;
-        }
-
-        return Math.Max(last, upTo);
-    }
-
-    private async Task FollowAsync(LogBroadcaster.LiveFeed feed, long last, EventFilterMatcher matcher, IServerStreamWriter<SubscribeEventsResponse> stream, CancellationToken cancellationToken)
-    {
-        var reader = feed.Reader;
-        var checkpointed = last;
-        var interval = options.Value.CheckpointInterval;
+        // Catch up from the database; if the live feed overflowed meanwhile, register again and keep reading.
         while (true)
         {
-            using var timer = new CancellationTokenSource(interval, time);
-            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-            bool more;
-            try
+            while (last < upTo)
             {
-                more = await reader.WaitToReadAsync(tick.Token);
+                var page = await log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken);
+                foreach (var record in page)
+                {
+                    yield return new StreamMessage.Revision(record);
+                }
+
+                last = page.Count < CatchUpPage ? upTo : LogPosition.Of(page[^1]);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+            if (!feed.Overflowed)
+            {
+                break;
+            }
+
+            feed.Dispose();
+            (feed, upTo) = broadcaster.Register();
+        }
+
+        yield return new StreamMessage.CaughtUp(last);
+
+        var matcher = new EventFilterMatcher(criteria);
+        var reader = feed.Reader;
+        var checkpointed = last;
+        var interval = options.CheckpointInterval;
+
+        // One deadline for the next checkpoint, moved only when something is sent: a wake-up for
+        // revisions that do not match must not postpone it (issue 14, item 5).
+        var due = time.GetUtcNow() + interval;
+        while (true)
+        {
+            var wait = due - time.GetUtcNow();
+            if (wait <= TimeSpan.Zero)
             {
                 if (last > checkpointed)
                 {
-                    await stream.WriteAsync(new SubscribeEventsResponse { Checkpoint = new Checkpoint { Position = last } }, cancellationToken);
+                    yield return new StreamMessage.Checkpoint(last);
                     checkpointed = last;
                 }
 
+                due = time.GetUtcNow() + interval;
                 continue;
+            }
+
+            bool more;
+            using (var timer = new CancellationTokenSource(wait, time))
+            using (var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token))
+            {
+                try
+                {
+                    more = await reader.WaitToReadAsync(tick.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    continue;
+                }
             }
 
             if (!more)
@@ -122,16 +154,18 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
                 feed.Taken(group.Records.Count);
                 foreach (var record in group.Records)
                 {
-                    if (record.Position <= last)
+                    var position = LogPosition.Of(record);
+                    if (position <= last)
                     {
                         continue;
                     }
 
-                    last = record.Position;
+                    last = position;
                     if (matcher.Matches(record, group.PreviousDeadlineIds.GetValueOrDefault(record.Position)))
                     {
-                        await stream.WriteAsync(new SubscribeEventsResponse { Event = record }, cancellationToken);
+                        yield return new StreamMessage.Revision(record);
                         checkpointed = last;
+                        due = time.GetUtcNow() + interval;
                     }
                 }
             }
@@ -141,9 +175,11 @@ internal sealed class Subscription(EventLog log, LogBroadcaster broadcaster, Tim
         await reader.Completion;
         if (feed.Overflowed)
         {
-            StorageLog.SubscriberOverflow(logger, last);
+            StorageLog.SubscriberOverflow(logger, last.Value);
             throw new ProblemException(ProblemKind.ResourceExhausted, "SUBSCRIBER_TOO_SLOW",
-                $"the subscriber fell {options.Value.SubscriberBufferSize} revisions behind; resume with from_position = {last}");
+                $"the subscriber fell {options.SubscriberBufferSize} revisions behind; resume with from_position = {last}");
         }
     }
+
+    public void Dispose() => feed.Dispose();
 }

@@ -9,9 +9,9 @@ namespace Timeline.Benchmarks.Raw;
 /// </summary>
 internal static class StorageSql
 {
-    private static readonly Type Sql = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.Sql", throwOnError: true)!;
+    private static readonly Type Sql = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.Sqlite.SqliteSql", throwOnError: true)!;
 
-    private static readonly Type Database = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.Database", throwOnError: true)!;
+    private static readonly Type Database = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.Sqlite.SqliteDatabase", throwOnError: true)!;
 
     private static readonly Type SpanClasses = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.SpanClasses", throwOnError: true)!;
 
@@ -32,19 +32,19 @@ internal static class StorageSql
 
     /// <summary>The page cache (KiB) of the service's list connections, which the raw reader's connection gets too.</summary>
     public static int ReaderCacheKiB => (int)(Database.GetField("ReaderCacheKiB", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue()
-        ?? throw new InvalidOperationException("Database.ReaderCacheKiB is gone from the storage service; update the benchmark's baselines"));
+        ?? throw new InvalidOperationException("SqliteDatabase.ReaderCacheKiB is gone from the storage service; update the benchmark's baselines"));
 
     /// <summary>
     /// The service's own key of a span class's arm (class, occurred_from day, the page token's
     /// key): the raw baseline binds exactly the keys the service binds.
     /// </summary>
     public static readonly Func<int, int?, (long Earliest, long Latest, long Position)?, (long Earliest, long Latest, long Position)> SpanKey =
-        (SpanClasses.GetMethod("Key", BindingFlags.Public | BindingFlags.Static)
+        (SpanClasses.GetMethod("Key", BindingFlags.Public | BindingFlags.Static, [typeof(int), typeof(int?), typeof((long, long, long)?)])
             ?? throw new InvalidOperationException("SpanClasses.Key is gone from the storage service; update the benchmark's baselines"))
         .CreateDelegate<Func<int, int?, (long, long, long)?, (long, long, long)>>();
 
     private static string? Find(string name) => Sql.GetField(name, BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string;
 
     private static string Get(string name) =>
-        Find(name) ?? throw new InvalidOperationException($"Sql.{name} is gone from the storage service; update the benchmark's baselines");
+        Find(name) ?? throw new InvalidOperationException($"SqliteSql.{name} is gone from the storage service; update the benchmark's baselines");
 }

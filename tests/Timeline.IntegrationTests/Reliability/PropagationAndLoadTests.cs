@@ -9,7 +9,7 @@ using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Reliability;
 
-public sealed class PropagationAndLoadTests
+public abstract class PropagationAndLoadTests(StorageBackend backend)
 {
     private static readonly DateTimeOffset ReportDay = new(2023, 10, 16, 12, 0, 0, TimeSpan.Zero);
 
@@ -19,6 +19,7 @@ public sealed class PropagationAndLoadTests
         var seen = new ConcurrentQueue<DateTime>();
         await using var system = await TimelineSystem.StartAsync(
             ReportDay,
+            backend,
             configureStorage: builder => builder.Services.AddGrpc(options => options.Interceptors.Add<DeadlineRecorder>(seen)));
         await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
         seen.Clear();
@@ -34,7 +35,7 @@ public sealed class PropagationAndLoadTests
     [Fact]
     public async Task A_thousand_open_streams_on_each_service_keep_memory_bounded_and_all_get_the_update()
     {
-        await using var system = await TimelineSystem.StartAsync(ReportDay);
+        await using var system = await TimelineSystem.StartAsync(ReportDay, backend);
         await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
         await system.WaitUntilServingAsync();
         GC.Collect();
@@ -107,4 +108,8 @@ public sealed class PropagationAndLoadTests
             return continuation(request, context);
         }
     }
+
+    public sealed class Sqlite() : PropagationAndLoadTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : PropagationAndLoadTests(StorageBackend.Postgres);
 }

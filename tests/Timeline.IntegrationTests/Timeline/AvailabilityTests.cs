@@ -2,18 +2,19 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Timeline;
 
 /// <summary>The timeline service without storage: refuses promptly, reports not serving, catches up once storage appears.</summary>
-public sealed class AvailabilityTests
+public abstract class AvailabilityTests(StorageBackend backend)
 {
     [Fact]
     public async Task Without_storage_deadline_calls_are_unavailable_not_hung_and_health_is_not_serving()
     {
         var port = FreePort();
-        await using var system = await TimelineSystem.StartAsync(MaliReport.ReportDay, withStorage: false, storageAddress: $"http://127.0.0.1:{port}");
+        await using var system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend, withStorage: false, storageAddress: $"http://127.0.0.1:{port}");
 
         await Calls.FailsWith(StatusCode.Unavailable, () => system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
         await Calls.FailsWith(StatusCode.Unavailable, () => system.Timeline.GetTimelineAsync(new GetTimelineRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
@@ -28,7 +29,7 @@ public sealed class AvailabilityTests
     public async Task Started_before_storage_the_service_catches_up_once_storage_is_up()
     {
         var port = FreePort();
-        await using var system = await TimelineSystem.StartAsync(MaliReport.ReportDay, withStorage: false, storageAddress: $"http://127.0.0.1:{port}");
+        await using var system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend, withStorage: false, storageAddress: $"http://127.0.0.1:{port}");
 
         await system.StartStorageAsync($"http://127.0.0.1:{port}");
         await system.AppendAsync(MaliReport.Events());
@@ -45,4 +46,8 @@ public sealed class AvailabilityTests
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    public sealed class Sqlite() : AvailabilityTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : AvailabilityTests(StorageBackend.Postgres);
 }

@@ -10,8 +10,19 @@ internal static class Calls
 {
     public static readonly TimeSpan Timeout = TimelineSystem.Timeout;
 
-    public static async Task<AppendEventsResponse> AppendAsync(this TimelineSystem system, params NewEvent[] events) =>
-        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { events } }).ResponseAsync.WaitAsync(Timeout);
+    /// <summary>
+    /// Appends through storage, then waits until the timeline service's deadline projection has read
+    /// past it (the event itself or, when it does not bear on a deadline, a checkpoint): the
+    /// projection follows the log asynchronously, and a deadline call right after an append would
+    /// otherwise race the live delivery (more so under load, and on a backend whose commits take longer).
+    /// </summary>
+    public static async Task<AppendEventsResponse> AppendAsync(this TimelineSystem system, params NewEvent[] events)
+    {
+        var response = await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { events } }).ResponseAsync.WaitAsync(Timeout);
+        var appended = response.Results.Max(r => r.Position);
+        await EventuallyAsync(() => system.Projection.Current.Position >= appended, $"the deadline projection read past position {appended}");
+        return response;
+    }
 
     public static async Task<T> NextAsync<T>(this IAsyncStreamReader<T> stream, TimeSpan? timeout = null)
     {

@@ -1,4 +1,5 @@
 using Timeline.Storage.V1;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Timeline;
@@ -7,12 +8,12 @@ namespace Timeline.IntegrationTests.Timeline;
 /// A correction that takes an event off a deadline reaches the timeline service, both when it
 /// catches up from storage and when it arrives live: the deadline's status stops counting it.
 /// </summary>
-public sealed class DeadlineCorrectionTests
+public abstract class DeadlineCorrectionTests(StorageBackend backend)
 {
     [Fact]
     public async Task A_correction_that_removes_a_deadline_effect_changes_the_status_live_and_after_a_restart()
     {
-        await using var system = await TimelineSystem.StartAsync(MaliReport.ReportDay);
+        await using var system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend);
         await system.AppendAsync(MaliReport.Events());
         await system.AppendAsync([MaliReport.Met("2023-10-15")]);
         Assert.Equal(DeadlineState.Met, await StateAsync(system));
@@ -51,4 +52,8 @@ public sealed class DeadlineCorrectionTests
         var deadlines = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { AsOf = "2023-10-16" }).ResponseAsync.WaitAsync(Calls.Timeout);
         return Assert.Single(deadlines.Deadlines).State;
     }
+
+    public sealed class Sqlite() : DeadlineCorrectionTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : DeadlineCorrectionTests(StorageBackend.Postgres);
 }

@@ -1,16 +1,17 @@
 using Grpc.Core;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Timeline;
 
 /// <summary>ListDeadlines, ReplayDeadlines and time passing on the timeline service's clock, over both real services.</summary>
-public sealed class DeadlineStatusTests : IAsyncLifetime
+public abstract class DeadlineStatusTests(StorageBackend backend) : IAsyncLifetime
 {
     private TimelineSystem _system = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay);
+        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend);
         await _system.AppendAsync(MaliReport.Events());
     }
 
@@ -117,4 +118,8 @@ public sealed class DeadlineStatusTests : IAsyncLifetime
         Assert.Contains("to", (await Calls.FailsWith(StatusCode.InvalidArgument, () => ReplayAsync("2023-12-31", "2023-01-01"))).ViolatedFields());
         Assert.Contains("from", (await Calls.FailsWith(StatusCode.InvalidArgument, () => ReplayAsync("", "2023-01-01"))).ViolatedFields());
     }
+
+    public sealed class Sqlite() : DeadlineStatusTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : DeadlineStatusTests(StorageBackend.Postgres);
 }

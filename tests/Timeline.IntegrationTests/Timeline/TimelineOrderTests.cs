@@ -1,16 +1,17 @@
 using Grpc.Core;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Timeline;
 
 /// <summary>GetTimeline over both real services: §4's order and its order-uncertain marks, across pages.</summary>
-public sealed class TimelineOrderTests : IAsyncLifetime
+public abstract class TimelineOrderTests(StorageBackend backend) : IAsyncLifetime
 {
     private TimelineSystem _system = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay);
+        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend);
         await _system.AppendAsync(MaliReport.Events());
     }
 
@@ -135,4 +136,8 @@ public sealed class TimelineOrderTests : IAsyncLifetime
 
         Assert.Contains("page_token", (await Calls.FailsWith(StatusCode.InvalidArgument, () => GetAsync(other))).ViolatedFields());
     }
+
+    public sealed class Sqlite() : TimelineOrderTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : TimelineOrderTests(StorageBackend.Postgres);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
 using Timeline.StorageService;
+using Timeline.Tests.Shared;
 using Timeline.TimelineService;
 using Timeline.TimelineService.Deadlines;
 using TimelineClient = Timeline.V1.TimelineService.TimelineServiceClient;
@@ -13,9 +14,10 @@ using TimelineClient = Timeline.V1.TimelineService.TimelineServiceClient;
 namespace Timeline.IntegrationTests.Timeline;
 
 /// <summary>
-/// Both services for real: storage on a SQLite file in a temp folder and the timeline service
-/// calling it, each on Kestrel on a loopback port over HTTP/2. The timeline service's clock is a
-/// <see cref="FakeTimeProvider"/> the test moves. Storage can be restarted on the same port and file.
+/// Both services for real: storage on a database of the given backend (a SQLite file in a temp
+/// folder, or a fresh database on the tests' PostgreSQL server) and the timeline service calling
+/// it, each on Kestrel on a loopback port over HTTP/2. The timeline service's clock is a
+/// <see cref="FakeTimeProvider"/> the test moves. Storage can be restarted on the same port and database.
 /// </summary>
 public sealed class TimelineSystem : IAsyncDisposable
 {
@@ -30,6 +32,8 @@ public sealed class TimelineSystem : IAsyncDisposable
     private readonly IReadOnlyList<string> _timelineArgs;
 
     private readonly Action<WebApplicationBuilder>? _configureStorage;
+
+    private StorageDatabase _database = null!;
 
     private TimelineSystem(DateTimeOffset now, IReadOnlyList<string>? storageArgs, IReadOnlyList<string>? timelineArgs, Action<WebApplicationBuilder>? configureStorage)
     {
@@ -56,6 +60,7 @@ public sealed class TimelineSystem : IAsyncDisposable
     /// <remarks><paramref name="storageArgs"/> and <paramref name="timelineArgs"/> add configuration, e.g. tokens.</remarks>
     public static async Task<TimelineSystem> StartAsync(
         DateTimeOffset now,
+        StorageBackend backend = StorageBackend.Sqlite,
         bool withStorage = true,
         string? storageAddress = null,
         IReadOnlyList<string>? storageArgs = null,
@@ -64,6 +69,7 @@ public sealed class TimelineSystem : IAsyncDisposable
     {
         var system = new TimelineSystem(now, storageArgs, timelineArgs, configureStorage);
         Directory.CreateDirectory(system._directory);
+        system._database = await StorageDatabase.CreateAsync(backend, system._directory);
         if (withStorage)
         {
             await system.StartStorageAsync("http://127.0.0.1:0");
@@ -94,7 +100,7 @@ public sealed class TimelineSystem : IAsyncDisposable
     public async Task StartStorageAsync(string url)
     {
         _storage = StorageServiceApp.Create(
-            ["--urls", url, "--Storage:DatabasePath", Path.Combine(_directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning", .. _storageArgs],
+            ["--urls", url, .. _database.Args, "--Storage:CheckpointInterval", "00:00:00.500", "--Logging:LogLevel:Default", "Warning", .. _storageArgs],
             _configureStorage);
         await _storage.StartAsync().WaitAsync(Timeout);
         StorageAddress = _storage.BoundAddresses()[0];
@@ -158,6 +164,7 @@ public sealed class TimelineSystem : IAsyncDisposable
         }
 
         await StopStorageAsync();
+        await _database.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -1,17 +1,18 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Timeline;
 
 /// <summary>WatchDeadlines over both real services: appends, time passing, storage restarts, cancellation.</summary>
-public sealed class WatchDeadlinesTests : IAsyncLifetime
+public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifetime
 {
     private TimelineSystem _system = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay);
+        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend);
         await _system.AppendAsync(MaliReport.Events());
     }
 
@@ -107,4 +108,8 @@ public sealed class WatchDeadlinesTests : IAsyncLifetime
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await Calls.EventuallyAsync(() => _system.Projection.WatcherCount == 0, "the server has dropped the watch");
     }
+
+    public sealed class Sqlite() : WatchDeadlinesTests(StorageBackend.Sqlite);
+
+    public sealed class Postgres() : WatchDeadlinesTests(StorageBackend.Postgres);
 }

@@ -4,7 +4,7 @@ using Timeline.V1;
 
 namespace Timeline.StorageService.Storage;
 
-/// <summary>One stored revision as Dapper reads it.</summary>
+/// <summary>One stored revision as Dapper reads it, from either backend.</summary>
 internal sealed class RevisionRow
 {
     public long Position { get; init; }
@@ -43,26 +43,10 @@ internal static class RevisionRecord
     }
 }
 
-/// <summary>The writer's view of an event's latest revision.</summary>
-internal sealed class LatestRow
-{
-    public long Position { get; init; }
-
-    public long Revision { get; init; }
-
-    public bool Retracted { get; init; }
-
-    public byte[] Body { get; init; } = [];
-
-    /// <summary>The deadline the latest revision bears on, if any.</summary>
-    public string? DeadlineId { get; init; }
-}
-
+/// <summary><c>recorded_at</c> as both backends store it: Unix time in microseconds, UTC.</summary>
 internal static class RecordTime
 {
     public static long ToMicros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10;
-
-    public static long ToMicros(Timestamp time) => ToMicros(time.ToDateTimeOffset());
 
     public static Timestamp ToTimestamp(long micros) => Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch.AddTicks(micros * 10));
 }

@@ -1,13 +1,13 @@
 using Microsoft.Data.Sqlite;
 
-namespace Timeline.StorageService.Storage;
+namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
 /// The writer's statements, compiled once on its connection and reused for every row: the hot
 /// path of an append pays parameter binding, not SQL parsing (the benchmark's S1/S2 showed
 /// statement preparation as half of the writer's time when each row built fresh commands).
 /// </summary>
-internal sealed class WriterStatements : IDisposable
+internal sealed class SqliteWriterStatements : IDisposable
 {
     private readonly SqliteCommand latest;
     private readonly SqliteCommand insertRevision;
@@ -15,13 +15,13 @@ internal sealed class WriterStatements : IDisposable
     private readonly SqliteCommand insertActor;
     private readonly SqliteCommand upsertCurrent;
 
-    public WriterStatements(SqliteConnection connection)
+    public SqliteWriterStatements(SqliteConnection connection)
     {
-        latest = Command(connection, Sql.Latest, "@EventId");
-        insertRevision = Command(connection, Sql.InsertRevision, "@EventId", "@Revision", "@RecordedAt", "@RecordedBy", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted", "@Body");
-        insertTag = Command(connection, Sql.InsertTag, "@Tag", "@Position");
-        insertActor = Command(connection, Sql.InsertActor, "@Actor", "@Position");
-        upsertCurrent = Command(connection, Sql.UpsertCurrent, "@EventId", "@Position", "@Revision", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted");
+        latest = Command(connection, SqliteSql.Latest, "@EventId");
+        insertRevision = Command(connection, SqliteSql.InsertRevision, "@EventId", "@Revision", "@RecordedAt", "@RecordedBy", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted", "@Body");
+        insertTag = Command(connection, SqliteSql.InsertTag, "@Tag", "@Position");
+        insertActor = Command(connection, SqliteSql.InsertActor, "@Actor", "@Position");
+        upsertCurrent = Command(connection, SqliteSql.UpsertCurrent, "@EventId", "@Position", "@Revision", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted");
     }
 
     /// <summary>Runs the statements inside the group's transaction.</summary>
@@ -33,7 +33,7 @@ internal sealed class WriterStatements : IDisposable
         }
     }
 
-    public LatestRow? Latest(string eventId)
+    public LatestRevision? Latest(string eventId)
     {
         latest.Parameters[0].Value = eventId;
         using var reader = latest.ExecuteReader();
@@ -42,14 +42,12 @@ internal sealed class WriterStatements : IDisposable
             return null;
         }
 
-        return new LatestRow
-        {
-            Position = reader.GetInt64(0),
-            Revision = reader.GetInt64(1),
-            Retracted = reader.GetBoolean(2),
-            Body = (byte[])reader.GetValue(3),
-            DeadlineId = reader.IsDBNull(4) ? null : reader.GetString(4),
-        };
+        return new LatestRevision(
+            new LogPosition(reader.GetInt64(0)),
+            new EventRevision(reader.GetInt64(1)),
+            reader.GetBoolean(2),
+            (byte[])reader.GetValue(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4));
     }
 
     public long InsertRevision(NewRevision row)

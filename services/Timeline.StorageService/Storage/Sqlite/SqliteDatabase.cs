@@ -2,14 +2,14 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace Timeline.StorageService.Storage;
+namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
 /// The one owner of the SQLite file: opens connections with the right settings and brings the
 /// schema up to date at start. WAL lets readers run beside the single writer; the writer runs
 /// with <c>synchronous=FULL</c> so an acknowledged commit survives power loss.
 /// </summary>
-internal sealed class Database(IOptions<StorageOptions> options, ILogger<Database> logger)
+internal sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
 {
     /// <summary>The page cache of a connection from <see cref="OpenReader"/>, in KiB.</summary>
     public const int ReaderCacheKiB = 8192;
@@ -38,7 +38,7 @@ internal sealed class Database(IOptions<StorageOptions> options, ILogger<Databas
     }
 
     /// <summary>
-    /// A reader's connection that its owner keeps open (see <see cref="ListStatement"/>), with a
+    /// A reader's connection that its owner keeps open (see <see cref="SqliteListStatement"/>), with a
     /// page cache of 8 MiB instead of SQLite's 2 MiB: one page of a list at a million events
     /// reads 2–3 MiB of index, tag, key and body pages, so with the default cache the same
     /// request read them all again from the file. (A commit by the writer empties a reader's
@@ -71,7 +71,7 @@ internal sealed class Database(IOptions<StorageOptions> options, ILogger<Databas
         // instead of a temporary file: neither changes what reaches the disk, or when.
         connection.Execute($"PRAGMA cache_size = -{ReaderCacheKiB}; PRAGMA temp_store = MEMORY;");
         var version = Migrate(connection);
-        var head = connection.ExecuteScalar<long>(Sql.Head);
+        var head = connection.ExecuteScalar<long>(SqliteSql.Head);
         StorageLog.DatabaseOpened(logger, Path, version, head);
         ready = true;
         return connection;
@@ -82,13 +82,13 @@ internal sealed class Database(IOptions<StorageOptions> options, ILogger<Databas
     private int Migrate(SqliteConnection connection)
     {
         var version = connection.ExecuteScalar<int>("PRAGMA user_version");
-        var latest = Schema.Migrations[^1].Version;
+        var latest = SqliteSchema.Migrations[^1].Version;
         if (version > latest)
         {
             throw new InvalidOperationException($"The database {Path} has schema version {version}, newer than this build knows ({latest}). Use a newer build.");
         }
 
-        foreach (var (number, name, sql) in Schema.Migrations.Where(m => m.Version > version))
+        foreach (var (number, name, sql) in SqliteSchema.Migrations.Where(m => m.Version > version))
         {
             using var transaction = connection.BeginTransaction();
             connection.Execute(sql, transaction: transaction);

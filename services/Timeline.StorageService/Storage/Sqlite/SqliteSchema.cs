@@ -1,10 +1,10 @@
-namespace Timeline.StorageService.Storage;
+namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
 /// Numbered migrations, applied in order at start; <c>PRAGMA user_version</c> records the last one.
 /// A migration is never edited once released: add the next number instead.
 /// </summary>
-internal static class Schema
+internal static class SqliteSchema
 {
     public static readonly IReadOnlyList<(int Version, string Name, string Sql)> Migrations =
     [
@@ -61,7 +61,7 @@ internal static class Schema
         (3, "current view ordered per span class", """
             -- The chronological order per span class (the width latest - earliest in days: one
             -- day, a week, a month, a year, a decade, a century, wider), so that a list seeks each
-            -- class at occurred_from minus the class's width and merges the classes (Sql.ListCurrent).
+            -- class at occurred_from minus the class's width and merges the classes (SqliteSql.ListCurrent).
             -- The class is an expression, not a generated column: SQLite never reads an index that
             -- holds a VIRTUAL column as covering, and the list must skip the events that end before
             -- occurred_from on the index alone, without a seek into the table for each.

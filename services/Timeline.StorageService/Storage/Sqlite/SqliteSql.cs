@@ -1,14 +1,13 @@
-namespace Timeline.StorageService.Storage;
+namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
-/// Every statement the event log runs, as constants: parameters only, nothing built per request.
-/// List parameters travel as one JSON array each and are expanded with <c>json_each</c>.
+/// Every statement the SQLite event log runs, as constants: parameters only, nothing built per
+/// request. List parameters travel as one JSON array each and are expanded with <c>json_each</c>
+/// (<see cref="SqliteFilter"/>).
 /// </summary>
-internal static class Sql
+internal static class SqliteSql
 {
-    public const string RevisionColumns = "e.position AS Position, e.event_id AS EventId, e.revision AS Revision, e.recorded_at AS RecordedAt, e.recorded_by AS RecordedBy, e.body AS Body";
-
-    /// <summary>The filter of <c>timeline.v1.EventFilter</c> over a row source aliased <c>e</c>.</summary>
+    /// <summary>The filter of an <see cref="Timeline.Domain.Events.EventCriteria"/> over a row source aliased <c>e</c>.</summary>
     public const string Filter = """
         (@TagCount = 0 OR EXISTS (SELECT 1 FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value AND t.position = e.position))
         AND (@ActorCount = 0 OR EXISTS (SELECT 1 FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value AND a.position = e.position))
@@ -86,44 +85,12 @@ internal static class Sql
         " UNION ALL " + ArmSelect + "6 AND (i.earliest, i.latest, i.position) > (@E6, @L6, @P6)" + ArmWhere +
         " ORDER BY earliest, latest, position LIMIT CAST(@Limit AS INTEGER)) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
-    /// <summary>Keyset continuation in chronological order (never OFFSET).</summary>
-    private const string After = "(e.earliest, e.latest, e.position) > (@AfterEarliest, @AfterLatest, @AfterPosition)";
+    public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
 
-    private const string ChronologicalPage = " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit";
-
-    /// <summary>
-    /// The view as known at a time: the latest revision recorded at or before it. These stay
-    /// simple statements over <c>revisions</c>, which has no chronological index: they pick each
-    /// event's revision, filter and sort (a rare, historical query; the span-class merge of
-    /// <see cref="ListCurrent"/> serves the current view only).
-    /// </summary>
-    private const string KnownAtFrom =
-        "SELECT " + RevisionColumns + ", e.earliest AS Earliest, e.latest AS Latest" +
-        " FROM revisions e" +
-        " WHERE e.position IN (SELECT MAX(position) FROM revisions WHERE recorded_at <= @KnownAt GROUP BY event_id)" +
-        " AND e.retracted = 0 AND ";
-
-    public const string ListKnownAtFirst = KnownAtFrom + Filter + " AND " + DeadlineFilter + ChronologicalPage;
-
-    public const string ListKnownAtNext = KnownAtFrom + After + " AND " + Filter + " AND " + DeadlineFilter + ChronologicalPage;
+    public const string ListKnownAtNext = LogSql.KnownAtFrom + LogSql.After + " AND " + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>
-    public const string ReadAfter =
-        "SELECT " + RevisionColumns + ", e.earliest AS Earliest, e.latest AS Latest" +
-        " FROM revisions e WHERE e.position > @After AND e.position <= @UpTo AND " + Filter + " AND " + DeadlineFilterWithPrevious +
-        " ORDER BY e.position LIMIT @Limit";
-
-    public const string GetCurrent =
-        "SELECT " + RevisionColumns + ", e.retracted AS Retracted FROM current_events c JOIN revisions e ON e.position = c.position WHERE c.event_id = @EventId";
-
-    public const string GetKnownAt =
-        "SELECT " + RevisionColumns + ", e.retracted AS Retracted FROM revisions e WHERE e.event_id = @EventId AND e.recorded_at <= @KnownAt ORDER BY e.revision DESC LIMIT 1";
-
-    public const string GetRevision =
-        "SELECT " + RevisionColumns + ", e.retracted AS Retracted FROM revisions e WHERE e.event_id = @EventId AND e.revision = @Revision";
-
-    public const string History =
-        "SELECT " + RevisionColumns + " FROM revisions e WHERE e.event_id = @EventId ORDER BY e.revision";
+    public const string ReadAfter = LogSql.ReadAfterFrom + Filter + " AND " + DeadlineFilterWithPrevious + LogSql.InLogOrder;
 
     public const string Head = "SELECT COALESCE(MAX(position), 0) FROM revisions";
 

@@ -1,20 +1,19 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
-using Timeline.Domain.Dates;
 using Timeline.V1;
 
-namespace Timeline.StorageService.Storage;
+namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
-/// <see cref="Sql.ListCurrent"/> compiled once on a reader connection of its own and run again
+/// <see cref="SqliteSql.ListCurrent"/> compiled once on a reader connection of its own and run again
 /// for every page, read with a plain data reader straight into <see cref="EventRecord"/>s. The
 /// statement is large (an arm per span class, each with the whole filter): compiling it for each
 /// request cost about as much as reading a page of 100 events, and Dapper's mapping on top. The
 /// connection holds no read snapshot between pages (the reader is disposed, so the statement is
 /// reset), so idle statements block neither the writer nor checkpoints. Not thread-safe: one
-/// page at a time; <see cref="EventLog"/> keeps idle ones in a small pool.
+/// page at a time; <see cref="SqliteEventLog"/> keeps idle ones in a small pool.
 /// </summary>
-internal sealed partial class ListStatement : IDisposable
+internal sealed partial class SqliteListStatement : IDisposable
 {
     private const int Position = 0;
     private const int EventId = 1;
@@ -32,12 +31,12 @@ internal sealed partial class ListStatement : IDisposable
     private readonly SqliteParameter earliestTo;
     private readonly SqliteParameter limit;
 
-    public ListStatement(SqliteConnection connection)
+    public SqliteListStatement(SqliteConnection connection)
     {
         this.connection = connection;
         command = connection.CreateCommand();
-        command.CommandText = Sql.ListCurrent;
-        foreach (var name in ParameterName().Matches(Sql.ListCurrent).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        command.CommandText = SqliteSql.ListCurrent;
+        foreach (var name in ParameterName().Matches(SqliteSql.ListCurrent).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
         {
             parameters[name] = command.Parameters.Add(new SqliteParameter("@" + name, DBNull.Value));
         }
@@ -53,7 +52,7 @@ internal sealed partial class ListStatement : IDisposable
     /// token's key); when there are more, the key of the last one and the first day of the next
     /// page's first event.
     /// </summary>
-    public async Task<(List<EventRecord> Events, PageToken? Last, CalendarDay? NextEarliest)> ReadAsync(BoundFilter filter, PageToken? after, int size, CancellationToken cancellationToken)
+    public async Task<EventPage> ReadAsync(SqliteFilter filter, ChronologicalKey? after, int size, CancellationToken cancellationToken)
     {
         foreach (var (name, value) in filter.Values)
         {
@@ -61,10 +60,9 @@ internal sealed partial class ListStatement : IDisposable
         }
 
         earliestTo.Value = filter.OccurredTo ?? int.MaxValue;
-        (long, long, long)? token = after is { } a ? (a.Earliest, a.Latest, a.Position) : null;
         for (var k = 0; k < SpanClasses.Count; k++)
         {
-            var (e, l, p) = SpanClasses.Key(k, filter.OccurredFrom, token);
+            var (e, l, p) = SpanClasses.Key(k, filter.OccurredFrom, after);
             keys[3 * k].Value = e;
             keys[(3 * k) + 1].Value = l;
             keys[(3 * k) + 2].Value = p;
@@ -73,16 +71,16 @@ internal sealed partial class ListStatement : IDisposable
         // One row more than the page: whether there is a next page at all.
         limit.Value = size + 1;
         var events = new List<EventRecord>(Math.Min(size, 1024));
-        PageToken? last = null;
-        CalendarDay? nextEarliest = null;
+        ChronologicalKey? last = null;
+        int? nextEarliest = null;
         int lastEarliest = 0, lastLatest = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (reader.Read())
         {
             if (events.Count == size)
             {
-                last = new PageToken(lastEarliest, lastLatest, events[^1].Position);
-                nextEarliest = CalendarDay.FromDayNumber(reader.GetInt32(Earliest));
+                last = new ChronologicalKey(lastEarliest, lastLatest, events[^1].Position);
+                nextEarliest = reader.GetInt32(Earliest);
                 break;
             }
 
@@ -97,7 +95,7 @@ internal sealed partial class ListStatement : IDisposable
             lastLatest = reader.GetInt32(Latest);
         }
 
-        return (events, last, nextEarliest);
+        return new EventPage(events, last, nextEarliest);
     }
 
     public void Dispose()

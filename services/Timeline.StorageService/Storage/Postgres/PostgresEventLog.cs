@@ -1,0 +1,85 @@
+using Dapper;
+using Timeline.Domain.Events;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Storage.Postgres;
+
+/// <summary>
+/// The log in a PostgreSQL database that any number of storage instances share: appends go to this
+/// instance's <see cref="PostgresWriter"/>; reads run on pooled connections (Dapper), and each call
+/// that the database cannot answer is UNAVAILABLE (<see cref="PostgresDatabase.ReadAsync"/>).
+/// </summary>
+internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter writer) : IEventLog
+{
+    public Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> events, string recordedBy) => writer.AppendAsync(events, recordedBy);
+
+    public Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
+    {
+        var (sql, args) = version switch
+        {
+            EventVersion.KnownAt k => (LogSql.GetKnownAt, (object)new { EventId = eventId, KnownAt = RecordTime.ToMicros(k.Time) }),
+            EventVersion.AtRevision r => (LogSql.GetRevision, new { EventId = eventId, Revision = r.Revision.Value }),
+            _ => (LogSql.GetCurrent, new { EventId = eventId }),
+        };
+        return database.ReadAsync(
+            async connection => (await connection.QuerySingleOrDefaultAsync<RevisionRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken)))?.ToRecord(),
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken) =>
+        QueryAsync(LogSql.History, new DynamicParameters(new { EventId = eventId }), cancellationToken);
+
+    public async Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = ListStatement(criteria, knownAt, after, pageSize);
+        var rows = await database.ReadAsync(
+            async connection => (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
+        return ListPage.From(rows, pageSize);
+    }
+
+    /// <summary>The statement of a list page and its parameters (one row more than the page: whether there is a next one, and where it starts).</summary>
+    internal static (string Sql, DynamicParameters Parameters) ListStatement(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize)
+    {
+        var parameters = PostgresFilter.Bind(criteria);
+        parameters.Add("Limit", pageSize + 1);
+        if (knownAt is { } time)
+        {
+            parameters.Add("KnownAt", RecordTime.ToMicros(time));
+            parameters.Add("AfterEarliest", after?.Earliest ?? 0);
+            parameters.Add("AfterLatest", after?.Latest ?? 0);
+            parameters.Add("AfterPosition", after?.Position ?? 0);
+            return (after is null ? PostgresSql.ListKnownAtFirst : PostgresSql.ListKnownAtNext, parameters);
+        }
+
+        for (var k = 0; k < SpanClasses.Count; k++)
+        {
+            var (e, l, p) = SpanClasses.Key(k, criteria.OccurredFrom, after);
+            parameters.Add($"E{k}", e);
+            parameters.Add($"L{k}", l);
+            parameters.Add($"P{k}", p);
+        }
+
+        parameters.Add("EarliestTo", criteria.OccurredTo ?? int.MaxValue);
+        return (PostgresSql.ListCurrent, parameters);
+    }
+
+    public Task<IReadOnlyList<EventRecord>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    {
+        var parameters = PostgresFilter.Bind(criteria);
+        parameters.Add("After", after.Value);
+        parameters.Add("UpTo", upTo.Value);
+        parameters.Add("Limit", limit);
+        return QueryAsync(PostgresSql.ReadAfter, parameters, cancellationToken);
+    }
+
+    public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async connection => new LogPosition(await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresSql.Head, cancellationToken: cancellationToken))),
+            cancellationToken);
+
+    private Task<IReadOnlyList<EventRecord>> QueryAsync(string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<EventRecord>>(
+            async connection => [.. (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToRecord())],
+            cancellationToken);
+}

@@ -1,0 +1,94 @@
+namespace Timeline.StorageService.Storage.Postgres;
+
+/// <summary>
+/// Numbered migrations of the PostgreSQL schema, applied in order at start by
+/// <see cref="PostgresDatabase.MigrateAsync"/> while holding the lock row of
+/// <c>schema_migrations</c>, which records each one. A migration is never edited once released:
+/// add the next number instead. Portable SQL only (docs/STORAGE.md): no sequences, triggers,
+/// PL/pgSQL or advisory locks; the span class is a stored column.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>
+    /// Creates the table of migrations and its lock row (version 0) if they are missing. Two
+    /// instances starting on an empty database may both run it; one of them can then fail on the
+    /// catalog's unique index and simply runs it again.
+    /// </summary>
+    public const string Bootstrap = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    integer     PRIMARY KEY,
+            name       text        NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        );
+        INSERT INTO schema_migrations (version, name) VALUES (0, 'the lock row: migrations run while holding it') ON CONFLICT (version) DO NOTHING;
+        """;
+
+    /// <summary>Taken first in the migration transaction: one instance migrates at a time.</summary>
+    public const string Lock = "SELECT version FROM schema_migrations WHERE version = 0 FOR UPDATE";
+
+    public const string Version = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
+    public const string Record = "INSERT INTO schema_migrations (version, name) VALUES (@Version, @Name)";
+
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> Migrations =
+    [
+        (1, "event log, position counter, current view per span class", """
+            -- The one-row position counter (docs/adr/0005): every append transaction locks it first
+            -- (SELECT ... FOR UPDATE) and advances it last, so positions are handed out gap-free and
+            -- in commit order by any number of writers. recorded_at never decreases with position.
+            CREATE TABLE log_head (
+                id          smallint PRIMARY KEY CHECK (id = 1),
+                position    bigint   NOT NULL,  -- the last position committed
+                recorded_at bigint   NOT NULL   -- its recorded_at: Unix time in microseconds, UTC
+            );
+            INSERT INTO log_head (id, position, recorded_at) VALUES (1, 0, 0);
+
+            -- The append-only log: one row per revision.
+            CREATE TABLE revisions (
+                position    bigint   PRIMARY KEY,
+                event_id    text     NOT NULL,
+                revision    bigint   NOT NULL,
+                recorded_at bigint   NOT NULL,  -- Unix time in microseconds, UTC
+                recorded_by text     NOT NULL,  -- the token name that appended it (provenance)
+                earliest    integer  NOT NULL,  -- CalendarDay.DayNumber (DateOnly.DayNumber from year 1 on, negative before) of the first day
+                latest      integer  NOT NULL,  -- ... and of its last day
+                kind        text     NOT NULL,
+                country     text     NOT NULL,
+                deadline_id text,
+                retracted   boolean  NOT NULL,
+                body        bytea    NOT NULL,  -- the revision's content: timeline.v1.EventRecord without ids
+                UNIQUE (event_id, revision)
+            );
+            CREATE INDEX revisions_by_record_time ON revisions (recorded_at);
+
+            CREATE TABLE revision_tags (
+                tag      text   NOT NULL,
+                position bigint NOT NULL,
+                PRIMARY KEY (tag, position)
+            );
+            CREATE TABLE revision_actors (
+                actor    text   NOT NULL,
+                position bigint NOT NULL,
+                PRIMARY KEY (actor, position)
+            );
+
+            -- Derived from the log, written in the same transaction: each event's latest revision.
+            -- span_class is SpanClasses.Of(earliest, latest), written by the service: the list seeks
+            -- each class at occurred_from minus the class's width and merges the classes.
+            CREATE TABLE current_events (
+                event_id    text     PRIMARY KEY,
+                position    bigint   NOT NULL UNIQUE,
+                revision    bigint   NOT NULL,
+                span_class  smallint NOT NULL,
+                earliest    integer  NOT NULL,
+                latest      integer  NOT NULL,
+                kind        text     NOT NULL,
+                country     text     NOT NULL,
+                deadline_id text,
+                retracted   boolean  NOT NULL
+            );
+            CREATE INDEX current_events_span ON current_events (span_class, earliest, latest, position);
+            CREATE INDEX current_events_deadline ON current_events (deadline_id) WHERE deadline_id IS NOT NULL;
+            """),
+    ];
+}

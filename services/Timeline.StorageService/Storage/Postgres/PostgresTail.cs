@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Storage.Postgres;
+
+/// <summary>
+/// This instance's live tail of the shared log: every <c>Storage:TailInterval</c> (or at once when
+/// woken, e.g. by an own commit that follows positions not yet seen) it reads the revisions
+/// committed after the broadcaster's head, in position order, and publishes them, so subscribers
+/// of this instance see what other instances append. Positions commit in order (the counter row),
+/// so one read past the head is a gap-free run and nothing can be skipped. Nothing depends on
+/// LISTEN/NOTIFY (poolers in transaction mode and hot standbys do not deliver it). Each poll is
+/// also the database probe behind the health check.
+/// </summary>
+internal sealed class PostgresTail(
+    PostgresDatabase database,
+    LogBroadcaster broadcaster,
+    TimeProvider time,
+    IOptions<StorageOptions> options) : BackgroundService
+{
+    private const int Page = 1_000;
+
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>Reads now instead of at the next interval.</summary>
+    public void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.TailInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = false;
+            try
+            {
+                full = await ReadAsync(stoppingToken) == Page;
+                database.Succeeded();
+            }
+            catch (Exception ex) when (PostgresDatabase.IsDatabaseFailure(ex) && !stoppingToken.IsCancellationRequested)
+            {
+                database.Failed(ex);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (full)
+            {
+                continue;
+            }
+
+            using var timer = new CancellationTokenSource(interval, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
+            try
+            {
+                await wake.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The interval passed.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One read past the head; returns how many revisions it published.</summary>
+    private async Task<int> ReadAsync(CancellationToken cancellationToken)
+    {
+        var after = broadcaster.Head;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(PostgresSql.Tail, connection);
+        command.Parameters.Add(new NpgsqlParameter<long>("After", after));
+        command.Parameters.Add(new NpgsqlParameter<int>("Limit", Page));
+        var records = new List<EventRecord>();
+        var previousDeadlines = new Dictionary<long, string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var record = RevisionRecord.From(
+                    reader.GetFieldValue<byte[]>(5), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(0), reader.GetInt64(3), reader.GetString(4));
+                records.Add(record);
+                if (!reader.IsDBNull(6))
+                {
+                    previousDeadlines[record.Position] = reader.GetString(6);
+                }
+            }
+        }
+
+        if (records.Count > 0)
+        {
+            broadcaster.Publish(new CommitGroup(records, previousDeadlines));
+        }
+
+        return records.Count;
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+}
