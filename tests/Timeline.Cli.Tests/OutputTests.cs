@@ -34,6 +34,14 @@ public sealed class OutputTests
     };
 
     [Fact]
+    public void A_status_without_a_state_reads_no_status_not_unknown()
+    {
+        var status = AtRisk();
+        status.State = DeadlineState.Unspecified;
+        Assert.StartsWith("NO STATUS, due 2023-12-31", Render.StatusLine(status), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_status_reads_as_state_due_date_and_days_remaining()
     {
         Assert.Equal("AT RISK, due 2023-12-31, 76 days remaining", Render.StatusLine(AtRisk()));

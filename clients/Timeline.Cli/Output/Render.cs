@@ -21,7 +21,7 @@ internal static class Render
         DeadlineState.MetLate => "MET LATE",
         DeadlineState.Missed => "MISSED",
         DeadlineState.Cancelled => "CANCELLED",
-        _ => "UNKNOWN",
+        _ => "NO STATUS",
     };
 
     public static string StateColor(DeadlineState state) => state switch
