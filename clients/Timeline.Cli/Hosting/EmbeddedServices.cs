@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -103,15 +102,6 @@ internal sealed class EmbeddedServices : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.QuietLogging ? LogLevel.Warning : LogLevel.Information);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-
-        // Authentication brings ASP.NET Core data protection, which would write a key ring under
-        // ~/.aspnet on first start and warn that it is unencrypted. Nothing here protects data with
-        // it, so its keys stay in this process's memory (MemoryKeyRing) and die with it.
-        builder.Services.Configure<KeyManagementOptions>(keys =>
-        {
-            keys.XmlRepository = new MemoryKeyRing();
-            keys.XmlEncryptor = new MemoryKeyRing();
-        });
     }
 
     /// <summary>A host lifetime that leaves process signals alone.</summary>

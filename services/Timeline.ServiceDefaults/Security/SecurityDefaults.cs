@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,12 @@ public static class SecurityDefaults
         services.AddHostedService<BindingGuard>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, _ => { });
+        var keyRing = new MemoryKeyRing();
+        services.Configure<KeyManagementOptions>(keys =>
+        {
+            keys.XmlRepository = keyRing;
+            keys.XmlEncryptor = keyRing;
+        });
         services.AddAuthorization(options =>
         {
             foreach (var scope in Scopes.All)

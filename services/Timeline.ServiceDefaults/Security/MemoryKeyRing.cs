@@ -2,11 +2,14 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
-namespace Timeline.Cli.Hosting;
+namespace Timeline.ServiceDefaults.Security;
 
 /// <summary>
-/// The data protection key ring of the embedded services, kept in memory: nothing is written to
-/// disk, so there is nothing to encrypt at rest (the keys never outlive the process).
+/// The services' data protection key ring, kept in memory. Authentication brings ASP.NET Core data
+/// protection, which would write a key ring under ~/.aspnet on first start and warn that it is
+/// unencrypted; nothing in the services protects data with it (tokens are bearer tokens checked
+/// against hashes, there are no cookies), so its keys never need to outlive the process and
+/// nothing is written to disk or needs encrypting at rest.
 /// </summary>
 internal sealed class MemoryKeyRing : IXmlRepository, IXmlEncryptor, IXmlDecryptor
 {
