@@ -10,7 +10,7 @@ public sealed record Article(string? Headline, IReadOnlyList<Sentence> Sentences
 
 /// <summary>
 /// Splits an article into paragraphs and sentences. A plain-text paragraph is a line, or lines run
-/// together when they were wrapped (a line that does not end a sentence continues on the next);
+/// together when they were wrapped (a long line that does not end a sentence continues on the next);
 /// the first paragraph is the headline when it does not end like a sentence; a repeat of an earlier
 /// paragraph and a short line that is no sentence ("CATEGORIES", "Share This") are left out.
 /// </summary>
@@ -30,6 +30,9 @@ public static class ArticleText
         "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "c", "ca", "approx", "gov",
         "sen", "rep", "pres", "amb", "fig", "al",
     };
+
+    /// <summary>A line at least this long that does not end a sentence was wrapped: it goes on in the next line.</summary>
+    private const int WrappedLine = 60;
 
     /// <summary>The article in <paramref name="text"/>, plain text.</summary>
     public static Article FromPlainText(string text)
@@ -52,7 +55,9 @@ public static class ArticleText
             }
 
             current.Append(line);
-            if (EndsSentence(line))
+
+            // A wrapped line runs on into the next; a short line without a stop is a paragraph of its own (a heading, "Share This").
+            if (EndsSentence(line) || line.Length < WrappedLine)
             {
                 Flush();
             }
