@@ -82,6 +82,12 @@ public static class NewsDateScanner
                 continue;
             }
 
+            if (reading is not null && SplitAtUntil(text, tokens, first, last, reference) is { } split)
+            {
+                found.Add(split.Before);
+                reading = split.After;
+            }
+
             var added = reading ?? Refused(text, tokens, first, core, reference);
             found.Add(added);
             last = Math.Max(last, LastTokenEndingBy(tokens, added.End));
@@ -109,6 +115,11 @@ public static class NewsDateScanner
         while (maxLast + 1 < tokens.Count && maxLast < core + MaxRight && IsPhraseToken(tokens[maxLast + 1]))
         {
             maxLast++;
+        }
+
+        while (maxLast > core && tokens[maxLast] is { Kind: TokenKind.Symbol, Text: "," or "." or "-" or "/" or "(" })
+        {
+            maxLast--; // no phrase ends with a comma: "since 2023-08~, workers said" is "since 2023-08~"
         }
 
         for (var first = leftmost; first <= core; first++)
@@ -160,6 +171,35 @@ public static class NewsDateScanner
                     LeadWord = tokens[first].Kind == TokenKind.Word ? tokens[first].Text : "",
                 };
                 return (first, lastRead, reading);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// "extended the mandate on Friday (13 October) until 30 June 2024": the reader reads "X until Y"
+    /// as one range, but in running text a day of its own before "until", "till" or "through" and a
+    /// phrase after it that reads alone are two dates, when it happened and until when. A range
+    /// that needs its lead ("from March until June") does not read in halves and stays one.
+    /// </summary>
+    private static (DateSpan Before, DateSpan After)? SplitAtUntil(string text, List<Token> tokens, int first, int last, CalendarDay reference)
+    {
+        for (var k = first + 1; k < last; k++)
+        {
+            if (tokens[k] is not { Kind: TokenKind.Word, Text: "until" or "till" or "through" })
+            {
+                continue;
+            }
+
+            var beforeText = text[tokens[first].Start..End(tokens[k - 1])];
+            var afterText = text[tokens[k].Start..End(tokens[last])];
+            var before = (Past: TryResolve(beforeText, reference, ReadDirection.Past, out _), Future: TryResolve(beforeText, reference, ReadDirection.Future, out _));
+            var after = (Past: TryResolve(afterText, reference, ReadDirection.Past, out _), Future: TryResolve(afterText, reference, ReadDirection.Future, out _));
+            if ((before.Past ?? before.Future) is not null && (after.Past ?? after.Future) is not null && tokens[first].Text is not ("from" or "between"))
+            {
+                return (new DateSpan(tokens[first].Start, beforeText.Length, beforeText, before.Past, before.Future, null) { LeadWord = LeadOf(tokens[first]) },
+                    new DateSpan(tokens[k].Start, afterText.Length, afterText, after.Past, after.Future, null) { LeadWord = tokens[k].Text });
             }
         }
 

@@ -40,9 +40,10 @@ public static class ArticleText
         ArgumentNullException.ThrowIfNull(text);
         var paragraphs = new List<string>();
         var current = new StringBuilder();
-        foreach (var raw in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.Trim()).ToList();
+        for (var i = 0; i < lines.Count; i++)
         {
-            var line = raw.Trim();
+            var line = lines[i];
             if (line.Length == 0)
             {
                 Flush();
@@ -56,8 +57,11 @@ public static class ArticleText
 
             current.Append(line);
 
-            // A wrapped line runs on into the next; a short line without a stop is a paragraph of its own (a heading, "Share This").
-            if (EndsSentence(line) || line.Length < WrappedLine)
+            // A wrapped line runs on into the next (a long line, or one the next goes on in lower case);
+            // a short line without a stop is a paragraph of its own (a heading, "Share This").
+            var next = i + 1 < lines.Count ? lines[i + 1] : "";
+            var runsOn = !EndsSentence(line) && next.Length > 0 && (line.Length >= WrappedLine || char.IsLower(next[0]));
+            if (!runsOn)
             {
                 Flush();
             }

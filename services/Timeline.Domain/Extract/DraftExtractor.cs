@@ -115,9 +115,15 @@ public static partial class DraftExtractor
     private static partial Regex SameDay();
 
     /// <summary>Whether the role of a date is when something happened or when it is due, and why.</summary>
-    internal static (DateRole Role, string Why) Classify(DateSpan span, Clause clause, CalendarDay published)
+    internal static (DateRole Role, string Why) Classify(string sentence, DateSpan span, Clause clause, CalendarDay published)
     {
         var lead = span.LeadWord;
+        var before = Names.Words(sentence[clause.Start..span.Start]).TakeLast(3).Select(w => w.Text.ToLowerInvariant()).ToList();
+        if (span.Future is not null && before.Find(w => w is "deadline" or "due" or "expire" or "expires" or "target") is { } word)
+        {
+            return (DateRole.Due, $"'{word}' before it");
+        }
+
         if (span.Past is null)
         {
             return (DateRole.Due, "read only forward");
@@ -221,6 +227,15 @@ public static partial class DraftExtractor
         var before = sentence[clause.Start..due.Start];
         var words = Names.Words(before);
         var end = before.Length;
+        var lastTwo = string.Join(' ', words.TakeLast(2).Select(w => w.Text.ToLowerInvariant()));
+        if (lastTwo is "deadline of" or "date of" or "deadline for" or "deadline" or "due on")
+        {
+            // "set a deadline of 30 June for the handover of the base": what is due follows the date.
+            var after = Regex.Match(sentence[due.End..clause.End], @"^\s*(?:for|to)\s+([^,;.]+)");
+            return after.Success ? after.Groups[1].Value.Trim() : "";
+        }
+
+        var auxiliary = false;
         for (var i = words.Count - 1; i >= 0; i--)
         {
             if (words[i].Text.ToLowerInvariant() is "will" or "would" or "must" or "is" or "are" or "was" or "were" or "be" or "shall" or "should" or "to")
@@ -233,11 +248,17 @@ public static partial class DraftExtractor
                     end = words[j].Start;
                 }
 
+                auxiliary = true;
                 break;
             }
         }
 
         var subject = before[..end];
+        if (!auxiliary && words.FindLastIndex(w => w.Text.Length > 3 && char.IsLower(w.Text[0]) && w.Text.EndsWith("ed", StringComparison.Ordinal)) is var verb and >= 0)
+        {
+            subject = before[words[verb].End..]; // "The council extended the mandate until …": the mandate
+        }
+
         var start = 0;
         foreach (var opener in new[] { " that ", " ensure ", ",", "“", "\"" })
         {
@@ -293,6 +314,9 @@ public static partial class DraftExtractor
         public Clause? Reported { get; set; }
 
         public string? Speaker { get; set; }
+
+        /// <summary>What the text calls the speaker ("minister" in "the foreign minister Abdoulaye Diop said", "The minister added").</summary>
+        public string? Role { get; set; }
 
         public List<TriggerMatch> Triggers { get; } = [];
 
@@ -401,7 +425,7 @@ public static partial class DraftExtractor
                 }
 
                 var clause = ClauseAt(clauses, span.Start);
-                var (role, why) = Classify(span, clause, published);
+                var (role, why) = Classify(text, span, clause, published);
                 var reading = role == DateRole.Due ? span.Future! : span.Past!;
                 var date = new FoundDate(sentence.Number, span, role, reading, why);
                 found.Add(date);
@@ -411,7 +435,8 @@ public static partial class DraftExtractor
                 }
                 else
                 {
-                    var subject = Subject(text, clause, span);
+                    var subject = spans.Aggregate(Subject(text, clause, span), (words, other) => other == span ? words : words.Replace(other.Text, "", StringComparison.Ordinal));
+                    subject = Regex.Replace(subject, @"\s+", " ").Trim();
                     dueMentions.Add((date, subject));
                     if (Head(subject) is { Length: > 2 } head)
                     {
@@ -521,10 +546,16 @@ public static partial class DraftExtractor
             if (triggers.Count > 0)
             {
                 var speaker = reading.Clauses.Select(c => SpeakerOf(sentence.Text, c, reading.Names)).FirstOrDefault(s => s is not null);
+                var role = reading.Clauses.Select(c => RoleOf(sentence.Text, c, reading.Names)).FirstOrDefault(r => r is not null);
                 var effect = DeadlineTriggers.Strongest(triggers);
-                var previous = Statements.LastOrDefault(s => s.Paragraph == sentence.Paragraph && sentence.Number - s.Sentences[^1] <= 2);
-                if (previous is not null && (speaker is null || previous.Speaker is null || Names.Same(speaker, previous.Speaker)) &&
-                    Compatible(previous.EffectHint, effect))
+                var recent = Statements.Where(s => sentence.Number - s.Sentences[^1] <= 3).ToList();
+
+                // "The minister also added that …" goes on with the statement of the minister named before it
+                // ("the foreign minister Abdoulaye Diop said …"), else with the paragraph's last one.
+                speaker ??= role is null ? null : Statements.LastOrDefault(s => s.Role == role && s.Speaker is not null)?.Speaker;
+                var previous = recent.LastOrDefault(s => (speaker is not null && s.Speaker is not null && Names.Same(speaker, s.Speaker)) || (role is not null && s.Role == role))
+                    ?? (speaker is null && role is null ? recent.LastOrDefault(s => s.Paragraph == sentence.Paragraph) : null);
+                if (previous is not null && Compatible(previous.EffectHint, effect))
                 {
                     previous.AddSentence(sentence);
                     previous.Triggers.AddRange(triggers);
@@ -532,6 +563,7 @@ public static partial class DraftExtractor
                     return;
                 }
 
+                previous ??= recent.LastOrDefault();
                 var (date, confidence, why) = previous is not null
                     ? (previous.Date, Confidence.Low, $"no date of its own: the date of sentence {previous.Sentences[0]} ('{previous.Date.Written}')")
                     : Published("no date of its own");
@@ -580,11 +612,6 @@ public static partial class DraftExtractor
                 return (other.Date, Confidence.Medium, $"no date in its clause: the date of its sentence, '{other.Date.Written}'");
             }
 
-            if (Statements.LastOrDefault(s => s.Paragraph == sentence.Paragraph) is { } previous)
-            {
-                return (previous.Date, Confidence.Low, $"no date in its sentence: the date of sentence {previous.Sentences[0]}, '{previous.Date.Written}'");
-            }
-
             return Published("no date in its sentence");
         }
 
@@ -617,6 +644,7 @@ public static partial class DraftExtractor
         {
             var text = sentence.Text;
             statement.Speaker ??= SpeakerOf(text, statement.Clause, reading.Names);
+            statement.Role ??= RoleOf(text, statement.Clause, reading.Names);
             var ranges = new List<(int Start, int End)> { (statement.Clause.Start, statement.Clause.End) };
             if (statement.WholeSentence)
             {
@@ -658,6 +686,19 @@ public static partial class DraftExtractor
                     statement.Actors.Add(actor);
                 }
             }
+        }
+
+        /// <summary>The word the text calls a speaker by: before the speaker's name ("minister Abdoulaye Diop"), else before the speech verb ("The minister also added").</summary>
+        private static string? RoleOf(string text, Clause clause, List<Name> names)
+        {
+            if (clause.Speech is not { } speech)
+            {
+                return null;
+            }
+
+            var end = SpeakerOf(text, clause, names) is { } speaker ? names.Last(n => n.Text == speaker && n.End <= speech.Start).Start : speech.Start;
+            var before = Names.Words(text[clause.Start..end]).Select(w => w.Text).Where(w => w is not ("also" or "has" or "had" or "have")).ToList();
+            return before.Count > 0 && before[^1].All(char.IsLower) && before[^1].Length > 3 && before[^1] is not ("that" or "they" or "which" or "this") ? before[^1] : null;
         }
 
         /// <summary>The name just before a clause's speech verb ("Abdoulaye Diop said", "the UN wrote"), or null ("The minister added").</summary>
@@ -855,6 +896,11 @@ public static partial class DraftExtractor
 
             var clause = source.Clause;
             var text = sentence[clause.Start..clause.End];
+            if (source.Reported is { } reportedClause && reportedClause.Start >= clause.End)
+            {
+                text = sentence[clause.Start..reportedClause.End]; // "The governor insisted … that the handover would happen on time by 30 June"
+            }
+
             if (source.WholeSentence)
             {
                 text = string.Concat(readings[source.First.Number].Clauses.Where(c => c.Kind != ClauseKind.Subordinate).Select(c => sentence[c.Start..c.End]));
