@@ -36,7 +36,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
     }
 
     /// <summary>A context writing plain text (no colours, fixed width) into <paramref name="output"/>, for tests and captures.</summary>
-    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200)
+    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200, TextReader? input = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -46,6 +46,6 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = width;
-        return new CliContext(console, output, error, environment ?? (_ => null));
+        return new CliContext(console, output, error, environment ?? (_ => null)) { Input = input ?? TextReader.Null };
     }
 }

@@ -27,7 +27,7 @@ public static partial class DraftExtractor
 
     private static readonly HashSet<string> Determiners = ["the", "a", "an", "its", "their", "this", "these", "those"];
 
-    private static readonly HashSet<string> IdStopWords = ["the", "a", "an", "of", "in", "on", "at", "to", "by", "and", "that", "its", "is", "are", "was", "were", "has", "have", "been", "be", "would", "will", "from", "for", "there"];
+    private static readonly HashSet<string> IdStopWords = ["the", "a", "an", "of", "in", "on", "at", "to", "by", "and", "that", "its", "is", "are", "was", "were", "has", "have", "been", "be", "would", "will", "from", "for", "there", "their", "this"];
 
     public static Draft Extract(Article article, ExtractOptions options)
     {
@@ -254,6 +254,15 @@ public static partial class DraftExtractor
         }
 
         var subject = before[..end];
+        if (auxiliary && !subject.Contains(" of ", StringComparison.Ordinal) && Names.Words(subject) is { Count: > 0 } subjectWords && Names.GroupWords.Contains(subjectWords[^1].Text))
+        {
+            // "the army would retake the town by 31 December": an actor before the verb; what is due is what it does.
+            var predicate = Regex.Replace(before[end..], @"^\s*(?:(?:will|would|must|shall|should|is|are|was|were|to|be|been|have|has)\s+)+", "", RegexOptions.IgnoreCase).Trim();
+            var actor = subject[(subject.LastIndexOfAny([',', '“', '"']) + 1)..].Trim();
+            actor = actor.StartsWith("that ", StringComparison.OrdinalIgnoreCase) ? actor[5..] : actor;
+            return $"{actor} to {predicate}";
+        }
+
         if (!auxiliary && words.FindLastIndex(w => w.Text.Length > 3 && char.IsLower(w.Text[0]) && w.Text.EndsWith("ed", StringComparison.Ordinal)) is var verb and >= 0)
         {
             subject = before[words[verb].End..]; // "The council extended the mandate until …": the mandate
@@ -760,8 +769,10 @@ public static partial class DraftExtractor
             }
 
             var top = counts.Values.OrderByDescending(c => c.Count).ThenBy(c => c.First).Select(c => c.Text).FirstOrDefault();
-            var head = Head(mentions[0].Subject);
-            var parts = new[] { top is null ? "" : Names.Slug(top, 30), Names.Slug(head, 30) }.Where(p => p.Length > 0).ToList();
+            var head = top is null
+                ? string.Join(' ', Names.Words(mentions[0].Subject).Select(w => w.Text.ToLowerInvariant()).Where(w => !IdStopWords.Contains(w)).Take(3))
+                : Head(mentions[0].Subject);
+            var parts = new[] { top is null ? "" : Names.Slug(top, 30), Names.Slug(head, 40) }.Where(p => p.Length > 0).ToList();
             return parts.Count > 0 ? string.Join("-", parts) : $"deadline-{due}";
         }
 
@@ -858,6 +869,15 @@ public static partial class DraftExtractor
 
             var triggers = statement.Triggers.Select(t => t.Words).Distinct().ToList();
             var effect = DeadlineTriggers.Strongest(statement.Triggers);
+
+            // "… would retake the town by 31 December. He does not foresee any extension": the first word of a
+            // deadline sets it; that no extension is foreseen restates it only when it was given before.
+            var restatedOnlyByNegation = effect == DeadlineEffectType.Reaffirmed && statement.Triggers.TrueForAll(t => t.Negated || t.Effect != DeadlineEffectType.Reaffirmed);
+            if (restatedOnlyByNegation && statement.Due is not null && !mentionedBefore.Contains(deadline.Id))
+            {
+                effect = DeadlineEffectType.Unspecified;
+            }
+
             if (effect == DeadlineEffectType.Unspecified)
             {
                 // A commitment with a due date and no word of its own: it restates a deadline the text gave before, else it sets one.
@@ -878,7 +898,7 @@ public static partial class DraftExtractor
             {
                 Due = gives || statement.Due is not null ? statement.Due?.Reading : null,
                 DueText = statement.Due?.Span.Text,
-                Title = effect == DeadlineEffectType.Set ? deadline.Title : null,
+                Title = effect == DeadlineEffectType.Set ? (deadline.Title.Length > 0 ? deadline.Title : $"Due {deadline.Due.Latest}") : null,
                 Responsible = effect == DeadlineEffectType.Set ? statement.Speaker : null,
             };
         }

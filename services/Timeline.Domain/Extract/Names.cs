@@ -137,7 +137,8 @@ public static class Names
 
             var country = CountryCodes.ByName(text);
             var before = first > 0 ? words[first - 1].Text.ToLowerInvariant() : "";
-            var place = country is not null || PlaceWords.Contains(before);
+            var placeNoun = first > 1 && before == "of" && words[first - 2].Text.ToLowerInvariant() is "town" or "city" or "village" or "region" or "province" or "district" or "camp" or "port";
+            var place = country is not null || PlaceWords.Contains(before) || placeNoun;
             names.Add(new Name(words[first].Start, words[last].End, text, acronym, place, country));
         }
 
