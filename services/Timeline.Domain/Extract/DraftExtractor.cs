@@ -235,6 +235,18 @@ public static partial class DraftExtractor
             return after.Success ? after.Groups[1].Value.Trim() : "";
         }
 
+        if (words.Count > 1 && words[^1].Text == "due")
+        {
+            // "any delay to the vote due by 30 November": what is due is named just before "due".
+            var first = words.Count - 1;
+            while (first > 0 && words.Count - first < 5 && words[first - 1].Text.ToLowerInvariant() is not ("to" or "for" or "of" or "on" or "in" or "that" or "with") && !words[first - 1].Text.EndsWith("ed", StringComparison.Ordinal))
+            {
+                first--;
+            }
+
+            return before[words[first].Start..words[^1].Start].Trim();
+        }
+
         var auxiliary = false;
         for (var i = words.Count - 1; i >= 0; i--)
         {
@@ -329,6 +341,9 @@ public static partial class DraftExtractor
 
         public List<TriggerMatch> Triggers { get; } = [];
 
+        /// <summary>The triggers of the undated sentences that go on with it.</summary>
+        public HashSet<TriggerMatch> Continued { get; } = [];
+
         public FoundDate? Due { get; set; }
 
         public string? DueSubject { get; set; }
@@ -359,6 +374,7 @@ public static partial class DraftExtractor
             }
 
             Triggers.AddRange(other.Triggers);
+            Continued.UnionWith(other.Continued);
             Due ??= other.Due;
             DueSubject ??= other.DueSubject;
             Modal ??= other.Modal;
@@ -568,6 +584,7 @@ public static partial class DraftExtractor
                 {
                     previous.AddSentence(sentence);
                     previous.Triggers.AddRange(triggers);
+                    previous.Continued.UnionWith(triggers);
                     previous.Reasons.Add($"sentence {sentence.Number} has no date and goes on with this statement{(speaker is null ? "" : $" ({speaker})")}");
                     return;
                 }
@@ -872,8 +889,8 @@ public static partial class DraftExtractor
 
             // "… would retake the town by 31 December. He does not foresee any extension": the first word of a
             // deadline sets it; that no extension is foreseen restates it only when it was given before.
-            var restatedOnlyByNegation = effect == DeadlineEffectType.Reaffirmed && statement.Triggers.TrueForAll(t => t.Negated || t.Effect != DeadlineEffectType.Reaffirmed);
-            if (restatedOnlyByNegation && statement.Due is not null && !mentionedBefore.Contains(deadline.Id))
+            var restatedLater = effect == DeadlineEffectType.Reaffirmed && statement.Triggers.TrueForAll(t => statement.Continued.Contains(t) || t.Effect != DeadlineEffectType.Reaffirmed);
+            if (restatedLater && statement.Due is not null && !mentionedBefore.Contains(deadline.Id))
             {
                 effect = DeadlineEffectType.Unspecified;
             }
