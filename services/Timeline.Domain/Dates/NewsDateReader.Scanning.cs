@@ -31,8 +31,10 @@ internal sealed partial class NewsDateReader
     /// </summary>
     internal static PrefixReading ReadPrefix(string text, CalendarDay reference, ReadDirection direction)
     {
+        // EDTF has no spaces and opens with a digit, a sign, X, Y or a bracket: only then is it worth a parse (a refusal costs an exception).
         var trimmed = text.TrimEnd();
-        if (Edtf.TryParse(trimmed, out _))
+        if (trimmed.Length > 0 && !trimmed.Contains(' ', StringComparison.Ordinal) && (char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '-' or 'X' or 'Y' or '[' or '{' or '.') &&
+            Edtf.TryParse(trimmed, out _))
         {
             return new PrefixReading(trimmed.Length, null, false);
         }

@@ -42,6 +42,10 @@ public static class DeadlineTriggers
     public static readonly IReadOnlyList<string> DeadlineWords =
         ["deadline", "deadlines", "timetable", "schedule", "withdrawal", "departure", "drawdown", "pullout", "exit", "handover", "transition", "retreat"];
 
+    /// <summary>The cues as words, split once.</summary>
+    private static readonly (DeadlineEffectType Effect, string[] Words)[] SplitCues =
+        [.. Cues.SelectMany(c => c.Cues.Select(cue => (c.Effect, cue.Split(' '))))];
+
     /// <summary>Words that turn a cue round when they come up to four words before it.</summary>
     public static readonly IReadOnlyList<string> Negations =
         ["not", "no", "never", "without", "rejects", "rejected", "reject", "ruled", "rule", "rules", "denied", "denies", "nor", "refused", "refuses", "dismissed", "t"];
@@ -57,9 +61,8 @@ public static class DeadlineTriggers
         for (var i = 0; i < words.Count; i++)
         {
             var best = (Effect: DeadlineEffectType.Unspecified, Length: 0);
-            foreach (var (cueEffect, cues) in Cues)
+            foreach (var (cueEffect, cue) in SplitCues)
             {
-                foreach (var cue in cues)
                 {
                     var length = MatchLength(words, i, cue);
                     if (length > best.Length)
@@ -111,9 +114,8 @@ public static class DeadlineTriggers
         return Cues.Select(c => c.Effect).FirstOrDefault(effects.Contains);
     }
 
-    private static int MatchLength(IReadOnlyList<(string Word, int Start, int End)> words, int at, string cue)
+    private static int MatchLength(IReadOnlyList<(string Word, int Start, int End)> words, int at, string[] parts)
     {
-        var parts = cue.Split(' ');
         var i = at;
         foreach (var part in parts)
         {

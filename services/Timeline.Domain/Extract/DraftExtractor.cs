@@ -499,6 +499,7 @@ public static partial class DraftExtractor
             var reading = readings[sentence.Number];
             var text = sentence.Text;
             var statements = new List<Statement>();
+            var triggers = Triggers(sentence, reading);
             foreach (var date in reading.Found.Where(f => f.Role == DateRole.Occurred))
             {
                 var clause = ClauseAt(reading.Clauses, date.Span.Start);
@@ -519,7 +520,7 @@ public static partial class DraftExtractor
                 var frame = FrameOf(reading.Clauses, clause);
                 var subject = dueMentions.First(m => m.Date == due).Subject;
                 var host = statements.FirstOrDefault(s => s.Clause.Index == frame.Index && s.Due is null);
-                var triggered = Triggers(sentence, reading).Any(t => clause.Contains(t.Start));
+                var triggered = triggers.Exists(t => clause.Contains(t.Start));
                 if (host is null)
                 {
                     if (frame.Speech is null && clause.FutureMarker is null && !triggered)
@@ -547,7 +548,6 @@ public static partial class DraftExtractor
                 SetSpeakerAndActors(statement, sentence, reading);
             }
 
-            var triggers = Triggers(sentence, reading);
             if (statements.Count > 0)
             {
                 foreach (var trigger in triggers)
