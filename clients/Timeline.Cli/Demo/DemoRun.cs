@@ -3,11 +3,11 @@ using Grpc.Core;
 using Spectre.Console;
 using Timeline.Cli.Commands;
 using Timeline.Cli.Extract;
-using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
 using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
+using Timeline.Domain.Dates;
+using Timeline.Domain.Extract;
 using Timeline.Storage.V1;
 using Timeline.V1;
 
