@@ -46,7 +46,7 @@ internal static class ExtractCommand
             {
                 if (json)
                 {
-                    context.Output.WriteLine(DraftJson.Format(request));
+                    context.Output.WriteLine(JsonOutput.FormatIndented(request)); // indented for editing
                 }
                 else
                 {
@@ -144,7 +144,7 @@ internal static class ExtractCommand
                 : "";
             table.AddRow(
                 new Text(string.Join(",", e.Sentences)),
-                new Text($"{written}\n{date.Display}\n{Bounds(date)}, EDTF {date.Edtf}"),
+                new Text($"{written}\n{date.Display}\n{Render.Bounds(date)}, EDTF {date.Edtf}"),
                 new Text(e.Title),
                 new Text(deadline),
                 new Text($"{string.Join("; ", e.Actors)}\n[{string.Join(", ", e.Tags)}]"),
@@ -165,22 +165,11 @@ internal static class ExtractCommand
         {
             table.AddRow(
                 new Text($"{d.Title}\n({d.Id})"),
-                new Text($"{d.Due.Latest}\n(\"{d.DueText}\": {Bounds(d.Due)})"),
+                new Text($"{d.Due.Latest}\n(\"{d.DueText}\": {Render.Bounds(d.Due)})"),
                 new Text(string.Join("\n", d.Mentions.Select(m => $"{m.Sentence}: \"{m.Text}\" ({m.Subject}), due {m.Due.Latest}"))),
                 new Text(d.SetInText ? "yes" : "no"));
         }
 
         return table;
     }
-
-    private static string Bounds(Domain.Dates.FuzzyDate date) =>
-        date.Earliest == date.Latest ? date.Earliest.ToString() : $"{(date.Earliest == CalendarDay.MinValue ? ".." : date.Earliest.ToString())} .. {(date.Latest == CalendarDay.MaxValue ? ".." : date.Latest.ToString())}";
-}
-
-/// <summary>The draft as the JSON `timeline import` reads, indented for editing.</summary>
-internal static class DraftJson
-{
-    private static readonly Google.Protobuf.JsonFormatter Formatter = new(Google.Protobuf.JsonFormatter.Settings.Default.WithIndentation());
-
-    public static string Format(Storage.V1.AppendEventsRequest request) => Formatter.Format(request);
 }

@@ -189,7 +189,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         foreach (var match in DraftComparison.Compare(sample, draft))
         {
             var verdict = match.Proposal is null ? "missing" : match.Differences.Any(d => d.StartsWith("days", StringComparison.Ordinal) || d.StartsWith("deadline", StringComparison.Ordinal)) ? "differs" : "matches";
-            Line($"  {verdict,-8} {match.Sample.Title}{(match.Proposal is null ? "" : $" = sentence {string.Join(",", match.Proposal.Sentences)}, {match.Proposal.Occurred.Date.Earliest}..{match.Proposal.Occurred.Date.Latest}")}");
+            Line($"  {verdict,-8} {match.Sample.Title}{(match.Proposal is null ? "" : $" = sentence {string.Join(",", match.Proposal.Sentences)}, {Render.Bounds(match.Proposal.Occurred.Date)}")}");
             foreach (var difference in match.Differences)
             {
                 Line($"           {difference}");

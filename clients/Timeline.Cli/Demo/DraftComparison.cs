@@ -35,7 +35,7 @@ internal static class DraftComparison
         var draftDate = proposal.Occurred.Date;
         if (sampleDate is not null && (sampleDate.Earliest, sampleDate.Latest) != (draftDate.Earliest, draftDate.Latest))
         {
-            differences.Add($"days: sample {Bounds(sampleDate)} (\"{e.Occurred.Text}{e.Occurred.Edtf}\"), draft {Bounds(draftDate)} (\"{proposal.Occurred.Written}\")");
+            differences.Add($"days: sample {Output.Render.Bounds(sampleDate)} (\"{e.Occurred.Text}{e.Occurred.Edtf}\"), draft {Output.Render.Bounds(draftDate)} (\"{proposal.Occurred.Written}\")");
         }
         else if (e.Occurred.Text.Length > 0 && !string.Equals(proposal.Occurred.Text, e.Occurred.Text, StringComparison.OrdinalIgnoreCase))
         {
@@ -68,7 +68,6 @@ internal static class DraftComparison
         }
     }
 
-    private static string Bounds(FuzzyDate date) => date.Earliest == date.Latest ? date.Earliest.ToString() : $"{date.Earliest}..{date.Latest}";
 
     private static string Word(DeadlineEffectType effect) => effect == DeadlineEffectType.Unspecified ? "none" : Output.Render.Effect(effect).ToUpperInvariant();
 }
