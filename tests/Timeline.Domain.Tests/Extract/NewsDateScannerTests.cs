@@ -75,6 +75,41 @@ public sealed class NewsDateScannerTests
     [InlineData("The airport should reopen by Eid al-Fitr, officials said.", "by Eid al-Fitr", "2024-04-10", "2024-04-10")]
     public void Periods_as_deadlines(string sentence, string span, string earliest, string latest) => Found(sentence, span, past: false, earliest, latest);
 
+    /// <summary>More of each family, in both tenses: the whole phrase is found, and read as the reader reads it alone.</summary>
+    [Theory]
+    [InlineData("The harvest failed in summer 2023 across the Sahel.", "in summer 2023", true)]
+    [InlineData("The ministry hopes to finish the road by next spring.", "by next spring", false)]
+    [InlineData("Clashes broke out in early winter near the border.", "in early winter", true)]
+    [InlineData("Exports grew in the third quarter of last year, customs said.", "in the third quarter of last year", true)]
+    [InlineData("The bank will publish its review in H1 2024.", "in H1 2024", false)]
+    [InlineData("The movement grew in the 1990s under military rule.", "in the 1990s", true)]
+    [InlineData("The mines were sold in the late 2000s to foreign firms.", "in the late 2000s", true)]
+    [InlineData("Curfews were lifted during Ramadan, residents said.", "during Ramadan", true)]
+    [InlineData("The parties must agree by New Year's Day, the mediator said.", "by New Year's Day", false)]
+    [InlineData("Prices have risen since Easter in the capital.", "since Easter", true)]
+    [InlineData("The envoy visited Gao last week, officials said.", "last week", true)]
+    [InlineData("Protests are expected this weekend in Bamako.", "this weekend", false)]
+    [InlineData("The border post was abandoned a month ago, traders said.", "a month ago", true)]
+    [InlineData("The army must withdraw within six weeks, the deal says.", "within six weeks", false)]
+    [InlineData("The road must reopen by month-end, the governor said.", "by month-end", false)]
+    [InlineData("The council will decide by the end of the decade.", "by the end of the decade", false)]
+    [InlineData("Schools closed from the 2nd to the 5th of October.", "from the 2nd to the 5th of October", true)]
+    [InlineData("The count ended between May and July 2023, officials said.", "between May and July 2023", true)]
+    [InlineData("The rebels held the town in 1851-52, historians say.", "in 1851-52", true)]
+    [InlineData("The fort dates from 44 BC, archaeologists said.", "44 BC", true)]
+    [InlineData("The mission arrived in mid-October and stayed.", "in mid-October", true)]
+    [InlineData("Aid should arrive early next week, the agency said.", "early next week", false)]
+    public void More_phrases_of_each_family_are_found_whole(string sentence, string span, bool past)
+    {
+        var found = Single(sentence);
+        var direction = past ? ReadDirection.Past : ReadDirection.Future;
+
+        Assert.Equal(span, found.Text);
+        var reading = found.In(direction);
+        Assert.NotNull(reading);
+        Assert.Equal(NewsDates.Resolve(span, Monday, direction) with { Text = null }, reading with { Text = null });
+    }
+
     [Fact]
     public void Two_dates_in_one_sentence_are_two_spans_in_order()
     {
