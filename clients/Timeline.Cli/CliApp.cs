@@ -17,6 +17,7 @@ internal static class CliApp
         root.Subcommands.Add(ServeCommand.Create(context, options));
         root.Subcommands.Add(AddCommand.Create(context, options));
         root.Subcommands.Add(ImportCommand.Create(context, options));
+        root.Subcommands.Add(ExtractCommand.Create(context, options));
         root.Subcommands.Add(ShowCommand.Create(context, options));
         root.Subcommands.Add(ExportCommand.Create(context, options));
         root.Subcommands.Add(DeadlinesCommand.Create(context, options));

@@ -18,6 +18,9 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
     /// <summary>Standard error: refusals and failures.</summary>
     public TextWriter Error { get; } = error;
 
+    /// <summary>Standard input, for commands that read a file named "-".</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
     public string? Environment(string name) => environment(name);
 
     public static CliContext FromConsole()
@@ -29,11 +32,11 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
             console.Profile.Width = 200;
         }
 
-        return new CliContext(console, System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable);
+        return new CliContext(console, System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable) { Input = System.Console.In };
     }
 
     /// <summary>A context writing plain text (no colours, fixed width) into <paramref name="output"/>, for tests and captures.</summary>
-    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200)
+    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200, TextReader? input = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -43,6 +46,6 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = width;
-        return new CliContext(console, output, error, environment ?? (_ => null));
+        return new CliContext(console, output, error, environment ?? (_ => null)) { Input = input ?? TextReader.Null };
     }
 }

@@ -5,7 +5,7 @@ using Timeline.Benchmarks.Infrastructure;
 using Timeline.Benchmarks.Raw;
 using Timeline.Benchmarks.Scenarios;
 
-// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9]
+// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9,EXTRACT]
 if (args.Contains(BareServer.Flag))
 {
     await BareServer.RunAsync(args);
@@ -42,6 +42,12 @@ try
     {
         BenchContext.Phase("S9 ACLED import through the CLI");
         await AcledImport.RunAsync(bench);
+    }
+
+    if (options.Runs(ExtractThroughput.Id))
+    {
+        BenchContext.Phase($"{ExtractThroughput.Id} timeline extract's rules on a 1,000-word article");
+        ExtractThroughput.Run(bench);
     }
 }
 finally

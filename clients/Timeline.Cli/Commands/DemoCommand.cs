@@ -27,10 +27,11 @@ internal static class DemoCommand
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
         };
         var verbose = new Option<bool>("--verbose") { Description = "Also log the services' information messages (on stderr)" };
-        var command = new Command("demo", "Run both services here, import a news report about Mali, and follow its deadline live") { speed, samples, verbose };
+        var seeds = new Option<DirectoryInfo>("--seeds") { Description = $"Folder holding the report's text, {SeedReport.FileName} (default: shared/seeds beside the repository, searched up from here and from the CLI)" };
+        var command = new Command("demo", "Run both services here, import a news report about Mali, extract a draft from its text, and follow its deadline live") { speed, samples, verbose, seeds };
         command.SetAction((result, ct) => CommandRunner.RunAsync(
             context,
-            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed), result.GetValue(verbose)).RunAsync(ct),
+            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed), result.GetValue(verbose), SeedReport.Find(result.GetValue(seeds)?.FullName)).RunAsync(ct),
             ct));
         return command;
     }

@@ -2,16 +2,19 @@ using System.Globalization;
 using Grpc.Core;
 using Spectre.Console;
 using Timeline.Cli.Commands;
+using Timeline.Cli.Extract;
 using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
+using Timeline.Domain.Dates;
+using Timeline.Domain.Extract;
 using Timeline.Storage.V1;
 using Timeline.V1;
 
 namespace Timeline.Cli.Demo;
 
 /// <summary>The demo script: each section a heading, a sentence saying what it shows, then the result.</summary>
-internal sealed class DemoRun(CliContext context, string samplesFolder, double daysPerSecond, bool verbose = false)
+internal sealed class DemoRun(CliContext context, string samplesFolder, double daysPerSecond, bool verbose = false, SeedReport? report = null)
 {
     public const double DefaultDaysPerSecond = 6;
     public const string SeedFile = "mali-minusma-2023-10.json";
@@ -57,6 +60,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
                 await ChronologyAsync(connections, ct);
                 await DeadlineAsync(connections, ct);
                 await ReplayAsync(connections, ct);
+                await ExtractAsync(connections, seed, ct);
                 var met = await LiveAsync(connections, clock, followUp, ct);
                 Heading("Done");
                 Say(met
@@ -157,6 +161,45 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         }
 
         ReplayCommand.Print(context, changes);
+    }
+
+    /// <summary>
+    /// The same report read by `timeline extract` from its own words: the draft, how it compares with
+    /// the hand-written sample, and the draft imported with its effects on the sample's deadline.
+    /// The report is a news article: it is read from ../shared/seeds and never shipped.
+    /// </summary>
+    private async Task ExtractAsync(Connections connections, IReadOnlyList<NewEvent> sample, CancellationToken ct)
+    {
+        Heading("From the report's words to a draft");
+        var found = report ?? SeedReport.Find(null);
+        if (found.Path is null)
+        {
+            Line($"  Skipped: the report's text is expected at {found.Expected} (a news report, so it does not ship with Timeline; pass --seeds DIR).");
+            return;
+        }
+
+        Say("`timeline extract` reads the report's text itself, sentence by sentence, with the same date reader, and proposes "
+            + "one event per dated statement and the effects on the deadline, each with the words that triggered it and how sure it is.");
+        var article = ArticleText.FromPlainText(await File.ReadAllTextAsync(found.Path, ct));
+        var draft = DraftExtractor.Extract(article, new ExtractOptions(CalendarDay.FromDateTime(ReportDate.UtcDateTime)) { DeadlineId = DeadlineId });
+        ExtractCommand.Print(context, draft, new ArticleInput(article, Path.GetFileName(found.Path), false));
+
+        Say("Compared with the hand-written sample, each sample event matched by its verbatim quote (titles differ throughout: "
+            + "the sample's are written by hand, the draft's cut from the sentence):");
+        foreach (var match in DraftComparison.Compare(sample, draft))
+        {
+            var verdict = match.Proposal is null ? "missing" : match.Differences.Any(d => d.StartsWith("days", StringComparison.Ordinal) || d.StartsWith("deadline", StringComparison.Ordinal)) ? "differs" : "matches";
+            Line($"  {verdict,-8} {match.Sample.Title}{(match.Proposal is null ? "" : $" = sentence {string.Join(",", match.Proposal.Sentences)}, {Render.Bounds(match.Proposal.Occurred.Date)}")}");
+            foreach (var difference in match.Differences)
+            {
+                Line($"           {difference}");
+            }
+        }
+
+        var request = DraftEvents.Request(draft, new DraftSource(article.Headline ?? Path.GetFileName(found.Path), null));
+        var results = await ImportCommand.ImportAsync(connections.Storage, request.Events, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
+        ImportCommand.PrintSummary(console, context.Error, "the draft", request.Events.Count, results, []);
+        Line($"  Its effects join '{DeadlineId}' (--deadline-id), which the sample's Security Council event sets: the report itself reaffirms it and puts it at risk, never sets it.");
     }
 
     private async Task<bool> LiveAsync(Connections connections, AcceleratedTimeProvider clock, IReadOnlyList<NewEvent> followUp, CancellationToken ct)

@@ -77,6 +77,11 @@ internal static class Render
         : date.Earliest == date.Latest ? date.Earliest
         : $"{date.Earliest} .. {date.Latest}";
 
+    /// <summary>A domain date's bounds the same way, open ends as "..": "2023-08-21 .. 2023-08-31", ".. .. 2022-12-24".</summary>
+    public static string Bounds(Timeline.Domain.Dates.FuzzyDate date) =>
+        date.Earliest == date.Latest ? date.Earliest.ToString()
+        : $"{(date.Earliest == Timeline.Domain.Dates.CalendarDay.MinValue ? ".." : date.Earliest.ToString())} .. {(date.Latest == Timeline.Domain.Dates.CalendarDay.MaxValue ? ".." : date.Latest.ToString())}";
+
     /// <summary>The day a due date falls due: its latest day.</summary>
     public static string Due(FuzzyDate? due) => due is null ? "" : due.Latest.Length > 0 ? due.Latest : Date(due);
 

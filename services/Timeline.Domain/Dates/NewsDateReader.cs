@@ -7,7 +7,7 @@ namespace Timeline.Domain.Dates;
 /// matching period that has begun by the reference; <see cref="ReadDirection.Future"/>, the first
 /// one not yet over. Anything not understood is refused, never guessed.
 /// </summary>
-internal sealed class NewsDateReader
+internal sealed partial class NewsDateReader
 {
     internal const string Hint =
         "write e.g. 'in 2020', 'since late 2021', 'late August', 'Saturday (14 October)', 'by 31 December', " +
@@ -107,7 +107,7 @@ internal sealed class NewsDateReader
         else if (EatWord("from"))
         {
             date = DayRange(allowAnd: false, allowMonthless: true) ?? RangeFrom(() =>
-                EatRangeSeparator() ? true : throw Refuse("'from' needs 'to', 'until' or 'through' and an end"));
+                EatRangeSeparator() ? true : throw Incomplete("'from' needs 'to', 'until' or 'through' and an end"));
         }
         else if (EatWord("before") || EatWords("earlier", "than") || EatWords("ahead", "of") || EatWords("prior", "to"))
         {
@@ -120,7 +120,7 @@ internal sealed class NewsDateReader
         }
         else if (EatWord("within"))
         {
-            date = Duration(within: true) ?? throw Refuse("'within' needs a length of time from the reference date, e.g. 'within 30 days', 'within six weeks', 'within a year'");
+            date = Duration(within: true) ?? throw Incomplete("'within' needs a length of time from the reference date, e.g. 'within 30 days', 'within six weeks', 'within a year'");
         }
         else
         {
@@ -328,7 +328,7 @@ internal sealed class NewsDateReader
         _ = EatWord("the");
         if (Current is null)
         {
-            throw Refuse("a date is missing");
+            throw NotADate("a date is missing");
         }
 
         RefuseVague();
@@ -341,7 +341,7 @@ internal sealed class NewsDateReader
             ?? Century()
             ?? DayOrMonth()
             ?? YearOrDecade()
-            ?? throw Refuse(Current is null ? "a date is missing" : $"'{text[Current.Start..]}' is not a date this reader knows");
+            ?? throw NotADate(Current is null ? "a date is missing" : $"'{text[Current.Start..]}' is not a date this reader knows");
     }
 
     /// <summary>Words that name no period ("soon", "recently", "in the coming weeks"): refused with that reason, never guessed.</summary>
@@ -1155,7 +1155,7 @@ internal sealed class NewsDateReader
             : throw Refuse($"year {number.Text}{(bce ? " BCE" : "")} is outside the calendar, which runs from 10000 BCE (-9999) to 9999");
     }
 
-    private int RequiredYear() => OptionalYear() ?? throw Refuse("a year is missing");
+    private int RequiredYear() => OptionalYear() ?? throw Incomplete("a year is missing");
 
     /// <summary>Consumes "AD"/"CE" (false) or "BC"/"BCE" (true, a year counted back from 1 BCE).</summary>
     private bool Era()
@@ -1348,7 +1348,7 @@ internal sealed class NewsDateReader
     {
         if (!EatWord(expected) && !EatSymbol(expected))
         {
-            throw Refuse(Current is null ? $"'{expected}' is missing at the end" : $"expected '{expected}' before '{text[Current.Start..]}'");
+            throw Incomplete(Current is null ? $"'{expected}' is missing at the end" : $"expected '{expected}' before '{text[Current.Start..]}'");
         }
     }
 
