@@ -12,12 +12,9 @@ namespace Timeline.StorageService.Grpc;
 /// </summary>
 internal static class SubscriptionStream
 {
-    /// <summary>The response header that tells a subscriber the log's head when its stream starts, so it can tell how far behind it is.</summary>
-    public const string HeadPositionHeader = "timeline-head-position";
-
     public static async Task WriteAsync(Subscription subscription, IServerStreamWriter<SubscribeEventsResponse> stream, ServerCallContext context)
     {
-        await context.WriteResponseHeadersAsync(new Metadata { { HeadPositionHeader, subscription.Head.Value.ToString(CultureInfo.InvariantCulture) } });
+        await context.WriteResponseHeadersAsync(new Metadata { { EventStoreHeaders.HeadPosition, subscription.Head.Value.ToString(CultureInfo.InvariantCulture) } });
         await foreach (var message in subscription.ReadAsync(context.CancellationToken))
         {
             await stream.WriteAsync(ToResponse(message), context.CancellationToken);

@@ -21,9 +21,6 @@ public sealed class DeadlineProjectionWorker(
     IOptions<TimelineOptions> options,
     ILogger<DeadlineProjectionWorker> logger) : BackgroundService
 {
-    /// <summary>Storage's response header with its head position when the subscription starts.</summary>
-    public const string HeadPositionHeader = "timeline-head-position";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = options.Value.ReconnectMinDelay;
@@ -85,7 +82,7 @@ public sealed class DeadlineProjectionWorker(
         };
         using var call = storage.SubscribeEvents(request, cancellationToken: stoppingToken);
         var headers = await call.ResponseHeadersAsync;
-        if (long.TryParse(headers.GetValue(HeadPositionHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var head))
+        if (long.TryParse(headers.GetValue(EventStoreHeaders.HeadPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var head))
         {
             projection.SawStorageHead(head);
         }
