@@ -11,23 +11,23 @@ public sealed class PageTokenTests
     [InlineData(1, 1)]
     [InlineData(1000, 1000)]
     [InlineData(5000, 1000)]
-    public void Page_sizes_follow_AIP_158(int requested, int resolved) => Assert.Equal(resolved, PageSize.Resolve(requested));
+    public void Page_sizes_follow_AIP_158(int requested, int resolved) => Assert.Equal(resolved, PageSizePolicy.Standard.Resolve(requested));
 
     [Fact]
     public void A_negative_page_size_is_refused_naming_the_field()
     {
-        var problem = Assert.Throws<ProblemException>(() => PageSize.Resolve(-1));
+        var problem = Assert.Throws<ProblemException>(() => PageSizePolicy.Standard.Resolve(-1));
         Assert.Equal("page_size", Assert.Single(problem.Violations).Field);
     }
 
     [Fact]
     public void A_token_round_trips_and_is_refused_for_another_request()
     {
-        var fingerprint = PageToken.FingerprintOf(new EventFilter { Tags = { "mali" } }, null);
+        var fingerprint = PageTokens.Fingerprint(new EventFilter { Tags = { "mali" } }, null);
         var token = new PageToken(fingerprint, Storage: "abc", MaxLatest: "2023-10-31").Encode();
 
         Assert.Equal("2023-10-31", PageToken.Decode(token, fingerprint)!.MaxLatest);
-        var other = PageToken.FingerprintOf(new EventFilter { Tags = { "niger" } }, null);
+        var other = PageTokens.Fingerprint(new EventFilter { Tags = { "niger" } }, null);
         Assert.Equal("INVALID_PAGE_TOKEN", Assert.Throws<ProblemException>(() => PageToken.Decode(token, other)).Reason);
         Assert.Equal("page_token", Assert.Single(Assert.Throws<ProblemException>(() => PageToken.Decode("%%%", fingerprint)).Violations).Field);
         Assert.Null(PageToken.Decode("", fingerprint));

@@ -36,6 +36,9 @@ public sealed record EventLimits
 
     public int MaxFilterValues { get; init; } = 100;
 
+    /// <summary>The page sizes these limits allow, as the one AIP-158 rule applies them.</summary>
+    public PageSizePolicy PageSizes => new(DefaultPageSize, MaxPageSize);
+
     /// <summary>What makes these limits unusable (a limit below 1), each naming the setting under <paramref name="section"/>.</summary>
     public IEnumerable<string> Problems(string section)
     {

@@ -135,9 +135,9 @@ internal sealed class EventStoreGrpcService(
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var size = PageSize(request.PageSize);
+        var size = validator.Limits.PageSizes.Resolve(request.PageSize);
         var criteria = EventCriteria.Check(request.Filter, validator.Limits);
-        var queryHash = PageToken.HashQuery(request.Filter, request.KnownAt);
+        var queryHash = PageTokens.Fingerprint(request.Filter, request.KnownAt);
         var after = PageToken.Decode(request.PageToken, queryHash);
         var page = await log.ListAsync(criteria, request.KnownAt?.ToDateTimeOffset(), after, size, context.CancellationToken);
         metrics.Listed(Stopwatch.GetElapsedTime(started));
@@ -157,14 +157,6 @@ internal sealed class EventStoreGrpcService(
         using var subscription = await subscriptions.OpenAsync(new LogPosition(request.FromPosition), criteria, context.CancellationToken);
         await SubscriptionStream.WriteAsync(subscription, responseStream, context);
     }
-
-    /// <summary>AIP-158: 0 is the default, larger values are capped, negative ones refused.</summary>
-    private int PageSize(int requested) => requested switch
-    {
-        < 0 => throw ProblemException.Invalid("page_size", "must not be negative"),
-        0 => validator.Limits.DefaultPageSize,
-        _ => Math.Min(requested, validator.Limits.MaxPageSize),
-    };
 
     private void RequireEventId(string eventId)
     {

@@ -95,11 +95,11 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
 }
 
 /// <summary>A validated GetTimeline request: as_of folded into the storage filter, the page size resolved.</summary>
-internal sealed record TimelineQuery(EventFilter StorageFilter, Google.Protobuf.WellKnownTypes.Timestamp? KnownAt, int PageSize, string PageToken, string Fingerprint)
+internal sealed record TimelineQuery(EventFilter StorageFilter, Google.Protobuf.WellKnownTypes.Timestamp? KnownAt, int PageSize, string PageToken, ulong Fingerprint)
 {
     public static TimelineQuery From(GetTimelineRequest request)
     {
-        var pageSize = Chronologies.PageSize.Resolve(request.PageSize);
+        var pageSize = PageSizePolicy.Standard.Resolve(request.PageSize);
         var asOf = ProtoDates.ParseOptionalField("as_of", request.AsOf);
         var filter = request.Filter?.Clone() ?? new EventFilter();
 
@@ -110,7 +110,7 @@ internal sealed record TimelineQuery(EventFilter StorageFilter, Google.Protobuf.
             filter.OccurredTo = ProtoDates.Format(day);
         }
 
-        var fingerprint = Chronologies.PageToken.FingerprintOf(filter, request.KnownAt);
+        var fingerprint = PageTokens.Fingerprint(filter, request.KnownAt);
         return new TimelineQuery(filter, request.KnownAt, pageSize, request.PageToken, fingerprint);
     }
 }

@@ -28,9 +28,9 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
     public override async Task<ListDeadlinesResponse> ListDeadlines(ListDeadlinesRequest request, ServerCallContext context)
     {
         var ids = DeadlineIds(request.DeadlineIds);
-        var pageSize = PageSize.Resolve(request.PageSize);
+        var pageSize = PageSizePolicy.Standard.Resolve(request.PageSize);
         var requestedAsOf = ProtoDates.ParseOptionalField("as_of", request.AsOf);
-        var fingerprint = PageToken.FingerprintOf([.. ids.Order(StringComparer.Ordinal)]);
+        var fingerprint = PageTokens.Fingerprint([.. ids.Order(StringComparer.Ordinal)]);
         var token = PageToken.Decode(request.PageToken, fingerprint);
         var tokenAsOf = token?.AsOf is { } pinned ? ProtoDates.ParseField("page_token", pinned) : (CalendarDay?)null;
         if (requestedAsOf is { } a && tokenAsOf is { } b && a != b)

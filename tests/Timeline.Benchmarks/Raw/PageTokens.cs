@@ -1,23 +1,14 @@
-using System.Reflection;
-using Google.Protobuf;
+using Timeline.StorageService.Storage;
 using Timeline.V1;
 
 namespace Timeline.Benchmarks.Raw;
 
 /// <summary>
-/// The storage service's page tokens, built by reflection on its internal PageToken and ChronologicalKey, so S5 can
+/// The storage service's page tokens, built with its own PageToken (InternalsVisibleTo), so S5 can
 /// ask for page 1,000 without walking 999 pages first. Checked against a token the service issued.
 /// </summary>
 internal static class PageTokens
 {
-    private static readonly Type Token = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.PageToken", throwOnError: true)!;
-
-    private static readonly Type SortKey = typeof(Timeline.StorageService.StorageOptions).Assembly.GetType("Timeline.StorageService.Storage.ChronologicalKey", throwOnError: true)!;
-
-    public static string Encode(EventFilter filter, Key key)
-    {
-        var hash = (ulong)Token.GetMethod("HashQuery", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [new IMessage?[] { filter, null }])!;
-        var sortKey = Activator.CreateInstance(SortKey, (int)key.Earliest, (int)key.Latest, key.Position)!;
-        return (string)Token.GetMethod("Encode", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [sortKey, hash])!;
-    }
+    public static string Encode(EventFilter filter, Key key) =>
+        PageToken.Encode(new ChronologicalKey((int)key.Earliest, (int)key.Latest, key.Position), Domain.Validation.PageTokens.Fingerprint(filter, null));
 }
