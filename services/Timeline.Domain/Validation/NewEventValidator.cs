@@ -10,7 +10,17 @@ namespace Timeline.Domain.Validation;
 /// </summary>
 public sealed class NewEventValidator(EventLimits limits)
 {
+    /// <summary>The <c>ErrorInfo</c> reason of a batch with a date that cannot be resolved (missing, unreadable, out of range).</summary>
+    public const string UnresolvableDate = "UNRESOLVABLE_DATE";
+
+    /// <summary>The <c>ErrorInfo</c> reason of a batch refused for anything else.</summary>
+    public const string InvalidEvent = "INVALID_EVENT";
+
     public EventLimits Limits { get; } = limits;
+
+    /// <summary>The reason a batch with these violations is refused: a date problem outranks the rest.</summary>
+    public static string ReasonFor(IReadOnlyList<FieldViolation> violations) =>
+        violations.Any(v => v.Reason == UnresolvableDate) ? UnresolvableDate : InvalidEvent;
 
     /// <summary>Validates one event; returns the normalized copy, or null when it has violations.</summary>
     public NewEvent? Normalize(NewEvent input, string path, List<FieldViolation> violations)
@@ -41,7 +51,7 @@ public sealed class NewEventValidator(EventLimits limits)
             NormalizeSource(e, path, violations);
             if (e.Occurred is null)
             {
-                violations.Add(new($"{path}.occurred", "required: give edtf, or text with a reference date"));
+                violations.Add(new($"{path}.occurred", "required: give edtf, or text with a reference date") { Reason = UnresolvableDate });
             }
             else
             {
@@ -59,8 +69,23 @@ public sealed class NewEventValidator(EventLimits limits)
         return violations.Count == before ? e : null;
     }
 
-    /// <summary>Resolves a wire date from EDTF or from text read against a reference date.</summary>
+    /// <summary>
+    /// Resolves a wire date from EDTF or from text read against a reference date; every violation it
+    /// finds carries the reason <see cref="UnresolvableDate"/>.
+    /// </summary>
     public Timeline.V1.FuzzyDate? ResolveDate(Timeline.V1.FuzzyDate date, string path, ReadDirection direction, string? fallbackReference, List<FieldViolation> violations)
+    {
+        var before = violations.Count;
+        var resolved = Resolve(date, path, direction, fallbackReference, violations);
+        for (var i = before; i < violations.Count; i++)
+        {
+            violations[i] = violations[i] with { Reason = UnresolvableDate };
+        }
+
+        return resolved;
+    }
+
+    private Timeline.V1.FuzzyDate? Resolve(Timeline.V1.FuzzyDate date, string path, ReadDirection direction, string? fallbackReference, List<FieldViolation> violations)
     {
         try
         {
@@ -253,7 +278,7 @@ public sealed class NewEventValidator(EventLimits limits)
         {
             if (needsDue)
             {
-                violations.Add(new($"{p}.due", $"required when the effect is {(deadline.Effect == DeadlineEffectType.Set ? "SET" : "EXTENDED")}"));
+                violations.Add(new($"{p}.due", $"required when the effect is {(deadline.Effect == DeadlineEffectType.Set ? "SET" : "EXTENDED")}") { Reason = UnresolvableDate });
             }
 
             return;

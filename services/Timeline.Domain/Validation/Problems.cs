@@ -12,7 +12,11 @@ public enum ProblemKind
 }
 
 /// <summary>One field that was refused and why, e.g. <c>events[2].occurred.text</c>.</summary>
-public sealed record FieldViolation(string Field, string Description);
+public sealed record FieldViolation(string Field, string Description)
+{
+    /// <summary>The <c>ErrorInfo</c> reason this violation calls for, when the check that found it names one.</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// A request the domain refuses. Thrown anywhere below a gRPC method and turned into a

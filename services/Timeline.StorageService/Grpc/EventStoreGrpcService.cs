@@ -73,10 +73,7 @@ internal sealed class EventStoreGrpcService(
 
         if (violations.Count > 0)
         {
-            var reason = violations.Any(v => v.Field.Contains(".occurred", StringComparison.Ordinal) || v.Field.Contains(".due", StringComparison.Ordinal))
-                ? "UNRESOLVABLE_DATE"
-                : "INVALID_EVENT";
-            throw ProblemException.Invalid(violations, reason);
+            throw ProblemException.Invalid(violations, NewEventValidator.ReasonFor(violations));
         }
 
         var appended = await log.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));

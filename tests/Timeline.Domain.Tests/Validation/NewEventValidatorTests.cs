@@ -137,4 +137,45 @@ public sealed class NewEventValidatorTests
 
         Assert.Equal("events[3].event_id", Assert.Single(Check(new NewEvent { Retracted = true }).Violations).Field);
     }
+
+    public static TheoryData<string, string> ReasonCases => new()
+    {
+        { "no-date", NewEventValidator.UnresolvableDate },
+        { "unreadable-text", NewEventValidator.UnresolvableDate },
+        { "text-without-reference", NewEventValidator.UnresolvableDate },
+        { "unreadable-published", NewEventValidator.UnresolvableDate },
+        { "bad-edtf-due", NewEventValidator.UnresolvableDate },
+        { "set-without-due", NewEventValidator.UnresolvableDate },
+        { "date-and-title", NewEventValidator.UnresolvableDate },
+        { "no-title", NewEventValidator.InvalidEvent },
+        { "bad-country", NewEventValidator.InvalidEvent },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReasonCases))]
+    public void The_reason_of_a_refusal_is_the_validators_and_a_date_problem_outranks_the_rest(string problem, string reason)
+    {
+        var e = Valid();
+        switch (problem)
+        {
+            case "no-date": e.Occurred = null; break;
+            case "unreadable-text": e.Occurred = new FuzzyDate { Text = "when the rains come", Reference = "2023-10-16" }; break;
+            case "text-without-reference": e.Occurred = new FuzzyDate { Text = "last week" }; break;
+            case "unreadable-published":
+                e.Occurred = new FuzzyDate { Text = "last week" };
+                e.Source = new Source { Name = "AFP", Published = "16/10/2023" };
+                break;
+            case "bad-edtf-due": e.Deadline = new DeadlineEffect { DeadlineId = "d", Effect = DeadlineEffectType.Set, Title = "t", Due = new FuzzyDate { Edtf = "2023-13-45" } }; break;
+            case "set-without-due": e.Deadline = new DeadlineEffect { DeadlineId = "d", Effect = DeadlineEffectType.Set, Title = "t" }; break;
+            case "date-and-title": e.Title = ""; e.Occurred = new FuzzyDate { Edtf = "not-edtf" }; break;
+            case "no-title": e.Title = ""; break;
+            case "bad-country": e.Location = new Location { Country = "ZZZ" }; break;
+        }
+
+        var (normalized, violations) = Check(e);
+
+        Assert.Null(normalized);
+        Assert.NotEmpty(violations);
+        Assert.Equal(reason, NewEventValidator.ReasonFor(violations));
+    }
 }
