@@ -87,7 +87,7 @@ public sealed class OutputTests
             Entry("late August 2023", "Rival armed groups contest territory", uncertain: true),
         };
 
-        ShowCommand.Print(context, entries);
+        TimelineOutput.Print(context, entries);
 
         var lines = output.ToString().Split('\n');
         Assert.Contains(lines, l => l.Contains("2020", StringComparison.Ordinal) && l.Contains("Military junta", StringComparison.Ordinal) && !l.Contains('~', StringComparison.Ordinal));

@@ -71,15 +71,7 @@ internal static class DeadlinesCommand
 
     public static async Task<ListDeadlinesResponse> ListAsync(TimelineClient timeline, ListDeadlinesRequest request, CancellationToken ct)
     {
-        var all = new ListDeadlinesResponse();
-        do
-        {
-            var page = await timeline.ListDeadlinesAsync(request, cancellationToken: ct);
-            all.Deadlines.AddRange(page.Deadlines);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
-        return all;
+        return new ListDeadlinesResponse { Deadlines = { await Pages.DeadlinesAsync(timeline, request, ct) } };
     }
 
     /// <summary>
@@ -95,9 +87,8 @@ internal static class DeadlinesCommand
             return [];
         }
 
-        var bearing = await ShowCommand.FetchAllAsync(
-            timeline, new GetTimelineRequest { Filter = new EventFilter { DeadlineIds = { missing } } }, ct);
-        var events = bearing.Entries.Select(e => e.Event).ToList();
+        var bearing = await Pages.TimelineAsync(timeline, new GetTimelineRequest { Filter = new EventFilter { DeadlineIds = { missing } } }, ct);
+        var events = bearing.Select(e => e.Event).ToList();
         var unset = UnsetDeadlines.Among(events).ToDictionary(u => u.DeadlineId, StringComparer.Ordinal);
         List<string>? known = null;
         var messages = new List<string>();

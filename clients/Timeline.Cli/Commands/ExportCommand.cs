@@ -41,7 +41,7 @@ internal static class ExportCommand
             using var connections = Connections.From(options, result);
             var day = result.GetValue(asOf) ?? "";
             var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = day };
-            var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct);
+            var timeline = new GetTimelineResponse { Entries = { await Pages.TimelineAsync(connections.Timeline, request, ct) } };
             var deadlines = await DeadlinesAsync(connections.Timeline, ExportData.DeadlineIds(timeline.Entries), day, ct);
             var now = TimeProvider.System.GetUtcNow();
             var kind = result.GetValue(format);
@@ -98,14 +98,6 @@ internal static class ExportCommand
             return statuses;
         }
 
-        var request = new ListDeadlinesRequest { DeadlineIds = { ids }, AsOf = asOf, PageSize = 1000 };
-        do
-        {
-            var page = await client.ListDeadlinesAsync(request, cancellationToken: ct);
-            statuses.AddRange(page.Deadlines);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
-        return statuses;
+        return await Pages.DeadlinesAsync(client, new ListDeadlinesRequest { DeadlineIds = { ids }, AsOf = asOf }, ct);
     }
 }

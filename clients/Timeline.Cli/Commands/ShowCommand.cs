@@ -19,47 +19,16 @@ internal static class ShowCommand
         {
             using var connections = Connections.From(options, result);
             var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = result.GetValue(asOf) ?? "" };
-            var all = await FetchAllAsync(connections.Timeline, request, ct);
+            var all = new GetTimelineResponse { Entries = { await Pages.TimelineAsync(connections.Timeline, request, ct) } };
             if (options.Json(result))
             {
                 JsonOutput.WriteLine(context.Output, all);
                 return 0;
             }
 
-            Print(context, all.Entries);
+            TimelineOutput.Print(context, all.Entries);
             return 0;
         }, ct));
         return command;
-    }
-
-    /// <summary>Every page, gathered into one response (empty <c>next_page_token</c>).</summary>
-    public static async Task<GetTimelineResponse> FetchAllAsync(TimelineClient client, GetTimelineRequest request, CancellationToken ct)
-    {
-        var all = new GetTimelineResponse();
-        request.PageSize = 1000;
-        do
-        {
-            var page = await client.GetTimelineAsync(request, cancellationToken: ct);
-            all.Entries.AddRange(page.Entries);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
-        return all;
-    }
-
-    public static void Print(CliContext context, IReadOnlyList<TimelineEntry> entries)
-    {
-        if (entries.Count == 0)
-        {
-            context.Console.WriteLine("No events match.");
-            return;
-        }
-
-        context.Console.Write(Render.TimelineTable(entries));
-        if (entries.Any(e => e.OrderUncertain))
-        {
-            context.Console.Write(Render.Legend());
-            context.Console.WriteLine();
-        }
     }
 }

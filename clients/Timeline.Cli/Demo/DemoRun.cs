@@ -99,8 +99,8 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         Say("The report dates things loosely (\"in 2020\", \"since late August\", \"on Saturday (14 October)\"). "
             + "Each date is read against the report's date and kept as a span of days; events are sorted by those spans.");
         var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "mali" } } };
-        var timeline = await ShowCommand.FetchAllAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
-        ShowCommand.Print(context, timeline.Entries);
+        var timeline = await Pages.TimelineAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
+        TimelineOutput.Print(context, timeline);
         Say("For example, the three \"since late August\" developments share the same span of days (21-31 August), so their order "
             + "among themselves is marked ~: the report does not say which came first. The move on Tessalit is what the report "
             + "describes as under way when it was written, so it is dated around the report's own date and comes after the 14 October statements.");

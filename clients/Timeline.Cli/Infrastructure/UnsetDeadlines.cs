@@ -41,23 +41,13 @@ internal static class UnsetDeadlines
             return [];
         }
 
-        var events = new List<EventRecord>();
-        var request = new ListEventsRequest { Filter = new EventFilter { DeadlineIds = { ids } }, PageSize = 1000 };
-        do
-        {
-            var page = await storage.ListEventsAsync(request, cancellationToken: ct);
-            events.AddRange(page.Events);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
-        return Among(events);
+        return Among(await Pages.EventsAsync(storage, new ListEventsRequest { Filter = new EventFilter { DeadlineIds = { ids } } }, ct));
     }
 
     /// <summary>Through the timeline service (what `deadlines` talks to): every deadline, or only <paramref name="ids"/>.</summary>
     public static async Task<List<UnsetDeadline>> FromTimelineAsync(TimelineClient timeline, IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         var request = new GetTimelineRequest { Filter = new EventFilter { DeadlineEffectsOnly = true, DeadlineIds = { ids } } };
-        var all = await Commands.ShowCommand.FetchAllAsync(timeline, request, ct);
-        return Among(all.Entries.Select(e => e.Event));
+        return Among((await Pages.TimelineAsync(timeline, request, ct)).Select(e => e.Event));
     }
 }

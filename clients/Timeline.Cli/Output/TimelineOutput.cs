@@ -1,0 +1,24 @@
+using Spectre.Console;
+using Timeline.V1;
+
+namespace Timeline.Cli.Output;
+
+/// <summary>A chronology as `show` and the demo print it: the table, and the legend when an order is uncertain.</summary>
+internal static class TimelineOutput
+{
+    public static void Print(CliContext context, IReadOnlyList<TimelineEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            context.Console.WriteLine("No events match.");
+            return;
+        }
+
+        context.Console.Write(Render.TimelineTable(entries));
+        if (entries.Any(e => e.OrderUncertain))
+        {
+            context.Console.Write(Render.Legend());
+            context.Console.WriteLine();
+        }
+    }
+}
