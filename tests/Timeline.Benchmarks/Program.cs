@@ -5,7 +5,7 @@ using Timeline.Benchmarks.Infrastructure;
 using Timeline.Benchmarks.Raw;
 using Timeline.Benchmarks.Scenarios;
 
-// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9]
+// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9] [--backend sqlite|postgres|both]
 if (args.Contains(BareServer.Flag))
 {
     await BareServer.RunAsync(args);
@@ -15,13 +15,22 @@ if (args.Contains(BareServer.Flag))
 var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length
     ? args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
     : null;
-var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"), only);
+var backend = Array.IndexOf(args, "--backend") is var b and >= 0 && b + 1 < args.Length
+    ? args[b + 1].ToLowerInvariant()
+    : Timeline.Tests.Shared.PostgresCluster.FindBinaries() is null ? "sqlite" : "both";
+if (backend is not ("sqlite" or "postgres" or "both"))
+{
+    Console.Error.WriteLine($"--backend: sqlite, postgres or both, not '{backend}'");
+    return 2;
+}
+
+var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"), only, backend);
 var total = Stopwatch.StartNew();
 var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(directory);
 var report = new Report();
 Console.WriteLine(Machine.Describe());
-Console.WriteLine($"mode: {(options.Quick ? "quick" : "full")}, {options.Reps} repetitions, files in {directory}");
+Console.WriteLine($"mode: {(options.Quick ? "quick" : "full")}, {options.Reps} repetitions, backend {options.Backend}, files in {directory}");
 try
 {
     BenchContext.Phase("schema template: storage service started once on an empty file");
@@ -36,6 +45,12 @@ try
     {
         BenchContext.Phase("S2 concurrent appenders");
         await StorageScenarios.ConcurrentAppendersAsync(bench);
+    }
+
+    if (options.Runs("P1", "P2", "P3", "S2-pg"))
+    {
+        BenchContext.Phase("P1-P3 Timeline against Marten and the engines' limits");
+        await PeerScenarios.RunAsync(bench);
     }
 
     if (options.Runs("S9"))

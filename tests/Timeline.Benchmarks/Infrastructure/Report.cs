@@ -8,6 +8,9 @@ internal enum Goal
 {
     AtLeast,
     AtMost,
+
+    /// <summary>Shown for orientation (e.g. Timeline against an engine's limit where the issue sets no target): never a miss, never a collapse.</summary>
+    Info,
 }
 
 /// <summary>One line of the table: measured pairs, or a reason it was not run.</summary>
@@ -17,7 +20,12 @@ internal sealed record Row(string Id, string Scenario, string Unit, Goal Goal, d
 
     public bool Measured => NotRun is null && Pairs.Count > 0;
 
-    public bool Meets => Goal == Goal.AtLeast ? MedianRatio >= Target : MedianRatio <= Target;
+    public bool Meets => Goal switch
+    {
+        Goal.AtLeast => MedianRatio >= Target,
+        Goal.AtMost => MedianRatio <= Target,
+        _ => true,
+    };
 
     /// <summary>
     /// The repetition that did best. The CI guard judges it: a collapse (a regression in the code)
@@ -27,9 +35,19 @@ internal sealed record Row(string Id, string Scenario, string Unit, Goal Goal, d
     public double BestRatio => Goal == Goal.AtLeast ? Pairs.Max(p => p.Ratio) : Pairs.Min(p => p.Ratio);
 
     /// <summary>The CI guard: a collapse, not a slow run: even the best repetition below half the target, or above twice it.</summary>
-    public bool Collapsed => Goal == Goal.AtLeast ? BestRatio < Target / 2 : BestRatio > Target * 2;
+    public bool Collapsed => Goal switch
+    {
+        Goal.AtLeast => BestRatio < Target / 2,
+        Goal.AtMost => BestRatio > Target * 2,
+        _ => false,
+    };
 
-    public string TargetText => (Goal == Goal.AtLeast ? "≥ " : "≤ ") + Report.Number(Target);
+    public string TargetText => Goal switch
+    {
+        Goal.AtLeast => "≥ " + Report.Number(Target),
+        Goal.AtMost => "≤ " + Report.Number(Target),
+        _ => "(none)",
+    };
 }
 
 internal sealed class Report
@@ -82,7 +100,7 @@ internal sealed class Report
             var value = Number(Stats.Median(row.Pairs.Select(p => p.Value)));
             var baseline = Number(Stats.Median(row.Pairs.Select(p => p.Baseline)));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Id} {row.Scenario} | {value} {row.Unit} | {baseline} {row.Unit} | {Number(row.MedianRatio)} ({Number(ratios.Min())}–{Number(ratios.Max())}), n={ratios.Count} | {row.TargetText} | {(row.Meets ? "meets" : "**misses**")}{(row.Note is null ? "" : "; " + row.Note)} |");
+                $"| {row.Id} {row.Scenario} | {value} {row.Unit} | {baseline} {row.Unit} | {Number(row.MedianRatio)} ({Number(ratios.Min())}–{Number(ratios.Max())}), n={ratios.Count} | {row.TargetText} | {Verdict(row)}{(row.Note is null ? "" : "; " + row.Note)} |");
         }
 
         if (notes.Count > 0)
@@ -97,6 +115,8 @@ internal sealed class Report
         return text.ToString();
     }
 
+    private static string Verdict(Row row) => row.Goal == Goal.Info ? "for orientation" : row.Meets ? "meets" : "**misses**";
+
     /// <summary>One line per scenario; false when any ratio collapsed (beyond half or twice its target).</summary>
     public bool Check(TextWriter output)
     {
@@ -106,6 +126,11 @@ internal sealed class Report
             if (!row.Measured)
             {
                 output.WriteLine($"check {row.Id}: skip (not run: {row.NotRun})");
+                continue;
+            }
+
+            if (row.Goal == Goal.Info)
+            {
                 continue;
             }
 

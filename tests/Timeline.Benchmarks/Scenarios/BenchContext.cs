@@ -3,8 +3,26 @@ using Timeline.Benchmarks.Infrastructure;
 namespace Timeline.Benchmarks.Scenarios;
 
 /// <summary>Sizes and repetitions of one run: <c>--quick</c> shrinks them to finish in under three minutes.</summary>
-internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>? Only = null)
+internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>? Only = null, string Backend = "both")
 {
+    /// <summary>Whether Timeline runs on SQLite in this run (<c>--backend sqlite|both</c>).</summary>
+    public bool OnSqlite => Backend is "sqlite" or "both";
+
+    /// <summary>Whether Timeline runs on PostgreSQL (<c>--backend postgres|both</c>; Marten runs beside it on the same server).</summary>
+    public bool OnPostgres => Backend is "postgres" or "both";
+
+    /// <summary>The peer scenarios (P1–P3): events a side appends per repetition, in batches of 1,000.</summary>
+    public int PeerBatchEvents => Quick ? 3_000 : 20_000;
+
+    /// <summary>Fewer repetitions of the peer scenarios in quick runs: six contestants each, on a server.</summary>
+    public int PeerReps => Quick ? 5 : 7;
+
+    /// <summary>Unmeasured load on each contestant before its first repetition (JIT, Marten's generated code, pools).</summary>
+    public TimeSpan PeerWarmUp => TimeSpan.FromSeconds(Quick ? 3 : 8);
+
+    /// <summary>How long one contestant appends in one repetition of the concurrent scenario.</summary>
+    public TimeSpan PeerWindow => TimeSpan.FromSeconds(Quick ? 1 : 3);
+
     /// <summary><c>--only S2,S9</c> (for profiling one scenario): whether a scenario runs; the dataset ones run together.</summary>
     public bool Runs(params string[] scenarios) => Only is null || scenarios.Any(Only.Contains);
 
