@@ -17,7 +17,10 @@ internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>
     /// <summary>Fewer repetitions of the peer scenarios in quick runs: six contestants each, on a server.</summary>
     public int PeerReps => Quick ? 5 : 7;
 
-    /// <summary>Unmeasured load on each contestant before its first repetition (JIT, Marten's generated code, pools).</summary>
+    /// <summary>Unmeasured batches into each contestant before P1's first repetition (JIT, Marten's generated code, pools): the same count for all.</summary>
+    public int PeerWarmUpEvents => Quick ? 8_000 : 40_000;
+
+    /// <summary>Unmeasured load on each contestant before P2's first repetition.</summary>
     public TimeSpan PeerWarmUp => TimeSpan.FromSeconds(Quick ? 3 : 8);
 
     /// <summary>How long one contestant appends in one repetition of the concurrent scenario.</summary>
@@ -26,7 +29,14 @@ internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>
     /// <summary><c>--only S2,S9</c> (for profiling one scenario): whether a scenario runs; the dataset ones run together.</summary>
     public bool Runs(params string[] scenarios) => Only is null || scenarios.Any(Only.Contains);
 
-    public int BigEvents => Quick ? 50_000 : 1_000_000;
+    /// <summary>The big dataset: 50k quick, 1M full, or <c>--events N</c> (e.g. 10M, derived raw past the append budget).</summary>
+    public int BigEvents => Events ?? (Quick ? 50_000 : 1_000_000);
+
+    /// <summary><c>--events N</c>: the size of the big dataset, when not the mode's default.</summary>
+    public int? Events { get; init; }
+
+    /// <summary>G1: events appended to each log per repetition, in batches of 1,000.</summary>
+    public int GrowthEvents => Quick ? 3_000 : 20_000;
 
     public int SmallEvents => 1_000;
 
