@@ -5,7 +5,7 @@ using Timeline.Benchmarks.Infrastructure;
 using Timeline.Benchmarks.Raw;
 using Timeline.Benchmarks.Scenarios;
 
-// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9,EXTRACT]
+// dotnet run -c Release --project tests/Timeline.Benchmarks -- [--quick] [--check] [--only S2,S9,EXTRACT] [--backend sqlite|postgres|both] [--events 10M]
 if (args.Contains(BareServer.Flag))
 {
     await BareServer.RunAsync(args);
@@ -15,19 +15,35 @@ if (args.Contains(BareServer.Flag))
 var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length
     ? args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
     : null;
-var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"), only);
+var backend = Array.IndexOf(args, "--backend") is var b and >= 0 && b + 1 < args.Length
+    ? args[b + 1].ToLowerInvariant()
+    : Timeline.Tests.Shared.PostgresCluster.FindBinaries() is null ? "sqlite" : "both";
+if (backend is not ("sqlite" or "postgres" or "both"))
+{
+    Console.Error.WriteLine($"--backend: sqlite, postgres or both, not '{backend}'");
+    return 2;
+}
+
+var events = Array.IndexOf(args, "--events") is var ev and >= 0 && ev + 1 < args.Length ? ParseCount(args[ev + 1]) : null;
+if (Array.IndexOf(args, "--events") >= 0 && events is null)
+{
+    Console.Error.WriteLine("--events: a count of at least 10k, e.g. 1M, 10M or 250000");
+    return 2;
+}
+
+var options = new BenchOptions(Quick: args.Contains("--quick"), Check: args.Contains("--check"), only, backend) { Events = events };
 var total = Stopwatch.StartNew();
 var directory = Path.Combine(Path.GetTempPath(), $"timeline-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(directory);
 var report = new Report();
 Console.WriteLine(Machine.Describe());
-Console.WriteLine($"mode: {(options.Quick ? "quick" : "full")}, {options.Reps} repetitions, files in {directory}");
+Console.WriteLine($"mode: {(options.Quick ? "quick" : "full")}, {options.Reps} repetitions, backend {options.Backend}, files in {directory}");
 try
 {
     BenchContext.Phase("schema template: storage service started once on an empty file");
     var template = await SchemaTemplate.CreateAsync(directory);
     var bench = new BenchContext(options, directory, template, report);
-    if (options.Runs("S1", "S3", "S4", "S5", "S6", "S7", "S8", "RSS-S", "RSS-T"))
+    if (options.Runs("S1", "S3", "S4", "S5", "S6", "S7", "S8", "RSS-S", "RSS-T", "G1"))
     {
         await DatasetScenariosAsync(bench, options);
     }
@@ -36,6 +52,12 @@ try
     {
         BenchContext.Phase("S2 concurrent appenders");
         await StorageScenarios.ConcurrentAppendersAsync(bench);
+    }
+
+    if (options.Runs("P1", "P2", "P3", "S2-pg"))
+    {
+        BenchContext.Phase("P1-P3 Timeline against Marten and the engines' limits");
+        await PeerScenarios.RunAsync(bench);
     }
 
     if (options.Runs("S9"))
@@ -85,7 +107,20 @@ static async Task DatasetScenariosAsync(BenchContext bench, BenchOptions options
         Memory.Add(report, "RSS-S", $"storage peak RSS, paging and streaming {options.Label(options.BigEvents)} events", big.Storage, 200);
 
         await TimelineAsync(bench, big);
+
+        // Last: it grows the big log, which the scenarios above measure at its stated size.
+        BenchContext.Phase($"G1 appending at {options.Label(options.BigEvents)} events and into an empty log");
+        await StorageScenarios.GrowthAsync(bench, big);
     }
+}
+
+static int? ParseCount(string text)
+{
+    var multiplier = text.EndsWith('M') || text.EndsWith('m') ? 1_000_000 : text.EndsWith('k') || text.EndsWith('K') ? 1_000 : 1;
+    var digits = multiplier == 1 ? text : text[..^1];
+    return int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && (long)n * multiplier is >= 10_000 and <= int.MaxValue
+        ? n * multiplier
+        : null;
 }
 
 static async Task TimelineAsync(BenchContext bench, Dataset big)
@@ -130,6 +165,7 @@ Console.WriteLine();
 Console.WriteLine($"Timeline benchmarks, {(options.Quick ? "quick" : "full")} run, {total.Elapsed.TotalMinutes:0.0} min; ratio = scenario / baseline, both measured in this run, interleaved");
 Console.WriteLine();
 Console.WriteLine(report.Table());
+Console.WriteLine(report.Targets());
 if (options.Check)
 {
     return report.Check(Console.Out) ? 0 : 1;

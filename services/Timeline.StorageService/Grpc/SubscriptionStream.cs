@@ -8,15 +8,20 @@ namespace Timeline.StorageService.Grpc;
 /// <summary>
 /// Writes a <see cref="Subscription"/> to a SubscribeEvents stream: the head as a response header,
 /// then each <see cref="StreamMessage"/> as its <c>oneof</c> case, from one loop (a server stream's
-/// writer is not thread-safe).
+/// writer is not thread-safe). A catch-up page goes out in one write: each of its revisions but the
+/// last is written with <see cref="WriteFlags.BufferHint"/> (grpc-dotnet then skips the flush, one
+/// HTTP/2 DATA frame and socket write per message; the P3 benchmark measured what that cost).
 /// </summary>
 internal static class SubscriptionStream
 {
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+
     public static async Task WriteAsync(Subscription subscription, IServerStreamWriter<SubscribeEventsResponse> stream, ServerCallContext context)
     {
         await context.WriteResponseHeadersAsync(new Metadata { { EventStoreHeaders.HeadPosition, subscription.Head.Value.ToString(CultureInfo.InvariantCulture) } });
         await foreach (var message in subscription.ReadAsync(context.CancellationToken))
         {
+            stream.WriteOptions = message is StreamMessage.Revision { MoreFollows: true } ? Buffered : null;
             await stream.WriteAsync(ToResponse(message), context.CancellationToken);
         }
     }

@@ -88,9 +88,9 @@ internal sealed class Subscription : IDisposable
             while (last < upTo)
             {
                 var page = await log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken);
-                foreach (var record in page)
+                for (var i = 0; i < page.Count; i++)
                 {
-                    yield return new StreamMessage.Revision(record);
+                    yield return new StreamMessage.Revision(page[i], MoreFollows: i < page.Count - 1);
                 }
 
                 last = page.Count < CatchUpPage ? upTo : LogPosition.Of(page[^1]);

@@ -48,6 +48,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> StartStorageAsync(string databasePath) =>
         StartAsync("storage", ServiceDll("Timeline.StorageService"), ["--Storage:DatabasePath", databasePath, .. Unlimited]);
 
+    /// <summary>The storage service on a PostgreSQL database (<c>Storage:Provider=postgres</c>).</summary>
+    public static Task<ServiceProcess> StartStoragePostgresAsync(string connectionString) =>
+        StartAsync("storage", ServiceDll("Timeline.StorageService"), ["--Storage:Provider", "postgres", "--Storage:ConnectionString", connectionString, .. Unlimited]);
+
     public static Task<ServiceProcess> StartTimelineAsync(Uri storage) =>
         StartAsync("timeline", ServiceDll("Timeline.TimelineService"), ["--Timeline:StorageAddress", storage.ToString().TrimEnd('/'), .. Unlimited]);
 

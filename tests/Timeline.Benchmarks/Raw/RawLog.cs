@@ -58,13 +58,15 @@ internal sealed class RawLog : IDisposable
     /// </summary>
     public void InsertDerived(IReadOnlyList<StoredRow> templates, long firstNumber, int count, string prefix)
     {
+        // recorded_at of the last stored row for all of them: it never decreases with position (known-at lists rely on it).
+        var recordedAt = templates[^1].RecordedAt;
         for (var start = 0; start < count; start += 20_000)
         {
             using var transaction = connection.BeginTransaction();
             Enlist(transaction);
             for (var i = start; i < Math.Min(count, start + 20_000); i++)
             {
-                Insert(templates[i % templates.Count], $"{prefix}{firstNumber + i:D7}");
+                Insert(templates[i % templates.Count] with { RecordedAt = recordedAt }, $"{prefix}{firstNumber + i:D7}");
             }
 
             transaction.Commit();

@@ -3,12 +3,40 @@ using Timeline.Benchmarks.Infrastructure;
 namespace Timeline.Benchmarks.Scenarios;
 
 /// <summary>Sizes and repetitions of one run: <c>--quick</c> shrinks them to finish in under three minutes.</summary>
-internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>? Only = null)
+internal sealed record BenchOptions(bool Quick, bool Check, IReadOnlySet<string>? Only = null, string Backend = "both")
 {
+    /// <summary>Whether Timeline runs on SQLite in this run (<c>--backend sqlite|both</c>).</summary>
+    public bool OnSqlite => Backend is "sqlite" or "both";
+
+    /// <summary>Whether Timeline runs on PostgreSQL (<c>--backend postgres|both</c>; Marten runs beside it on the same server).</summary>
+    public bool OnPostgres => Backend is "postgres" or "both";
+
+    /// <summary>The peer scenarios (P1–P3): events a side appends per repetition, in batches of 1,000.</summary>
+    public int PeerBatchEvents => Quick ? 3_000 : 20_000;
+
+    /// <summary>Fewer repetitions of the peer scenarios in quick runs: six contestants each, on a server.</summary>
+    public int PeerReps => Quick ? 5 : 7;
+
+    /// <summary>Unmeasured batches into each contestant before P1's first repetition (JIT, Marten's generated code, pools): the same count for all.</summary>
+    public int PeerWarmUpEvents => Quick ? 8_000 : 40_000;
+
+    /// <summary>Unmeasured load on each contestant before P2's first repetition.</summary>
+    public TimeSpan PeerWarmUp => TimeSpan.FromSeconds(Quick ? 3 : 8);
+
+    /// <summary>How long one contestant appends in one repetition of the concurrent scenario.</summary>
+    public TimeSpan PeerWindow => TimeSpan.FromSeconds(Quick ? 1 : 3);
+
     /// <summary><c>--only S2,S9</c> (for profiling one scenario): whether a scenario runs; the dataset ones run together.</summary>
     public bool Runs(params string[] scenarios) => Only is null || scenarios.Any(Only.Contains);
 
-    public int BigEvents => Quick ? 50_000 : 1_000_000;
+    /// <summary>The big dataset: 50k quick, 1M full, or <c>--events N</c> (e.g. 10M, derived raw past the append budget).</summary>
+    public int BigEvents => Events ?? (Quick ? 50_000 : 1_000_000);
+
+    /// <summary><c>--events N</c>: the size of the big dataset, when not the mode's default.</summary>
+    public int? Events { get; init; }
+
+    /// <summary>G1: events appended to each log per repetition, in batches of 1,000.</summary>
+    public int GrowthEvents => Quick ? 3_000 : 20_000;
 
     public int SmallEvents => 1_000;
 

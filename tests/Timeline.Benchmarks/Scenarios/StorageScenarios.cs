@@ -363,6 +363,48 @@ internal static class StorageScenarios
             Note: big1.Events.Count == small1.Events.Count ? null : $"pages of {big1.Events.Count} vs {small1.Events.Count} events"));
     }
 
+    /// <summary>
+    /// G1, bounded growth (issue 17): batches of 1,000 appended to the big log (1M events in the
+    /// full run) against the same batches appended to a log that started empty, in turn. The
+    /// empty log's service is fresh, so it is warmed first; the big one has served every scenario.
+    /// </summary>
+    public static async Task GrowthAsync(BenchContext bench, Dataset big)
+    {
+        await using var empty = await Dataset.CreateAsync(bench.Directory, "g1", bench.Template);
+        var events = bench.Options.GrowthEvents;
+        var next = 0L;
+        List<AppendEventsRequest> Next(string prefix)
+        {
+            var batches = Dataset.Batches(prefix, next, events);
+            next += events;
+            return batches;
+        }
+
+        await bench.WarmAsync(async () => await empty.AppendAsync(Next("g1-warm-")));
+        var startedEmptyAt = empty.Events;
+        var startedBigAt = big.Events;
+        var pairs = new List<Pair>();
+        for (var rep = 0; rep < bench.Options.Reps; rep++)
+        {
+            double intoBig, intoEmpty;
+            if (rep % 2 == 0)
+            {
+                intoBig = events / await big.AppendAsync(Next("g1-big-"));
+                intoEmpty = events / await empty.AppendAsync(Next("g1-empty-"));
+            }
+            else
+            {
+                intoEmpty = events / await empty.AppendAsync(Next("g1-empty-"));
+                intoBig = events / await big.AppendAsync(Next("g1-big-"));
+            }
+
+            pairs.Add(new Pair(intoBig, intoEmpty));
+        }
+
+        bench.Report.Add(new Row("G1", $"append batches of 1,000 into the {bench.Options.Label(bench.Options.BigEvents)} log ÷ into a log that started empty ({events:N0} events a repetition)", "events/s", Goal.AtLeast, 0.7, pairs));
+        bench.Report.Note($"G1: the big log grew from {startedBigAt:N0} to {big.Events:N0} events, the other from {startedEmptyAt:N0} (after its warm-up) to {empty.Events:N0}");
+    }
+
     /// <summary>Peak RSS of the storage service after paging and after streaming the whole log to a subscriber.</summary>
     public static async Task StreamAllAsync(BenchContext bench, Dataset big)
     {

@@ -90,5 +90,11 @@ internal static class PostgresSchema
             CREATE INDEX current_events_span ON current_events (span_class, earliest, latest, position);
             CREATE INDEX current_events_deadline ON current_events (deadline_id) WHERE deadline_id IS NOT NULL;
             """),
+        (2, "no index on recorded_at", """
+            -- recorded_at never decreases with position (the counter row keeps it so), so a
+            -- known-at list finds its position bound by a binary search over the primary key
+            -- (LogSql.KnownAtFrom); the index cost every append a B-tree write (issue 17).
+            DROP INDEX revisions_by_record_time;
+            """),
     ];
 }

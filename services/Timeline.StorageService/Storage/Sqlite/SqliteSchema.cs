@@ -72,5 +72,11 @@ internal static class SqliteSchema
             -- Nothing reads the single chronological order any more; every index costs appends.
             DROP INDEX current_events_order;
             """),
+        (4, "no index on recorded_at", """
+            -- recorded_at never decreases with position, so a known-at list finds its position
+            -- bound by a binary search over the primary key (LogSql.KnownAtFrom); the index cost
+            -- every append a B-tree write for that rare query (issue 17).
+            DROP INDEX revisions_by_record_time;
+            """),
     ];
 }

@@ -95,6 +95,10 @@ internal static class SqliteSql
     public const string Head = "SELECT COALESCE(MAX(position), 0) FROM revisions";
 
     // The writer's statements.
+
+    /// <summary>The newest revision's recorded_at: the largest, as it never decreases with position (no index on it since migration 4).</summary>
+    public const string LastRecordedAt = "SELECT recorded_at FROM revisions ORDER BY position DESC LIMIT 1";
+
     public const string Latest =
         "SELECT c.position AS Position, c.revision AS Revision, c.retracted AS Retracted, r.body AS Body, c.deadline_id AS DeadlineId FROM current_events c JOIN revisions r ON r.position = c.position WHERE c.event_id = @EventId";
 

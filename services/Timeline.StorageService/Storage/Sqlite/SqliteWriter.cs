@@ -33,7 +33,7 @@ internal sealed class SqliteWriter(
     {
         connection = database.OpenWriter();
         statements = new SqliteWriterStatements(connection);
-        lastRecordedAt = connection.ExecuteScalar<long?>("SELECT MAX(recorded_at) FROM revisions") ?? 0;
+        lastRecordedAt = connection.ExecuteScalar<long?>(SqliteSql.LastRecordedAt) ?? 0;
         broadcaster.Initialize(connection.ExecuteScalar<long>(SqliteSql.Head));
         // Its own thread: a commit blocks in SQLite (and in fsync) for milliseconds, and on a
         // thread-pool thread that is one of the two threads this 2-core machine starts with,
