@@ -10,43 +10,76 @@ namespace Timeline.Cli.Commands;
 /// <summary>`timeline watch`: deadline statuses as they change, until Ctrl-C.</summary>
 internal static class WatchCommand
 {
+    /// <summary>The first wait before reconnecting a watch whose stream broke, doubled up to a second.</summary>
+    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(100);
+
     public static Command Create(CliContext context, CommonOptions options)
     {
         var ids = DeadlinesCommand.DeadlineIds();
-        var command = new Command("watch", "Watch deadline statuses live: the current ones, then each change (Ctrl-C stops)") { ids };
+        var minPosition = CommonOptions.MinPosition();
+        var command = new Command("watch", "Watch deadline statuses live: the current ones, then each change (Ctrl-C stops)") { ids, minPosition };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             using var connections = Connections.From(options, result);
-            var request = new WatchDeadlinesRequest();
+            var request = new WatchDeadlinesRequest { MinPosition = result.GetValue(minPosition) };
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            using var call = connections.Timeline.WatchDeadlines(request, cancellationToken: ct);
-            await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+            var watch = new ResumingWatch(request);
+            var lostAt = (DateTime?)null;
+            var delay = FirstReconnectDelay;
+            while (true)
             {
-                if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.Status)
+                try
                 {
-                    seen.Add(response.Status.DeadlineId);
-                }
-                else if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
-                {
-                    // A deadline may be set later, so the watch goes on; but say that it has no status now.
-                    foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, seen, response.CaughtUp.AsOf, ct))
+                    await foreach (var response in watch.ReadAsync(connections.Timeline, ct))
                     {
-                        context.Error.WriteLine($"note: {message}; watching for it");
+                        if (lostAt is not null)
+                        {
+                            context.Error.WriteLine($"note: watching again (from position {watch.Position})");
+                            (lostAt, delay) = (null, FirstReconnectDelay);
+                        }
+
+                        if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
+                        {
+                            // A deadline may be set later, so the watch goes on; but say that it has no status now.
+                            foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, watch.Seen, response.CaughtUp.AsOf, ct))
+                            {
+                                context.Error.WriteLine($"note: {message}; watching for it");
+                            }
+                        }
+
+                        if (options.Json(result))
+                        {
+                            JsonOutput.WriteLine(context.Output, response);
+                        }
+                        else
+                        {
+                            PrintUpdate(context.Console, response);
+                        }
+                    }
+
+                    if (!watch.Started)
+                    {
+                        return 0;
+                    }
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested && watch.Started && ResumingWatch.IsBrokenStream(ex))
+                {
+                    // The replica died or stopped after the watch had started: resume on another (or the same, once back),
+                    // for as long as --timeout allows, then fail with what is wrong.
+                    if (lostAt is null)
+                    {
+                        lostAt = DateTime.UtcNow;
+                        context.Error.WriteLine($"note: the watch lost the {connections.TimelineEndpoint.Role} ({ex.Message}); reconnecting");
+                    }
+                    else if (DateTime.UtcNow - lostAt > connections.Timeout)
+                    {
+                        throw;
                     }
                 }
 
-                if (options.Json(result))
-                {
-                    JsonOutput.WriteLine(context.Output, response);
-                }
-                else
-                {
-                    PrintUpdate(context.Console, response);
-                }
+                await Task.Delay(delay, ct);
+                delay = delay * 2 > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay * 2;
             }
-
-            return 0;
         }, ct));
         return command;
     }
