@@ -10,9 +10,6 @@ namespace Timeline.Cli.Commands;
 /// <summary>`timeline watch`: deadline statuses as they change, until Ctrl-C.</summary>
 internal static class WatchCommand
 {
-    /// <summary>The first wait before reconnecting a watch whose stream broke, doubled up to a second.</summary>
-    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(100);
-
     public static Command Create(CliContext context, CommonOptions options)
     {
         var ids = DeadlinesCommand.DeadlineIds();
@@ -24,62 +21,29 @@ internal static class WatchCommand
             var request = new WatchDeadlinesRequest { MinPosition = result.GetValue(minPosition) };
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
             var watch = new ResumingWatch(request);
-            var lostAt = (DateTime?)null;
-            var delay = FirstReconnectDelay;
-            while (true)
+            var updates = watch.FollowAsync(() => connections.Timeline, connections.Timeout, note => context.Error.WriteLine($"note: {note}"), ct);
+            await foreach (var response in updates.WithCancellation(ct))
             {
-                try
+                if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
                 {
-                    await foreach (var response in watch.ReadAsync(connections.Timeline, ct))
+                    // A deadline may be set later, so the watch goes on; but say that it has no status now.
+                    foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, watch.Seen, response.CaughtUp.AsOf, ct))
                     {
-                        if (lostAt is not null)
-                        {
-                            context.Error.WriteLine($"note: watching again (from position {watch.Position})");
-                            (lostAt, delay) = (null, FirstReconnectDelay);
-                        }
-
-                        if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
-                        {
-                            // A deadline may be set later, so the watch goes on; but say that it has no status now.
-                            foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, watch.Seen, response.CaughtUp.AsOf, ct))
-                            {
-                                context.Error.WriteLine($"note: {message}; watching for it");
-                            }
-                        }
-
-                        if (options.Json(result))
-                        {
-                            JsonOutput.WriteLine(context.Output, response);
-                        }
-                        else
-                        {
-                            PrintUpdate(context.Console, response);
-                        }
-                    }
-
-                    if (!watch.Started)
-                    {
-                        return 0;
-                    }
-                }
-                catch (Exception ex) when (!ct.IsCancellationRequested && watch.Started && ResumingWatch.IsBrokenStream(ex))
-                {
-                    // The replica died or stopped after the watch had started: resume on another (or the same, once back),
-                    // for as long as --timeout allows, then fail with what is wrong.
-                    if (lostAt is null)
-                    {
-                        lostAt = DateTime.UtcNow;
-                        context.Error.WriteLine($"note: the watch lost the {connections.TimelineEndpoint.Role} ({ex.Message}); reconnecting");
-                    }
-                    else if (DateTime.UtcNow - lostAt > connections.Timeout)
-                    {
-                        throw;
+                        context.Error.WriteLine($"note: {message}; watching for it");
                     }
                 }
 
-                await Task.Delay(delay, ct);
-                delay = delay * 2 > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay * 2;
+                if (options.Json(result))
+                {
+                    JsonOutput.WriteLine(context.Output, response);
+                }
+                else
+                {
+                    PrintUpdate(context.Console, response);
+                }
             }
+
+            return 0;
         }, ct));
         return command;
     }

@@ -12,6 +12,11 @@ namespace Timeline.Cli.Infrastructure;
 /// </summary>
 internal sealed class ResumingWatch(WatchDeadlinesRequest request)
 {
+    /// <summary>The first wait before reconnecting a watch whose stream broke, doubled up to <see cref="MaxReconnectDelay"/>.</summary>
+    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, DeadlineStatus> shown = new(StringComparer.Ordinal);
     private bool caughtUp;
 
@@ -23,6 +28,74 @@ internal sealed class ResumingWatch(WatchDeadlinesRequest request)
 
     /// <summary>The deadlines a status was passed on for.</summary>
     public IReadOnlyCollection<string> Seen => shown.Keys;
+
+    /// <summary>
+    /// Every update the caller has not seen, until <paramref name="ct"/> is cancelled: a stream that
+    /// breaks after the watch has started is resumed (on another replica when the client balances
+    /// over several, or the same once it is back), waiting 0.1 s then doubling up to 1 s between
+    /// attempts, for at most <paramref name="patience"/> without an answer, after which the last
+    /// failure is thrown. A failure before the first caught-up marker (a refusal, nothing reachable)
+    /// is thrown at once; a stream that ends before it ends the watch.
+    /// </summary>
+    /// <param name="timeline">The client for each (re)connection.</param>
+    /// <param name="note">Told when the watch loses its replica and when it watches again.</param>
+    public async IAsyncEnumerable<WatchDeadlinesResponse> FollowAsync(
+        Func<TimelineClient> timeline, TimeSpan patience, Action<string> note, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var lostAt = (DateTime?)null;
+        var delay = FirstReconnectDelay;
+        while (true)
+        {
+            var stream = ReadAsync(timeline(), ct).GetAsyncEnumerator(ct);
+            try
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await stream.MoveNextAsync())
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex) when (!ct.IsCancellationRequested && Started && IsBrokenStream(ex))
+                    {
+                        if (lostAt is null)
+                        {
+                            lostAt = DateTime.UtcNow;
+                            note($"the watch lost the timeline service ({ex.Message}); reconnecting");
+                        }
+                        else if (DateTime.UtcNow - lostAt > patience)
+                        {
+                            throw;
+                        }
+
+                        break;
+                    }
+
+                    if (lostAt is not null)
+                    {
+                        note($"watching again (from position {Position})");
+                        (lostAt, delay) = (null, FirstReconnectDelay);
+                    }
+
+                    yield return stream.Current;
+                }
+            }
+            finally
+            {
+                await stream.DisposeAsync();
+            }
+
+            if (!Started)
+            {
+                yield break;
+            }
+
+            await Task.Delay(delay, ct);
+            delay = delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
+        }
+    }
 
     /// <summary>One stream: what the caller has not seen yet, until the stream ends or breaks.</summary>
     public async IAsyncEnumerable<WatchDeadlinesResponse> ReadAsync(TimelineClient timeline, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

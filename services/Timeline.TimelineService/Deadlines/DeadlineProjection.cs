@@ -157,7 +157,8 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
                     break;
                 }
 
-                await Task.WhenAny(moved, _caughtUp.Task).WaitAsync(timeout.Token);
+                // Before the catch-up the marker may come first; after it, only a move can help.
+                await (HasCaughtUp ? moved : Task.WhenAny(moved, _caughtUp.Task)).WaitAsync(timeout.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
