@@ -139,11 +139,17 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
 
     /// <summary>
     /// Returns once the projection has caught up and read the log at least up to
-    /// <paramref name="minPosition"/>. Waits at most <paramref name="wait"/>, then refuses with
-    /// UNAVAILABLE (PROJECTION_BEHIND) naming the position it has reached, so the caller can try
-    /// another replica that has read further.
+    /// <paramref name="minPosition"/>. Waits at most <paramref name="wait"/>, then refuses: with
+    /// OUT_OF_RANGE (PAST_END_OF_LOG, naming min_position) when this replica follows storage live
+    /// and neither it nor storage's head has reached the position (the log does not have it yet);
+    /// otherwise with UNAVAILABLE (PROJECTION_BEHIND) naming the position it has reached, so the
+    /// caller can try another replica that has read further.
     /// </summary>
-    public async Task WaitForPositionAsync(long minPosition, TimeSpan wait, CancellationToken cancellationToken)
+    /// <param name="conclusive">
+    /// Whether <paramref name="wait"/> is long enough to tell "past the end of the log" from "not
+    /// seen yet" (longer than a checkpoint interval): false when the caller's deadline shortened it.
+    /// </param>
+    public async Task WaitForPositionAsync(long minPosition, TimeSpan wait, bool conclusive, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(wait);
@@ -167,6 +173,18 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (conclusive && HasCaughtUp && IsLive && _current.Position < minPosition && StorageHead < minPosition)
+        {
+            // Following storage live for longer than a checkpoint interval and still short of it:
+            // the log itself has not reached the position, so no replica can answer it (a position
+            // an append returned is always in the log). Not retried: the caller asked past the end.
+            throw new ProblemException(
+                ProblemKind.OutOfRange,
+                "PAST_END_OF_LOG",
+                $"min_position {minPosition} is past the end of the log: this replica follows storage live and has read it up to position {_current.Position}; pass a position an append returned",
+                [new FieldViolation("min_position", $"past the end of the log (position {_current.Position})")]);
+        }
+
         if (!(HasCaughtUp && _current.Position >= minPosition))
         {
             var reached = HasCaughtUp ? $"has read the log up to position {_current.Position}" : $"has not caught up with storage yet (at position {_current.Position})";

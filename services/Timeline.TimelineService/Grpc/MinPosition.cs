@@ -9,7 +9,9 @@ namespace Timeline.TimelineService.Grpc;
 /// nothing; negative is refused; otherwise the call waits until this replica's projection has read
 /// the log that far, at most <see cref="TimelineOptions.MinPositionWait"/> and at most half the
 /// time left before the caller's deadline (so the caller still has time to try another replica),
-/// then is refused UNAVAILABLE (PROJECTION_BEHIND) naming the position reached.
+/// then is refused: OUT_OF_RANGE (PAST_END_OF_LOG) when the replica follows storage live and the
+/// whole wait passed without the log reaching the position, else UNAVAILABLE (PROJECTION_BEHIND)
+/// naming the position reached.
 /// </summary>
 internal static class MinPosition
 {
@@ -20,7 +22,13 @@ internal static class MinPosition
             throw ProblemException.Invalid("min_position", "must not be negative (0 = no minimum)");
         }
 
-        return minPosition == 0 ? Task.CompletedTask : projection.WaitForPositionAsync(minPosition, Wait(options.MinPositionWait, context.Deadline, DateTime.UtcNow), context.CancellationToken);
+        if (minPosition == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var wait = Wait(options.MinPositionWait, context.Deadline, DateTime.UtcNow);
+        return projection.WaitForPositionAsync(minPosition, wait, conclusive: wait >= options.MinPositionWait, context.CancellationToken);
     }
 
     /// <summary>The configured wait, or half the caller's remaining time when that is shorter (transport time: the system clock).</summary>

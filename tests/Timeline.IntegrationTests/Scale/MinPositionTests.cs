@@ -10,19 +10,22 @@ namespace Timeline.IntegrationTests.Scale;
 
 /// <summary>
 /// <c>min_position</c> on the four reading RPCs: a caller reads its own write at once (no polling),
-/// a position the replica has not read is waited for a bounded time and then refused UNAVAILABLE
-/// (PROJECTION_BEHIND, naming how far the replica has read), never past the caller's own deadline;
-/// a negative one is refused naming the field.
+/// a position the replica has not read is waited for a bounded time, never past half the caller's
+/// own deadline, and then refused: UNAVAILABLE (PROJECTION_BEHIND, naming how far the replica has
+/// read) when the replica cannot follow the log or the wait was cut short, OUT_OF_RANGE
+/// (PAST_END_OF_LOG) when it follows the log live and the log has not reached the position; a
+/// negative one is refused naming the field.
 /// </summary>
 public abstract class MinPositionTests(StorageBackend backend) : IAsyncLifetime
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(400);
+    // Longer than the checkpoint interval plus the tail interval of TimelineSystem's storage (0.5 s + 0.05 s), as the rule wants.
+    private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(1500);
 
     private TimelineSystem _system = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend, timelineArgs: ["--Timeline:MinPositionWait", "00:00:00.400"]);
+        _system = await TimelineSystem.StartAsync(MaliReport.ReportDay, backend, timelineArgs: ["--Timeline:MinPositionWait", "00:00:01.500"]);
         await _system.AppendAsync(MaliReport.Events());
     }
 
@@ -55,7 +58,7 @@ public abstract class MinPositionTests(StorageBackend backend) : IAsyncLifetime
         }).ResponseAsync.WaitAsync(Calls.Timeout);
         var position = appended.Results[0].Position;
 
-        // The projection subscribes to deadline effects only: it learns of this position from storage's checkpoint (every 0.5 s here).
+        // The projection subscribes to deadline effects only: it learns of this position from storage's checkpoint (every 0.5 s here, within the 1.5 s wait).
         var response = await _system.Timeline.ListDeadlinesAsync(
             new ListDeadlinesRequest { MinPosition = position }, deadline: DateTime.UtcNow + Calls.Timeout).ResponseAsync.WaitAsync(Calls.Timeout);
 
@@ -63,27 +66,37 @@ public abstract class MinPositionTests(StorageBackend backend) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_read_refuses_a_position_past_the_log_with_unavailable_naming_how_far_it_has_read()
+    public async Task Every_read_refuses_a_position_past_the_end_of_the_log_with_out_of_range_after_the_wait()
     {
         var head = _system.Projection.Current.Position;
         var ahead = head + 1000;
-        var calls = new (string Rpc, Func<Task> Call)[]
-        {
-            ("GetTimeline", () => _system.Timeline.GetTimelineAsync(new GetTimelineRequest { MinPosition = ahead }).ResponseAsync),
-            ("ListDeadlines", () => _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { MinPosition = ahead }).ResponseAsync),
-            ("WatchDeadlines", () => FirstAsync(_system.Timeline.WatchDeadlines(new WatchDeadlinesRequest { MinPosition = ahead }))),
-            ("ReplayDeadlines", () => FirstAsync(_system.Timeline.ReplayDeadlines(new ReplayDeadlinesRequest { From = "2023-01-01", To = "2023-10-16", MinPosition = ahead }))),
-        };
-        foreach (var (rpc, call) in calls)
+        foreach (var (rpc, call) in Reads(ahead))
         {
             var watch = Stopwatch.StartNew();
-            var status = await Calls.FailsWith(StatusCode.Unavailable, call);
+            var status = await Calls.FailsWith(StatusCode.OutOfRange, call);
             watch.Stop();
 
-            Assert.Equal("PROJECTION_BEHIND", status.GetDetail<ErrorInfo>()?.Reason);
-            Assert.Contains($"has read the log up to position {head}, short of min_position {ahead}", status.Message, StringComparison.Ordinal);
+            Assert.Equal("PAST_END_OF_LOG", status.GetDetail<ErrorInfo>()?.Reason);
+            Assert.Equal(["min_position"], status.ViolatedFields());
+            Assert.Contains($"min_position {ahead} is past the end of the log: this replica follows storage live and has read it up to position {head}", status.Message, StringComparison.Ordinal);
             Assert.True(watch.Elapsed >= Wait - TimeSpan.FromMilliseconds(50), $"{rpc} gave up after {watch.Elapsed.TotalMilliseconds} ms, before its wait");
             Assert.True(watch.Elapsed < Wait + TimeSpan.FromSeconds(5), $"{rpc} waited {watch.Elapsed.TotalMilliseconds} ms");
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_that_cannot_follow_the_log_answers_unavailable_naming_how_far_it_has_read()
+    {
+        var head = _system.Projection.Current.Position;
+        await _system.StopStorageAsync();
+        await Calls.EventuallyAsync(() => !_system.Projection.IsLive, "the replica noticed storage is gone");
+
+        foreach (var (rpc, call) in Reads(head + 1))
+        {
+            var status = await Calls.FailsWith(StatusCode.Unavailable, call);
+
+            Assert.Equal("PROJECTION_BEHIND", status.GetDetail<ErrorInfo>()?.Reason);
+            Assert.Contains($"this replica has read the log up to position {head}, short of min_position {head + 1}", status.Message, StringComparison.Ordinal);
         }
     }
 
@@ -117,6 +130,15 @@ public abstract class MinPositionTests(StorageBackend backend) : IAsyncLifetime
             Assert.Equal(["min_position"], status.ViolatedFields());
         }
     }
+
+    /// <summary>The four reads, each with <paramref name="minPosition"/>.</summary>
+    private (string Rpc, Func<Task> Call)[] Reads(long minPosition) =>
+    [
+        ("GetTimeline", () => _system.Timeline.GetTimelineAsync(new GetTimelineRequest { MinPosition = minPosition }).ResponseAsync),
+        ("ListDeadlines", () => _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { MinPosition = minPosition }).ResponseAsync),
+        ("WatchDeadlines", () => FirstAsync(_system.Timeline.WatchDeadlines(new WatchDeadlinesRequest { MinPosition = minPosition }))),
+        ("ReplayDeadlines", () => FirstAsync(_system.Timeline.ReplayDeadlines(new ReplayDeadlinesRequest { From = "2023-01-01", To = "2023-10-16", MinPosition = minPosition }))),
+    ];
 
     private static NewEvent Setting(string id)
     {
