@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Timeline.Cli.Infrastructure;
+using Timeline.ServiceDefaults.Clients;
 using Timeline.StorageService;
 using Timeline.TimelineService;
 
@@ -27,13 +28,13 @@ internal sealed class CommonOptions
         this.context = context;
         Storage = new Option<string>("--storage")
         {
-            Description = $"Storage service address (env {CliContext.StorageAddressVariable}, default {StorageServiceApp.DefaultUrl})",
+            Description = $"Storage service address, or several separated by commas, or dns:///host:port (env {CliContext.StorageAddressVariable}, default {StorageServiceApp.DefaultUrl})",
             Recursive = true,
             DefaultValueFactory = _ => context.Environment(CliContext.StorageAddressVariable) is { Length: > 0 } value ? value : StorageServiceApp.DefaultUrl,
         };
         Timeline = new Option<string>("--timeline")
         {
-            Description = $"Timeline service address (env {CliContext.TimelineAddressVariable}, default {TimelineServiceApp.DefaultUrl})",
+            Description = $"Timeline service address, or several separated by commas, or dns:///host:port (env {CliContext.TimelineAddressVariable}, default {TimelineServiceApp.DefaultUrl})",
             Recursive = true,
             DefaultValueFactory = _ => context.Environment(CliContext.TimelineAddressVariable) is { Length: > 0 } value ? value : TimelineServiceApp.DefaultUrl,
         };
@@ -58,6 +59,17 @@ internal sealed class CommonOptions
     }
 
     public Option<string> Storage { get; }
+
+    /// <summary>
+    /// <c>--min-position N</c> for the commands that read the timeline service: answer from a replica
+    /// that has read the log at least up to N (the position `add` or `import` printed), so a read
+    /// right after a write sees it on any replica.
+    /// </summary>
+    public static Option<long> MinPosition() => new("--min-position")
+    {
+        Description = "Answer only from a timeline replica that has read the log up to this position (the position `add`/`import` printed); default 0, no minimum",
+        DefaultValueFactory = _ => 0,
+    };
 
     public Option<string> Timeline { get; }
 
@@ -115,11 +127,14 @@ internal sealed class CommonOptions
         var fromEnvironment = !given && context.Environment(variable) is { Length: > 0 };
         var source = given ? option.Name : fromEnvironment ? variable : "";
         var value = result.GetRequiredValue(option);
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        if (!ServiceAddresses.TryParse(value, out var addresses, out var problem))
         {
-            throw new CliException($"{(source.Length > 0 ? source : option.Name)}: '{value}' is not an http(s) address of the {role}, e.g. {(role == ServiceEndpoint.StorageRole ? StorageServiceApp.DefaultUrl : TimelineServiceApp.DefaultUrl)}");
+            var example = role == ServiceEndpoint.StorageRole ? StorageServiceApp.DefaultUrl : TimelineServiceApp.DefaultUrl;
+            throw new CliException(value.Contains(',', StringComparison.Ordinal) || value.StartsWith(ServiceAddresses.DnsScheme + ":", StringComparison.Ordinal)
+                ? $"{(source.Length > 0 ? source : option.Name)}: '{value}' {problem}"
+                : $"{(source.Length > 0 ? source : option.Name)}: '{value}' is not an http(s) address of the {role}, e.g. {example} (several: separated by commas)");
         }
 
-        return new ServiceEndpoint(role, uri, option.Name, source);
+        return new ServiceEndpoint(role, addresses, option.Name, source);
     }
 }

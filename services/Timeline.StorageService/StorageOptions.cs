@@ -35,8 +35,13 @@ public sealed class StorageOptions
     /// <summary>Most open SubscribeEvents streams at once.</summary>
     public int MaxSubscribers { get; set; } = 2_000;
 
-    /// <summary>How often a subscriber gets a checkpoint while nothing it asked for arrives.</summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often a subscriber gets a checkpoint while nothing it asked for arrives. A timeline
+    /// replica (a filtered subscriber) learns only from a checkpoint that it has read past a
+    /// position bearing on no deadline, so this bounds how long a call with that min_position waits
+    /// (Timeline:MinPositionWait must be longer); at most one small message a second per subscriber.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most batches a writer commits in one transaction (group commit).</summary>
     public int MaxBatchesPerCommit { get; set; } = 256;

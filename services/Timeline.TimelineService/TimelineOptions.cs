@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Timeline.Domain.Deadlines;
+using Timeline.ServiceDefaults.Clients;
 
 namespace Timeline.TimelineService;
 
@@ -8,7 +9,11 @@ public sealed class TimelineOptions
 {
     public const string Section = "Timeline";
 
-    /// <summary>The storage service's gRPC address (<c>Timeline:StorageAddress</c>).</summary>
+    /// <summary>
+    /// The storage service's gRPC address (<c>Timeline:StorageAddress</c>): one address, several
+    /// separated by commas (balanced round robin, a call retried on another when one is down), or
+    /// <c>dns:///host:port</c> (every address the name resolves to).
+    /// </summary>
     public string StorageAddress { get; set; } = "http://127.0.0.1:5201";
 
     /// <summary>
@@ -26,6 +31,15 @@ public sealed class TimelineOptions
     /// answered with UNAVAILABLE (the caller's own deadline, when shorter, wins).
     /// </summary>
     public TimeSpan CatchUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a call with a <c>min_position</c> this replica has not read yet waits for it before
+    /// it is answered UNAVAILABLE (PROJECTION_BEHIND), so the caller tries another replica. Half the
+    /// caller's remaining deadline, when shorter, wins. Longer than a storage checkpoint interval plus
+    /// its tail interval, so a position that bears on no deadline (seen only through a checkpoint) is
+    /// reached within it.
+    /// </summary>
+    public TimeSpan MinPositionWait { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// How long health stays SERVING after the projection stopped following storage's log (storage
@@ -50,9 +64,9 @@ internal sealed class TimelineOptionsValidation : IValidateOptions<TimelineOptio
     {
         var failures = new List<string>();
         var section = TimelineOptions.Section;
-        if (!Uri.TryCreate(options.StorageAddress, UriKind.Absolute, out var storage) || (storage.Scheme != Uri.UriSchemeHttp && storage.Scheme != Uri.UriSchemeHttps))
+        if (!ServiceAddresses.TryParse(options.StorageAddress, out _, out var problem))
         {
-            failures.Add($"{section}:StorageAddress '{options.StorageAddress}' must be the storage service's http:// or https:// address, like http://127.0.0.1:5201");
+            failures.Add($"{section}:StorageAddress '{options.StorageAddress}' {problem}");
         }
 
         if (options.RiskWindowDays is < 0 or > MaxRiskWindowDays)
@@ -61,6 +75,7 @@ internal sealed class TimelineOptionsValidation : IValidateOptions<TimelineOptio
         }
 
         Positive(failures, $"{section}:CatchUpTimeout", options.CatchUpTimeout);
+        Positive(failures, $"{section}:MinPositionWait", options.MinPositionWait);
         Positive(failures, $"{section}:ReconnectMinDelay", options.ReconnectMinDelay);
         if (options.ReconnectMaxDelay < options.ReconnectMinDelay)
         {

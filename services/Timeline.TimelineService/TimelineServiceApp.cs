@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Timeline.ServiceDefaults;
+using Timeline.ServiceDefaults.Clients;
 using Timeline.Storage.V1;
 using Timeline.TimelineService.Chronologies;
 using Timeline.TimelineService.Deadlines;
@@ -38,13 +39,17 @@ public static class TimelineServiceApp
         return app;
     }
 
+    private static ServiceAddresses StorageAddresses(IServiceProvider provider) =>
+        ServiceAddresses.Parse(provider.GetRequiredService<IOptions<TimelineOptions>>().Value.StorageAddress);
+
     /// <summary>The timeline service's own parts: options, the storage client, the deadline projection, health.</summary>
     public static IServiceCollection AddTimelineService(this IServiceCollection services)
     {
         services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TimelineOptions>, TimelineOptionsValidation>();
+        // One address, several (round robin) or a dns:/// name, with retries on UNAVAILABLE (ServiceAddresses).
         services.AddGrpcClient<EventStoreService.EventStoreServiceClient>((provider, client) =>
-                client.Address = new Uri(provider.GetRequiredService<IOptions<TimelineOptions>>().Value.StorageAddress))
+                client.Address = StorageAddresses(provider).ChannelAddress)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // A long-lived subscription notices a dead connection by its pings.
@@ -65,8 +70,13 @@ public static class TimelineServiceApp
 
                 return Task.CompletedTask;
             })
-            // Cleartext is the loopback default; in production storage is reached over TLS (README).
-            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
+            .ConfigureChannel((provider, channel) =>
+            {
+                StorageAddresses(provider).Configure(channel);
+
+                // Cleartext is the loopback default; in production storage is reached over TLS (README).
+                channel.UnsafeUseInsecureChannelCallCredentials = true;
+            });
         services.AddSingleton<DeadlineProjection>();
         services.AddSingleton<TimelineMetrics>();
         services.AddHostedService<DeadlineProjectionWorker>();

@@ -122,7 +122,65 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>A cluster of the test's own (to stop, kill or restart), running.</summary>
     public static Task<PostgresCluster> StartNewAsync() => StartNewAsync(RequireBinaries());
 
-    private static async Task<PostgresCluster> StartNewAsync(string binaries)
+    private static Task<PostgresCluster> StartNewAsync(string binaries) =>
+        CreateAsync(binaries, cluster =>
+            // Skipping initdb's own fsyncs only spares its files a flush the page cache keeps anyway;
+            // the server itself runs with fsync on.
+            cluster.RunToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], TimeSpan.FromSeconds(120)));
+
+    /// <summary>
+    /// A streaming-replication standby of this (running) server: <c>pg_basebackup -R</c> into a
+    /// cluster directory of its own, started on a port of its own, and returned once this server
+    /// reports it streaming. With <paramref name="synchronous"/> this server then waits for the
+    /// standby to flush each commit before acknowledging it (<c>synchronous_standby_names = '*'</c>,
+    /// set here after the copy, so the standby, once promoted, does not wait for a standby of its own).
+    /// </summary>
+    public async Task<PostgresCluster> StartStandbyAsync(bool synchronous = true)
+    {
+        var standby = await CreateAsync(binaries, cluster =>
+            cluster.RunToolAsync(
+                "pg_basebackup",
+                ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-D", cluster.DataDirectory, "-X", "stream", "-R", "--checkpoint=fast", "--no-sync"],
+                TimeSpan.FromSeconds(120)));
+        if (synchronous)
+        {
+            await ExecuteAsync("ALTER SYSTEM SET synchronous_standby_names = '*'");
+            await ExecuteAsync("SELECT pg_reload_conf()");
+        }
+
+        var expected = synchronous ? "sync" : "async";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await ExecuteAsync("SELECT string_agg(state || ':' || sync_state, ',') FROM pg_stat_replication") != $"streaming:{expected}")
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the standby on port {standby.Port} is not streaming ({expected}) after 60 s\nstandby server.log:\n{standby.Log}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return standby;
+    }
+
+    /// <summary>Promotes a standby to a primary (<c>pg_ctl promote</c>) and returns once it accepts writes.</summary>
+    public async Task PromoteAsync()
+    {
+        await RunToolAsync("pg_ctl", ["promote", "-D", DataDirectory, "-w", "-t", "60"], TimeSpan.FromSeconds(90));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await ExecuteAsync("SELECT pg_is_in_recovery()") != "f")
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the promoted standby is still in recovery after 60 s\nserver.log:\n{Log}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A cluster directory owned by the server's user, watched, filled by <paramref name="initialize"/>, then started.</summary>
+    private static async Task<PostgresCluster> CreateAsync(string binaries, Func<PostgresCluster, Task> initialize)
     {
         NoteTest();
         var directory = Path.Combine(Path.GetTempPath(), "timeline-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -141,10 +199,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             }
 
             cluster.StartWatchdog();
-
-            // Skipping initdb's own fsyncs only spares its files a flush the page cache keeps anyway;
-            // the server itself runs with fsync on.
-            await cluster.RunToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], TimeSpan.FromSeconds(120));
+            await initialize(cluster);
             await cluster.StartAsync();
             return cluster;
         }

@@ -57,6 +57,10 @@ public sealed class StorageDatabase : IAsyncDisposable
     /// <summary>The PostgreSQL database's name (PostgreSQL only).</summary>
     public string? DatabaseName => ConnectionString?.Split(';').Select(p => p.Split('=', 2)).FirstOrDefault(p => p[0] == "Database")?[1];
 
+    /// <summary>The same PostgreSQL database on another server of the cluster (a standby, or the promoted one).</summary>
+    public StorageDatabase On(PostgresCluster server) =>
+        Backend == StorageBackend.Postgres ? new StorageDatabase(Backend, SqlitePath, server, server.ConnectionString(DatabaseName!)) : throw new InvalidOperationException("not a PostgreSQL database");
+
     /// <summary>Runs SQL on the PostgreSQL database with psql and returns what it printed (PostgreSQL only).</summary>
     public Task<string> ExecuteAsync(string sql) =>
         cluster is not null ? cluster.ExecuteAsync(sql, DatabaseName!) : throw new InvalidOperationException("not a PostgreSQL database");

@@ -12,6 +12,13 @@ if (args.Contains(BareServer.Flag))
     return 0;
 }
 
+// docs/SCALING.md: --scale "Host=…;Username=…;Database=postgres" --postmaster-pid PID (a server of your own; see the doc)
+if (Array.IndexOf(args, "--scale") is var scale and >= 0 && scale + 1 < args.Length)
+{
+    var postmaster = Array.IndexOf(args, "--postmaster-pid") is var p and >= 0 && p + 1 < args.Length ? int.Parse(args[p + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    return await ScaleScenarios.RunAsync(args[scale + 1], postmaster, args.Contains("--quick"));
+}
+
 var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length
     ? args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
     : null;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -30,21 +29,18 @@ public sealed class PostgresFaultTests
         await using var database = await StorageDatabase.CreateAsync(StorageBackend.Postgres, directory, cluster);
         await using var server = await StorageServer.StartOnAsync(database);
 
-        var acknowledged = new ConcurrentDictionary<string, long>();
-        var unacknowledged = new ConcurrentDictionary<string, byte>();
-        var codes = new ConcurrentDictionary<StatusCode, int>();
+        var load = new FaultLoad(Batch);
+        var acknowledged = load.Acknowledged;
         using var stop = new CancellationTokenSource();
-        var appenders = Enumerable.Range(0, Appenders)
-            .Select(a => Task.Run(() => AppendUntilStopped(server.Client, $"a{a}", acknowledged, unacknowledged, codes, stop.Token)))
-            .ToArray();
+        var appenders = load.Start(server.Client, Appenders, stop.Token);
 
-        await WaitUntilAsync(() => acknowledged.Count >= 50, "the appenders get going");
+        await FaultLoad.WaitUntilAsync(() => acknowledged.Count >= 50, "the appenders get going");
         await cluster.StopAsync("immediate");
         var outage = Stopwatch.StartNew();
 
         // Down: calls fail fast with UNAVAILABLE and health says so.
-        await WaitUntilAsync(() => codes.GetValueOrDefault(StatusCode.Unavailable) >= 20, "appends are refused with UNAVAILABLE");
-        await WaitUntilAsync(async () => (await HealthAsync(server)) != HealthCheckResponse.Types.ServingStatus.Serving, "health stops saying SERVING");
+        await FaultLoad.WaitUntilAsync(() => load.Unavailable >= 20, "appends are refused with UNAVAILABLE");
+        await FaultLoad.WaitUntilAsync(async () => (await HealthAsync(server)) != HealthCheckResponse.Types.ServingStatus.Serving, "health stops saying SERVING");
         var read = await Assert.ThrowsAsync<RpcException>(() => server.Client.ListEventsAsync(new ListEventsRequest()).ResponseAsync.WaitAsync(CallTimeout));
         Assert.Equal(StatusCode.Unavailable, read.StatusCode);
         var subscribe = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -61,33 +57,26 @@ public sealed class PostgresFaultTests
 
         // Up again: the service recovers without a restart of its own.
         await cluster.StartAsync();
-        await WaitUntilAsync(async () => (await HealthAsync(server)) == HealthCheckResponse.Types.ServingStatus.Serving, "health is SERVING again");
+        await FaultLoad.WaitUntilAsync(async () => (await HealthAsync(server)) == HealthCheckResponse.Types.ServingStatus.Serving, "health is SERVING again");
         var afterRestart = acknowledged.Count;
-        await WaitUntilAsync(() => acknowledged.Count >= afterRestart + 50, "appends succeed again");
+        await FaultLoad.WaitUntilAsync(() => acknowledged.Count >= afterRestart + 50, "appends succeed again");
         var recovered = outage.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(60));
 
         // What was in flight when the server stopped may or may not have committed: a retry tells, all or nothing.
-        var retried = 0;
-        foreach (var batch in unacknowledged.Keys.ToList())
-        {
-            var response = await server.Client.AppendEventsAsync(Batch(batch)).ResponseAsync.WaitAsync(CallTimeout);
-            Assert.Single(response.Results.Select(r => r.NoOp).Distinct());
-            acknowledged[batch] = response.Results[0].Position;
-            retried++;
-        }
+        var retried = await load.RetryUnacknowledgedAsync(server.Client);
 
         var stored = await Events.ReadAllAsync(server.Client);
-        var lost = acknowledged.Count(a => !stored.TryGetValue($"{a.Key}-0", out var e) || e.Position != a.Value);
+        var lost = load.Lost(stored);
         var duplicated = stored.Values.Count(e => e.Revision != 1);
         var halfPresent = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).GroupBy(b => b).Count(g => g.Count() != EventsPerBatch);
-        var other = codes.Where(c => c.Key != StatusCode.Unavailable).Sum(c => c.Value);
+        var other = load.OtherErrors;
         Figures.Report(
-            $"pg_ctl stop -m immediate under {Appenders} appenders: acknowledged={acknowledged.Count} unavailable={codes.GetValueOrDefault(StatusCode.Unavailable)} " +
+            $"pg_ctl stop -m immediate under {Appenders} appenders: acknowledged={acknowledged.Count} unavailable={load.Unavailable} " +
             $"other errors={other} retried={retried} lost={lost} duplicated={duplicated} recovered after {recovered.TotalSeconds:0.0} s");
 
-        Assert.True(other == 0, $"errors other than UNAVAILABLE: {string.Join(", ", codes.Select(c => $"{c.Key}={c.Value}"))}");
+        Assert.True(other == 0, $"errors other than UNAVAILABLE: {load.CodeList}");
         Assert.Equal(0, acknowledgedWhileDown);
         Assert.Equal(0, lost);
         Assert.Equal(0, duplicated);
@@ -96,47 +85,8 @@ public sealed class PostgresFaultTests
         await LogChecks.AssertSoundAsync(database);
     }
 
-    private static async Task AppendUntilStopped(
-        EventStoreService.EventStoreServiceClient client,
-        string prefix,
-        ConcurrentDictionary<string, long> acknowledged,
-        ConcurrentDictionary<string, byte> unacknowledged,
-        ConcurrentDictionary<StatusCode, int> codes,
-        CancellationToken stop)
-    {
-        for (var n = 0; !stop.IsCancellationRequested; n++)
-        {
-            var batch = $"{prefix}-b{n}";
-            unacknowledged[batch] = 0;
-            try
-            {
-                // A deadline well above any answer the service should give: a hang shows as DEADLINE_EXCEEDED.
-                var response = await client.AppendEventsAsync(Batch(batch), deadline: DateTime.UtcNow.AddSeconds(15));
-                acknowledged[batch] = response.Results[0].Position;
-                unacknowledged.TryRemove(batch, out _);
-            }
-            catch (RpcException ex)
-            {
-                codes.AddOrUpdate(ex.StatusCode, 1, (_, count) => count + 1);
-                await Task.Delay(20, CancellationToken.None);
-            }
-        }
-    }
-
     private static AppendEventsRequest Batch(string batch) => Events.Batch(batch, EventsPerBatch, "fault");
 
     private static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(StorageServer server) =>
         (await server.Health.CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(CallTimeout)).Status;
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"timed out waiting until {what}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -13,12 +13,13 @@ internal static class DeadlinesCommand
     {
         var asOf = new Option<string>("--as-of") { Description = "The day to evaluate (YYYY-MM-DD); default today (UTC)" };
         var ids = DeadlineIds();
-        var command = new Command("deadlines", "Show the status of each deadline as of a day") { asOf, ids };
+        var minPosition = CommonOptions.MinPosition();
+        var command = new Command("deadlines", "Show the status of each deadline as of a day") { asOf, ids, minPosition };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             using var connections = Connections.From(options, result);
             var requested = result.GetValue(ids) ?? [];
-            var request = new ListDeadlinesRequest { AsOf = result.GetValue(asOf) ?? "", PageSize = 1000 };
+            var request = new ListDeadlinesRequest { AsOf = result.GetValue(asOf) ?? "", PageSize = 1000, MinPosition = result.GetValue(minPosition) };
             request.DeadlineIds.AddRange(requested);
             var all = await ListAsync(connections.Timeline, request, ct);
             var day = all.Deadlines.Count > 0 ? all.Deadlines[0].AsOf : request.AsOf.Length > 0 ? request.AsOf : "today";

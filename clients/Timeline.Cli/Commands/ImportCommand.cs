@@ -244,6 +244,11 @@ internal static partial class ImportCommand
         }
 
         console?.WriteLine($"{name}: {read} read, {stored} stored, {unchanged} unchanged, {revised} revised, {refused.Count} refused");
+        if (results.Count > 0)
+        {
+            var upTo = results.Max(r => r.Position);
+            console?.WriteLine($"{name}: in the log up to position {upTo} (read it back on any replica with --min-position {upTo})");
+        }
         foreach (var r in refused.Take(RefusalsListed))
         {
             error.WriteLine($"refused: line {r.Line}{(r.EventId.Length > 0 ? $" ({r.EventId})" : "")}: {r.Reason}");

@@ -15,11 +15,12 @@ internal static class ReplayCommand
         var from = new Option<string>("--from") { Description = "First day of the window (YYYY-MM-DD)", Required = true };
         var to = new Option<string>("--to") { Description = "Last day of the window (YYYY-MM-DD)", Required = true };
         var ids = DeadlinesCommand.DeadlineIds();
-        var command = new Command("replay", "Replay the status changes of deadlines inside a window of days") { from, to, ids };
+        var minPosition = CommonOptions.MinPosition();
+        var command = new Command("replay", "Replay the status changes of deadlines inside a window of days") { from, to, ids, minPosition };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             using var connections = Connections.From(options, result);
-            var request = new ReplayDeadlinesRequest { From = result.GetRequiredValue(from), To = result.GetRequiredValue(to) };
+            var request = new ReplayDeadlinesRequest { From = result.GetRequiredValue(from), To = result.GetRequiredValue(to), MinPosition = result.GetValue(minPosition) };
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
             var changes = new List<DeadlineStatus>();
             var seen = new HashSet<string>(StringComparer.Ordinal);

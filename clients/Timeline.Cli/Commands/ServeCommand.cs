@@ -59,6 +59,11 @@ internal static class ServeCommand
 
             var storage = options.StorageEndpoint(result);
             var timeline = options.TimelineEndpoint(result);
+            foreach (var endpoint in new[] { storage, timeline }.Where(e => e.Addresses.Balanced))
+            {
+                throw new CliException($"{endpoint.Option}: serve listens on one address per service, not {endpoint.Addresses}; run more instances with the services' own commands (README, Outgrowing one machine)");
+            }
+
             var embedded = new EmbeddedOptions(path, storage.Address.ToString(), timeline.Address.ToString())
             {
                 QuietLogging = !result.GetValue(verbose),

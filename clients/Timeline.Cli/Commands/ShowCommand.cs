@@ -13,12 +13,13 @@ internal static class ShowCommand
     {
         var filter = new FilterOptions();
         var asOf = new Option<string>("--as-of") { Description = "Only events that may have happened by this day (YYYY-MM-DD)" };
-        var command = new Command("show", "Show the timeline: events in chronological order") { asOf };
+        var minPosition = CommonOptions.MinPosition();
+        var command = new Command("show", "Show the timeline: events in chronological order") { asOf, minPosition };
         filter.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             using var connections = Connections.From(options, result);
-            var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = result.GetValue(asOf) ?? "" };
+            var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = result.GetValue(asOf) ?? "", MinPosition = result.GetValue(minPosition) };
             var all = new GetTimelineResponse { Entries = { await Pages.TimelineAsync(connections.Timeline, request, ct) } };
             if (options.Json(result))
             {

@@ -13,24 +13,21 @@ internal static class WatchCommand
     public static Command Create(CliContext context, CommonOptions options)
     {
         var ids = DeadlinesCommand.DeadlineIds();
-        var command = new Command("watch", "Watch deadline statuses live: the current ones, then each change (Ctrl-C stops)") { ids };
+        var minPosition = CommonOptions.MinPosition();
+        var command = new Command("watch", "Watch deadline statuses live: the current ones, then each change (Ctrl-C stops)") { ids, minPosition };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             using var connections = Connections.From(options, result);
-            var request = new WatchDeadlinesRequest();
+            var request = new WatchDeadlinesRequest { MinPosition = result.GetValue(minPosition) };
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            using var call = connections.Timeline.WatchDeadlines(request, cancellationToken: ct);
-            await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
+            var watch = new ResumingWatch(request);
+            var updates = watch.FollowAsync(() => connections.Timeline, connections.Timeout, note => context.Error.WriteLine($"note: {note}"), ct);
+            await foreach (var response in updates.WithCancellation(ct))
             {
-                if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.Status)
-                {
-                    seen.Add(response.Status.DeadlineId);
-                }
-                else if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
+                if (response.MessageCase == WatchDeadlinesResponse.MessageOneofCase.CaughtUp && request.DeadlineIds.Count > 0)
                 {
                     // A deadline may be set later, so the watch goes on; but say that it has no status now.
-                    foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, seen, response.CaughtUp.AsOf, ct))
+                    foreach (var message in await DeadlinesCommand.MissingAsync(connections.Timeline, request.DeadlineIds, watch.Seen, response.CaughtUp.AsOf, ct))
                     {
                         context.Error.WriteLine($"note: {message}; watching for it");
                     }

@@ -29,6 +29,9 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
     private readonly Lock printGate = new();
     private int section;
 
+    // The log position the seed import reached: reads of the timeline service ask for at least it.
+    private long importedUpTo;
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var seed = EventFiles.Read(Path.Combine(samplesFolder, SeedFile));
@@ -88,6 +91,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             + "plus the UN Security Council decision of 30 June 2023 that set the withdrawal deadline.");
         var results = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
         ImportCommand.PrintSummary(console, context.Error, SeedFile, seed.Count, results, []);
+        importedUpTo = results.Max(r => r.Position);
         var again = await ImportCommand.ImportAsync(connections.Storage, seed, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
         var (_, unchanged, _) = Render.Count(again);
         Line($"  Importing it again changes nothing ({unchanged} unchanged): every revision is kept once, so retries are safe.");
@@ -99,6 +103,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         Say("The report dates things loosely (\"in 2020\", \"since late August\", \"on Saturday (14 October)\"). "
             + "Each date is read against the report's date and kept as a span of days; events are sorted by those spans.");
         var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "mali" } } };
+        request.MinPosition = importedUpTo;
         var timeline = await Pages.TimelineAsync(connections.Timeline, request, ct).WaitAsync(CallTimeout, ct);
         TimelineOutput.Print(context, timeline);
         Say("For example, the three \"since late August\" developments share the same span of days (21-31 August), so their order "
@@ -126,23 +131,12 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         }
     }
 
-    /// <summary>The service builds its projections from the storage log as it arrives, so give it a moment to catch up.</summary>
-    private static async Task<DeadlineStatus?> DeadlineAsOfAsync(Connections connections, string asOf, CancellationToken ct)
+    /// <summary>The status as of a day, from a timeline service that has read everything imported (min_position).</summary>
+    private async Task<DeadlineStatus?> DeadlineAsOfAsync(Connections connections, string asOf, CancellationToken ct)
     {
-        DeadlineStatus? status = null;
-        var giveUp = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            var response = await connections.Timeline.ListDeadlinesAsync(
-                new ListDeadlinesRequest { AsOf = asOf, DeadlineIds = { DeadlineId } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
-            status = response.Deadlines.FirstOrDefault(d => d.DeadlineId == DeadlineId);
-            if (status is { State: DeadlineState.AtRisk } || DateTime.UtcNow > giveUp)
-            {
-                return status;
-            }
-
-            await Task.Delay(100, ct);
-        }
+        var response = await connections.Timeline.ListDeadlinesAsync(
+            new ListDeadlinesRequest { AsOf = asOf, DeadlineIds = { DeadlineId }, MinPosition = importedUpTo }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
+        return response.Deadlines.FirstOrDefault(d => d.DeadlineId == DeadlineId);
     }
 
     private async Task ReplayAsync(Connections connections, CancellationToken ct)
@@ -152,7 +146,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             + "and its clock still stands on the report's date.");
         var changes = new List<DeadlineStatus>();
         using var call = connections.Timeline.ReplayDeadlines(
-            new ReplayDeadlinesRequest { DeadlineIds = { DeadlineId }, From = "2023-01-01", To = "2023-12-31" },
+            new ReplayDeadlinesRequest { DeadlineIds = { DeadlineId }, From = "2023-01-01", To = "2023-12-31", MinPosition = importedUpTo },
             deadline: DateTime.UtcNow + CallTimeout,
             cancellationToken: ct);
         await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
@@ -215,7 +209,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
 
         using var watchCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         watchCancel.CancelAfter(liveBudget + CallTimeout);
-        using var call = connections.Timeline.WatchDeadlines(new WatchDeadlinesRequest { DeadlineIds = { DeadlineId } }, cancellationToken: watchCancel.Token);
+        using var call = connections.Timeline.WatchDeadlines(new WatchDeadlinesRequest { DeadlineIds = { DeadlineId }, MinPosition = importedUpTo }, cancellationToken: watchCancel.Token);
         var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = ReadWatchAsync(call, caughtUp, met, watchCancel.Token);
@@ -230,7 +224,14 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
                 await WaitForDayAsync(clock, day, ct);
                 var effect = e.Deadline is { } d ? $" ({Render.Effect(d.Effect)})" : "";
                 Print($"{Day(clock.GetUtcNow())}  [green]+ news:[/] {Markup.Escape(e.Title)}{Markup.Escape(effect)}");
-                await connections.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
+
+                // The clock stands still while the event is appended and until the timeline service has
+                // read it, so midnight cannot pass before the projection knows what happened that day
+                // (under load a MET event read late would otherwise show a false MISSED for a moment).
+                clock.Pause();
+                var appended = await connections.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
+                await ReadAsync(connections, appended.Results.Max(r => r.Position), ct);
+                clock.Start();
             }
 
             await met.Task.WaitAsync(liveBudget, ct);
@@ -247,6 +248,11 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             await reader.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>Returns once the timeline service has read the log up to <paramref name="position"/> (min_position: it waits, or UNAVAILABLE and the call is tried again).</summary>
+    private static async Task ReadAsync(Connections connections, long position, CancellationToken ct) =>
+        await connections.Timeline.ListDeadlinesAsync(
+            new ListDeadlinesRequest { DeadlineIds = { DeadlineId }, MinPosition = position }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
 
     /// <summary>Sleeps on the demo clock itself, so the event is added on its day, never a moment before.</summary>
     private static async Task WaitForDayAsync(AcceleratedTimeProvider clock, DateTimeOffset day, CancellationToken ct)

@@ -27,6 +27,11 @@ internal static class ConnectionProblem
     /// <param name="timedOut">The --timeout, when the call ran out of it.</param>
     public static async Task<string?> DescribeAsync(ServiceEndpoint endpoint, RpcException ex, TimeSpan? timedOut)
     {
+        if (endpoint.Addresses.Balanced)
+        {
+            return await DescribeEachAsync(endpoint, ex, timedOut).ConfigureAwait(false);
+        }
+
         if (timedOut is { } timeout)
         {
             return $"no answer from the {endpoint.Role} at {endpoint.Named} within {Seconds(timeout)} (--timeout): "
@@ -86,6 +91,52 @@ internal static class ConnectionProblem
         }
 
         return $"cannot talk gRPC to the {endpoint.Role} at {endpoint.Named}: {Innermost(failure).Message}";
+    }
+
+    /// <summary>
+    /// With several addresses a call fails only when none could take it: probe each one on its own
+    /// and name every one with what is wrong there (or that it answers).
+    /// </summary>
+    private static async Task<string?> DescribeEachAsync(ServiceEndpoint endpoint, RpcException ex, TimeSpan? timedOut)
+    {
+        if (timedOut is null && ex.StatusCode != StatusCode.Unimplemented && ex.Status.DebugException is null)
+        {
+            return null;
+        }
+
+        var count = endpoint.Addresses.Dns is null ? $"any of the {endpoint.Addresses.Addresses.Count} addresses" : "any address";
+        var problem = timedOut is { } timeout
+            ? $"no answer from {count} of the {endpoint.Role} ({endpoint.Named}) within {Seconds(timeout)} (--timeout)"
+            : $"cannot reach the {endpoint.Role} at {count} of {endpoint.Named}";
+        if (endpoint.Addresses.Dns is not null)
+        {
+            return $"{problem}: {(ex.Status.DebugException is { } failure ? Innermost(failure).Message : ex.Status.Detail)}";
+        }
+
+        var each = await Task.WhenAll(endpoint.Each().Select(async single => $"{single.Address.OriginalString.TrimEnd('/')}: {await ProbeAsync(single).ConfigureAwait(false)}")).ConfigureAwait(false);
+        return $"{problem}. {string.Join("; ", each)}";
+    }
+
+    /// <summary>What is wrong at one address, or that it answers as the service.</summary>
+    private static async Task<string> ProbeAsync(ServiceEndpoint single)
+    {
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(single.Address);
+            await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + ProbeTimeout).ConfigureAwait(false);
+        }
+        catch (RpcException probe) when (probe.StatusCode != StatusCode.Unimplemented)
+        {
+            var described = await DescribeAsync(single, probe, probe.StatusCode == StatusCode.DeadlineExceeded ? ProbeTimeout : null).ConfigureAwait(false);
+            return described ?? $"answers {probe.StatusCode}: {probe.Status.Detail}";
+        }
+        catch (RpcException)
+        {
+            // No health service: look at what it serves instead.
+        }
+
+        var served = await ServicesAsync(single.Address).ConfigureAwait(false);
+        return served.Count == 0 || served.Contains(single.ServiceName) ? "answers" : await WrongServiceAsync(single).ConfigureAwait(false);
     }
 
     private static string HttpOnlyMessage(ServiceEndpoint endpoint)

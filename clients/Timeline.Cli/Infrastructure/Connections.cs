@@ -9,7 +9,9 @@ namespace Timeline.Cli.Infrastructure;
 /// has a deadline (<see cref="CallGuard"/>: the --timeout for a unary call, the same for a stream's
 /// first answer), a failure to reach a service becomes a message naming the address and what was
 /// expected there (<see cref="ConnectionProblem"/>), and with a token every call to either service
-/// carries <c>authorization: Bearer TOKEN</c>.
+/// carries <c>authorization: Bearer TOKEN</c>. Each service may have several addresses: calls are
+/// balanced round robin and a call answered UNAVAILABLE is tried again, on another address when
+/// there are several (<see cref="Timeline.ServiceDefaults.Clients.ServiceAddresses"/>).
 /// </summary>
 internal sealed class Connections(ServiceEndpoint storage, ServiceEndpoint timeline, string? token = null, TimeSpan? timeout = null, TimeProvider? clock = null) : IDisposable
 {
@@ -30,10 +32,10 @@ internal sealed class Connections(ServiceEndpoint storage, ServiceEndpoint timel
     public TimeSpan Timeout => callTimeout;
 
     public StorageClient Storage =>
-        new(Invoker(storageChannel ??= GrpcChannel.ForAddress(storage.Address), storage));
+        new(Invoker(storageChannel ??= storage.Addresses.CreateChannel(), storage));
 
     public TimelineClient Timeline =>
-        new(Invoker(timelineChannel ??= GrpcChannel.ForAddress(timeline.Address), timeline));
+        new(Invoker(timelineChannel ??= timeline.Addresses.CreateChannel(), timeline));
 
     public static Connections From(CommonOptions options, System.CommandLine.ParseResult result) =>
         new(options.StorageEndpoint(result), options.TimelineEndpoint(result), options.BearerToken(result), options.CallTimeout(result));

@@ -19,6 +19,9 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ProjectionSnapshot _current = ProjectionSnapshot.Empty;
     private volatile TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completed (and replaced) each time the projection's position moves, for callers waiting for a min_position.
+    private volatile TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Exception? _lastFailure;
     private volatile bool _live;
     private long _storageHead;
@@ -119,6 +122,8 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
             _current = after;
             Ring();
         }
+
+        SignalMoved();
     }
 
     /// <summary>Records how far the subscription has examined the log (a checkpoint) without a change.</summary>
@@ -128,6 +133,65 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         if (position > current.Position)
         {
             _current = current with { Position = position };
+            SignalMoved();
+        }
+    }
+
+    /// <summary>
+    /// Returns once the projection has caught up and read the log at least up to
+    /// <paramref name="minPosition"/>. Waits at most <paramref name="wait"/>, then refuses: with
+    /// OUT_OF_RANGE (PAST_END_OF_LOG, naming min_position) when this replica follows storage live
+    /// and neither it nor storage's head has reached the position (the log does not have it yet);
+    /// otherwise with UNAVAILABLE (PROJECTION_BEHIND) naming the position it has reached, so the
+    /// caller can try another replica that has read further.
+    /// </summary>
+    /// <param name="conclusive">
+    /// Whether <paramref name="wait"/> is long enough to tell "past the end of the log" from "not
+    /// seen yet" (longer than a checkpoint interval): false when the caller's deadline shortened it.
+    /// </param>
+    public async Task WaitForPositionAsync(long minPosition, TimeSpan wait, bool conclusive, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        try
+        {
+            while (!(HasCaughtUp && _current.Position >= minPosition))
+            {
+                var moved = _moved.Task;
+                if (HasCaughtUp && _current.Position >= minPosition)
+                {
+                    break;
+                }
+
+                // Before the catch-up the marker may come first; after it, only a move can help.
+                await (HasCaughtUp ? moved : Task.WhenAny(moved, _caughtUp.Task)).WaitAsync(timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The wait, not the caller, gave up.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (conclusive && HasCaughtUp && IsLive && _current.Position < minPosition && StorageHead < minPosition)
+        {
+            // Following storage live for longer than a checkpoint interval and still short of it:
+            // the log itself has not reached the position, so no replica can answer it (a position
+            // an append returned is always in the log). Not retried: the caller asked past the end.
+            throw new ProblemException(
+                ProblemKind.OutOfRange,
+                "PAST_END_OF_LOG",
+                $"min_position {minPosition} is past the end of the log: this replica follows storage live and has read it up to position {_current.Position}; pass a position an append returned",
+                [new FieldViolation("min_position", $"past the end of the log (position {_current.Position})")]);
+        }
+
+        if (!(HasCaughtUp && _current.Position >= minPosition))
+        {
+            var reached = HasCaughtUp ? $"has read the log up to position {_current.Position}" : $"has not caught up with storage yet (at position {_current.Position})";
+            throw new ProblemException(
+                ProblemKind.Unavailable,
+                "PROJECTION_BEHIND",
+                $"this replica {reached}, short of min_position {minPosition}, after waiting {wait.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s; try another replica or retry");
         }
     }
 
@@ -161,6 +225,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
     internal void MarkCaughtUp(long position)
     {
         Advance(position);
+        SignalMoved();
         _live = true;
         Interlocked.Exchange(ref _stoppedFollowingAt, 0);
         _lastFailure = null;
@@ -250,6 +315,13 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
             DeadlineTitle = string.IsNullOrEmpty(effect.Title) ? null : effect.Title,
             Responsible = string.IsNullOrEmpty(effect.Responsible) ? null : effect.Responsible,
         };
+    }
+
+    private void SignalMoved()
+    {
+        var moved = _moved;
+        _moved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        moved.TrySetResult();
     }
 
     private void Ring()

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Timeline.Domain.Dates;
 using Timeline.Domain.Validation;
 using Timeline.ServiceDefaults.Security;
@@ -11,7 +12,7 @@ using Timeline.V1;
 namespace Timeline.TimelineService.Grpc;
 
 /// <summary>The timeline.v1 API: validate, call, map. Refusals are thrown as <see cref="ProblemException"/>.</summary>
-internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProjection projection, DeadlineWatch watch)
+internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProjection projection, DeadlineWatch watch, IOptions<TimelineOptions> options)
     : V1.TimelineService.TimelineServiceBase
 {
     /// <summary>The longest window ReplayDeadlines answers (from the last century of the calendar, any window up to 9999-12-31).</summary>
@@ -20,7 +21,9 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
     [Authorize(Policy = Scopes.TimelineRead)]
     public override async Task<GetTimelineResponse> GetTimeline(GetTimelineRequest request, ServerCallContext context)
     {
-        var page = await reader.ReadAsync(TimelineQuery.From(request), context.CancellationToken);
+        var query = TimelineQuery.From(request);
+        await MinPosition.WaitAsync(projection, options.Value, request.MinPosition, context);
+        var page = await reader.ReadAsync(query, context.CancellationToken);
         return new GetTimelineResponse { Entries = { page.Entries }, NextPageToken = page.NextPageToken };
     }
 
@@ -39,6 +42,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         }
 
         var asOf = requestedAsOf ?? tokenAsOf ?? watch.Today();
+        await MinPosition.WaitAsync(projection, options.Value, request.MinPosition, context);
         await projection.WaitUntilCaughtUpAsync(context.CancellationToken);
         var snapshot = projection.Current;
         var page = snapshot.Select(ids)
@@ -68,6 +72,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
     public override async Task WatchDeadlines(WatchDeadlinesRequest request, IServerStreamWriter<WatchDeadlinesResponse> responseStream, ServerCallContext context)
     {
         var ids = DeadlineIds(request.DeadlineIds);
+        await MinPosition.WaitAsync(projection, options.Value, request.MinPosition, context);
 
         // The one writer of this stream: updates are written in order, one at a time.
         await foreach (var update in watch.WatchAsync(ids, context.CancellationToken))
@@ -101,6 +106,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
             throw ProblemException.Invalid(violations);
         }
 
+        await MinPosition.WaitAsync(projection, options.Value, request.MinPosition, context);
         await projection.WaitUntilCaughtUpAsync(context.CancellationToken);
 
         // Only what has happened: the window ends today at the latest.

@@ -59,7 +59,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// The per-caller limits (5,000 appends/s, 1,000 streams) are policy, not capacity: the
     /// benchmark is one caller doing the work of many, so it lifts them to measure the engine.
     /// </summary>
-    private static string[] Unlimited => ["--Auth:AppendsPerSecondPerCaller", "10000000", "--Auth:MaxStreamsPerCaller", "100000"];
+    public static string[] Unlimited => ["--Auth:AppendsPerSecondPerCaller", "10000000", "--Auth:MaxStreamsPerCaller", "100000"];
 
     /// <summary>This benchmark's own bare gRPC server (the S7/S8 baselines), in a process of its own like the services.</summary>
     public static Task<ServiceProcess> StartBareAsync() =>

@@ -70,7 +70,8 @@ public sealed class CliMessagesTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Equal(
-            ["acled-fixture-hdx.csv: ACLED dyadic export (one row per event)", "acled-fixture-hdx.csv: 7 read, 4 stored, 0 unchanged, 0 revised, 3 refused"],
+            ["acled-fixture-hdx.csv: ACLED dyadic export (one row per event)", "acled-fixture-hdx.csv: 7 read, 4 stored, 0 unchanged, 0 revised, 3 refused",
+                "acled-fixture-hdx.csv: in the log up to position 4 (read it back on any replica with --min-position 4)"],
             stdout.Trim().Split('\n').Select(line => line.TrimEnd()));
         var refusals = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, refusals.Length);

@@ -29,7 +29,8 @@ public sealed class DescriptorSweepTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        system = await JsonSystem.StartAsync();
+        // A min_position past the log is refused after the whole wait: short here (above the 0.2 s checkpoint interval), so the sweep stays quick.
+        system = await JsonSystem.StartAsync(timelineArgs: ["--Timeline:MinPositionWait", "00:00:00.300"]);
         await Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(CallTimeout);
         await system.WaitUntilTimelineServingAsync();
     }
