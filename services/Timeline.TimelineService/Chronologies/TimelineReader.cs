@@ -37,7 +37,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
         // The next page's first entry bounds this page's order marks: storage says where it
         // starts; a storage that does not (an older one) is read one event ahead, not consumed.
         CalendarDay? nextStart = storageToken.Length == 0 ? null
-            : ProtoDates.TryParse(nextEarliest, out var start) ? start
+            : FuzzyDateProto.TryParseDay(nextEarliest, out var start) ? start
             : await ReadAheadAsync(query, storageToken, cancellationToken);
 
         var intervals = events.Select(Interval).ToList();
@@ -55,7 +55,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
         }
 
         var maxLatest = intervals.Select(i => (CalendarDay?)i.Latest).Append(maxLatestBefore).Max();
-        var nextToken = new PageToken(query.Fingerprint, Storage: storageToken, MaxLatest: maxLatest is { } d ? ProtoDates.Format(d) : null);
+        var nextToken = new PageToken(query.Fingerprint, Storage: storageToken, MaxLatest: maxLatest is { } d ? FuzzyDateProto.FormatDay(d) : null);
         return new TimelinePage(entries, nextToken.Encode());
     }
 
@@ -89,7 +89,7 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
     }
 
     private static (CalendarDay Earliest, CalendarDay Latest) Interval(EventRecord e) =>
-        ProtoDates.TryParse(e.Occurred?.Earliest, out var earliest) && ProtoDates.TryParse(e.Occurred?.Latest, out var latest)
+        FuzzyDateProto.TryParseDay(e.Occurred?.Earliest, out var earliest) && FuzzyDateProto.TryParseDay(e.Occurred?.Latest, out var latest)
             ? (earliest, latest)
             : throw new RpcException(new Status(StatusCode.Internal, $"storage returned event {e.EventId} without occurred bounds"));
 }
@@ -105,9 +105,9 @@ internal sealed record TimelineQuery(EventFilter StorageFilter, Google.Protobuf.
 
         // Events that may have happened by as_of: earliest <= as_of, i.e. the interval overlaps (.., as_of].
         // An unreadable occurred_to is left for storage to refuse, naming the field.
-        if (asOf is { } day && (string.IsNullOrEmpty(filter.OccurredTo) || (ProtoDates.TryParse(filter.OccurredTo, out var to) && to > day)))
+        if (asOf is { } day && (string.IsNullOrEmpty(filter.OccurredTo) || (FuzzyDateProto.TryParseDay(filter.OccurredTo, out var to) && to > day)))
         {
-            filter.OccurredTo = ProtoDates.Format(day);
+            filter.OccurredTo = FuzzyDateProto.FormatDay(day);
         }
 
         var fingerprint = PageTokens.Fingerprint(filter, request.KnownAt);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Timeline.Domain.Deadlines;
 using Timeline.Domain.Validation;
 using Timeline.V1;
+using FuzzyDateProto = Timeline.Domain.Dates.FuzzyDateProto;
 
 namespace Timeline.TimelineService.Deadlines;
 
@@ -289,7 +290,7 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
             return null;
         }
 
-        if (!ProtoDates.TryParse(record.Occurred?.Earliest, out var earliest) || !ProtoDates.TryParse(record.Occurred?.Latest, out var latest))
+        if (!FuzzyDateProto.TryParseDay(record.Occurred?.Earliest, out var earliest) || !FuzzyDateProto.TryParseDay(record.Occurred?.Latest, out var latest))
         {
             TimelineServiceLog.EventIgnored(logger, record.EventId, record.Revision, "occurred has no earliest/latest day");
             return null;

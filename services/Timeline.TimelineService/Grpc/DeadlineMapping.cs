@@ -1,6 +1,7 @@
 using Timeline.TimelineService.Deadlines;
 using Timeline.V1;
 using DomainStatus = Timeline.Domain.Deadlines.DeadlineStatus;
+using FuzzyDateProto = Timeline.Domain.Dates.FuzzyDateProto;
 
 namespace Timeline.TimelineService.Grpc;
 
@@ -13,11 +14,11 @@ internal static class DeadlineMapping
         Title = status.Title,
         Responsible = status.Responsible ?? "",
         State = (DeadlineState)status.State,
-        Due = ProtoDates.ToProto(status.Due),
-        OriginalDue = ProtoDates.ToProto(status.OriginalDue),
+        Due = FuzzyDateProto.ToProto(status.Due),
+        OriginalDue = FuzzyDateProto.ToProto(status.OriginalDue),
         DaysRemaining = status.DaysRemaining,
-        AsOf = ProtoDates.Format(status.AsOf),
-        Since = ProtoDates.Format(status.Since),
+        AsOf = FuzzyDateProto.FormatDay(status.AsOf),
+        Since = FuzzyDateProto.FormatDay(status.Since),
         Reasons =
         {
             status.Reasons.Select(reason => new DeadlineReason
@@ -38,7 +39,7 @@ internal static class DeadlineMapping
         var response = update switch
         {
             WatchUpdate.Status s => new WatchDeadlinesResponse { Status = ToProto(s.Value, s.Deadline) },
-            WatchUpdate.CaughtUp c => new WatchDeadlinesResponse { CaughtUp = new WatchCaughtUp { AsOf = ProtoDates.Format(c.AsOf) } },
+            WatchUpdate.CaughtUp c => new WatchDeadlinesResponse { CaughtUp = new WatchCaughtUp { AsOf = FuzzyDateProto.FormatDay(c.AsOf) } },
             _ => throw new ArgumentOutOfRangeException(nameof(update)),
         };
         response.ProjectionPosition = update.Position;

@@ -60,7 +60,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
         };
         if (page.Count > pageSize)
         {
-            var next = new PageToken(fingerprint, After: page[pageSize - 1].Deadline.DeadlineId, AsOf: ProtoDates.Format(asOf));
+            var next = new PageToken(fingerprint, After: page[pageSize - 1].Deadline.DeadlineId, AsOf: FuzzyDateProto.FormatDay(asOf));
             response.NextPageToken = next.Encode();
         }
 
@@ -126,7 +126,7 @@ internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProject
 
     private static CalendarDay? Required(string field, string value, List<FieldViolation> violations)
     {
-        if (ProtoDates.TryParse(value, out var day))
+        if (FuzzyDateProto.TryParseDay(value, out var day))
         {
             return day;
         }
