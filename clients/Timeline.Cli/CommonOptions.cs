@@ -4,7 +4,7 @@ using System.Globalization;
 using Timeline.Cli.Infrastructure;
 using Timeline.ServiceDefaults.Clients;
 using Timeline.StorageService;
-using Timeline.TimelineService;
+using Timeline.TimelineServer;
 
 namespace Timeline.Cli;
 

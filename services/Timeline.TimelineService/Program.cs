@@ -1,4 +1,4 @@
 using Timeline.ServiceDefaults.Startup;
-using Timeline.TimelineService;
+using Timeline.TimelineServer;
 
 return await ServiceMain.RunAsync("timeline", args, TimelineServiceApp.Create);

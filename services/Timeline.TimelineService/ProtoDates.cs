@@ -1,7 +1,7 @@
 using Timeline.Domain.Dates;
 using Timeline.Domain.Validation;
 
-namespace Timeline.TimelineService;
+namespace Timeline.TimelineServer;
 
 /// <summary>
 /// Calendar days in the timeline service's requests (as_of, from, to) and in what storage sends,

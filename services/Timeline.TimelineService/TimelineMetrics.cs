@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer.Deadlines;
 
-namespace Timeline.TimelineService;
+namespace Timeline.TimelineServer;
 
 /// <summary>The timeline service's metrics (meter <c>Timeline.Timeline</c>), for OpenTelemetry or dotnet-counters.</summary>
 public sealed class TimelineMetrics : IDisposable

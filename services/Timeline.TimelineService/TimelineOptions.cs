@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Timeline.Domain.Deadlines;
 using Timeline.ServiceDefaults.Clients;
 
-namespace Timeline.TimelineService;
+namespace Timeline.TimelineServer;
 
 /// <summary>The <c>Timeline</c> configuration section.</summary>
 public sealed class TimelineOptions

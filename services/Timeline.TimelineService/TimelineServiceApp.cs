@@ -2,11 +2,11 @@ using Microsoft.Extensions.Options;
 using Timeline.ServiceDefaults;
 using Timeline.ServiceDefaults.Clients;
 using Timeline.Storage.V1;
-using Timeline.TimelineService.Chronologies;
-using Timeline.TimelineService.Deadlines;
-using Timeline.TimelineService.Grpc;
+using Timeline.TimelineServer.Chronologies;
+using Timeline.TimelineServer.Deadlines;
+using Timeline.TimelineServer.Grpc;
 
-namespace Timeline.TimelineService;
+namespace Timeline.TimelineServer;
 
 /// <summary>Builds the timeline service; used by Program, the CLI's embedded mode and the tests.</summary>
 public static class TimelineServiceApp

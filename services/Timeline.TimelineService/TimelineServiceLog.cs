@@ -1,4 +1,4 @@
-namespace Timeline.TimelineService;
+namespace Timeline.TimelineServer;
 
 /// <summary>Every log message of the timeline service, source-generated.</summary>
 internal static partial class TimelineServiceLog

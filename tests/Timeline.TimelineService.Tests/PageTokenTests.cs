@@ -1,8 +1,8 @@
 using Timeline.Domain.Validation;
-using Timeline.TimelineService.Chronologies;
+using Timeline.TimelineServer.Chronologies;
 using Timeline.V1;
 
-namespace Timeline.TimelineService.Tests;
+namespace Timeline.TimelineServer.Tests;
 
 public sealed class PageTokenTests
 {

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer.Deadlines;
 
-namespace Timeline.TimelineService.Tests;
+namespace Timeline.TimelineServer.Tests;
 
 /// <summary>The health rule on its own, on a fake transport clock: caught up and following, within the grace, past it.</summary>
 public sealed class ProjectionHealthTests

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Timeline.Domain.Deadlines;
 using Timeline.Domain.Validation;
-using Timeline.TimelineService;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer;
+using Timeline.TimelineServer.Deadlines;
 using Timeline.V1;
 using DeadlineState = Timeline.Domain.Deadlines.DeadlineState;
 
-namespace Timeline.TimelineService.Tests;
+namespace Timeline.TimelineServer.Tests;
 
 /// <summary>The deadline projection and watch without servers: revisions, retractions, readiness, timers.</summary>
 public sealed class ProjectionTests

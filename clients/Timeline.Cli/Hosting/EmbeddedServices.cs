@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Timeline.ServiceDefaults;
 using Timeline.StorageService;
-using Timeline.TimelineService;
+using Timeline.TimelineServer;
 
 namespace Timeline.Cli.Hosting;
 

@@ -8,7 +8,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
 using Timeline.StorageService;
-using Timeline.TimelineService;
+using Timeline.TimelineServer;
 
 namespace Timeline.Cli.Infrastructure;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Timeline.Domain.Validation;
 
-namespace Timeline.TimelineService.Chronologies;
+namespace Timeline.TimelineServer.Chronologies;
 
 /// <summary>
 /// The timeline service's page token, in the one token format of <see cref="PageTokens"/>: where to

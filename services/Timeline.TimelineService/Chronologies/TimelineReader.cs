@@ -4,7 +4,7 @@ using Timeline.Domain.Validation;
 using Timeline.Storage.V1;
 using Timeline.V1;
 
-namespace Timeline.TimelineService.Chronologies;
+namespace Timeline.TimelineServer.Chronologies;
 
 /// <summary>One page of a chronology: entries with their display dates and order marks.</summary>
 internal sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, string NextPageToken);

@@ -7,7 +7,7 @@ using Timeline.Domain.Validation;
 using Timeline.V1;
 using FuzzyDateProto = Timeline.Domain.Dates.FuzzyDateProto;
 
-namespace Timeline.TimelineService.Deadlines;
+namespace Timeline.TimelineServer.Deadlines;
 
 /// <summary>
 /// The deadlines, in memory, rebuilt from storage's log and kept current by subscribing to it

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Timeline.Storage.V1;
 using Timeline.V1;
 
-namespace Timeline.TimelineService.Deadlines;
+namespace Timeline.TimelineServer.Deadlines;
 
 /// <summary>
 /// Keeps <see cref="DeadlineProjection"/> current: subscribes to storage's deadline events from

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Timeline.Domain.Dates;
 using Timeline.Domain.Deadlines;
 
-namespace Timeline.TimelineService.Deadlines;
+namespace Timeline.TimelineServer.Deadlines;
 
 /// <summary>
 /// What a watch yields: a status (with the deadline it belongs to), or the caught-up marker; each

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Timeline.TimelineService.Deadlines;
+namespace Timeline.TimelineServer.Deadlines;
 
 /// <summary>
 /// What a load balancer needs to know: whether this replica follows storage's log. SERVING once

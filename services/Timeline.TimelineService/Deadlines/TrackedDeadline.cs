@@ -3,7 +3,7 @@ using Timeline.Domain.Dates;
 using Timeline.Domain.Deadlines;
 using Timeline.V1;
 
-namespace Timeline.TimelineService.Deadlines;
+namespace Timeline.TimelineServer.Deadlines;
 
 /// <summary>The current revision of one event that bears on a deadline, as stored and as the rules see it.</summary>
 public sealed record TrackedEvent(EventRecord Record, DeadlineEvent Event);

@@ -1,9 +1,9 @@
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer.Deadlines;
 using Timeline.V1;
 using DomainStatus = Timeline.Domain.Deadlines.DeadlineStatus;
 using FuzzyDateProto = Timeline.Domain.Dates.FuzzyDateProto;
 
-namespace Timeline.TimelineService.Grpc;
+namespace Timeline.TimelineServer.Grpc;
 
 /// <summary>Domain deadline statuses to their contract messages.</summary>
 internal static class DeadlineMapping

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Timeline.Domain.Validation;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer.Deadlines;
 
-namespace Timeline.TimelineService.Grpc;
+namespace Timeline.TimelineServer.Grpc;
 
 /// <summary>
 /// The rule of a request's <c>min_position</c> (read-your-writes on any replica): 0 asks for

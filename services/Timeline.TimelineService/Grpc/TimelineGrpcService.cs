@@ -5,11 +5,11 @@ using Microsoft.Extensions.Options;
 using Timeline.Domain.Dates;
 using Timeline.Domain.Validation;
 using Timeline.ServiceDefaults.Security;
-using Timeline.TimelineService.Chronologies;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer.Chronologies;
+using Timeline.TimelineServer.Deadlines;
 using Timeline.V1;
 
-namespace Timeline.TimelineService.Grpc;
+namespace Timeline.TimelineServer.Grpc;
 
 /// <summary>The timeline.v1 API: validate, call, map. Refusals are thrown as <see cref="ProblemException"/>.</summary>
 internal sealed class TimelineGrpcService(TimelineReader reader, DeadlineProjection projection, DeadlineWatch watch, IOptions<TimelineOptions> options)

@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Timeline.ServiceDefaults;
 using Timeline.StorageService;
-using Timeline.TimelineService;
+using Timeline.TimelineServer;
 
 namespace Timeline.IntegrationTests.Http;
 

@@ -10,8 +10,8 @@ using Timeline.IntegrationTests.Timeline;
 using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
 using Timeline.StorageService;
-using Timeline.TimelineService;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer;
+using Timeline.TimelineServer.Deadlines;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Http;

@@ -6,7 +6,7 @@ using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
 using Timeline.StorageService;
 using Timeline.Tests.Shared;
-using Timeline.TimelineService;
+using Timeline.TimelineServer;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Security;

@@ -7,8 +7,8 @@ using Timeline.ServiceDefaults;
 using Timeline.Storage.V1;
 using Timeline.StorageService;
 using Timeline.Tests.Shared;
-using Timeline.TimelineService;
-using Timeline.TimelineService.Deadlines;
+using Timeline.TimelineServer;
+using Timeline.TimelineServer.Deadlines;
 using TimelineClient = Timeline.V1.TimelineService.TimelineServiceClient;
 
 namespace Timeline.IntegrationTests.Timeline;
