@@ -91,7 +91,9 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
     private static (CalendarDay Earliest, CalendarDay Latest) Interval(EventRecord e) =>
         FuzzyDateProto.TryParseDay(e.Occurred?.Earliest, out var earliest) && FuzzyDateProto.TryParseDay(e.Occurred?.Latest, out var latest)
             ? (earliest, latest)
-            : throw new RpcException(new Status(StatusCode.Internal, $"storage returned event {e.EventId} without occurred bounds"));
+            // Storage never stores an event without bounds: this is a broken dependency, not a bad request,
+            // so it goes the way of every unexpected failure (INTERNAL with a logged error id).
+            : throw new InvalidOperationException($"storage returned event {e.EventId} without occurred bounds");
 }
 
 /// <summary>A validated GetTimeline request: as_of folded into the storage filter, the page size resolved.</summary>
