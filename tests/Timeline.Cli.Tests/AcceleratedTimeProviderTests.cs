@@ -111,7 +111,7 @@ public sealed class AcceleratedTimeProviderTests
         var clock = new AcceleratedTimeProvider(Start, DayPerSecond * 1000);
         var before = clock.GetUtcNow();
 
-        await Task.Delay(TimeSpan.FromDays(10), clock).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromDays(10), clock, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.True(clock.GetUtcNow() - before >= TimeSpan.FromDays(10));
     }

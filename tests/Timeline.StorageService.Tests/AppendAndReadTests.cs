@@ -26,12 +26,12 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
         e.Location = new Location { Name = "Bamako", Country = "mli", Latitude = 12.64, Longitude = -8.0 };
         e.Source = new Source { Name = "News report", Url = "https://example.org/report", Published = "2023-10-16" };
 
-        var appended = await Client.AppendEventsAsync(new AppendEventsRequest { Events = { e } }).ResponseAsync.WaitAsync(CallTimeout);
+        var appended = await Client.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         var result = Assert.Single(appended.Results);
         Assert.Equal(1, result.Revision);
         Assert.False(result.NoOp);
 
-        var read = (await Client.GetEventAsync(new GetEventRequest { EventId = "un-warning" }).ResponseAsync.WaitAsync(CallTimeout)).Event;
+        var read = (await Client.GetEventAsync(new GetEventRequest { EventId = "un-warning" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken)).Event;
         Assert.Equal(result.Position, read.Position);
         Assert.Equal("UN warns fighting may impede MINUSMA's departure", read.Title);
         Assert.Equal("2023-10-14", read.Occurred.Earliest);
@@ -46,70 +46,70 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
     public async Task Event_without_id_gets_a_generated_ulid()
     {
         var e = Events.Dated(string.Empty, "2020");
-        var result = Assert.Single((await Client.AppendEventsAsync(new AppendEventsRequest { Events = { e } })).Results);
+        var result = Assert.Single((await Client.AppendEventsAsync(new AppendEventsRequest { Events = { e } }, cancellationToken: TestContext.Current.CancellationToken)).Results);
         Assert.Equal(26, result.EventId.Length);
-        Assert.Equal("2020", (await Client.GetEventAsync(new GetEventRequest { EventId = result.EventId })).Event.Occurred.Edtf);
+        Assert.Equal("2020", (await Client.GetEventAsync(new GetEventRequest { EventId = result.EventId }, cancellationToken: TestContext.Current.CancellationToken)).Event.Occurred.Edtf);
     }
 
     [Fact]
     public async Task Identical_reappend_is_a_no_op_returning_the_existing_position()
     {
-        var first = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("coup", "2020", "Junta seizes power", "mali") } })).Results[0];
-        var again = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("coup", "2020", "Junta seizes power", "mali") } })).Results[0];
+        var first = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("coup", "2020", "Junta seizes power", "mali") } }, cancellationToken: TestContext.Current.CancellationToken)).Results[0];
+        var again = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("coup", "2020", "Junta seizes power", "mali") } }, cancellationToken: TestContext.Current.CancellationToken)).Results[0];
 
         Assert.True(again.NoOp);
         Assert.Equal(first.Position, again.Position);
         Assert.Equal(1, again.Revision);
-        var history = await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "coup" });
+        var history = await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "coup" }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Single(history.Revisions);
     }
 
     [Fact]
     public async Task Changed_event_becomes_revision_2_and_history_shows_both()
     {
-        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("MLI3169", "2019-05-09", "Clash") } });
-        var second = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("MLI3169", "2019-09-05", "Clash") } })).Results[0];
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("MLI3169", "2019-05-09", "Clash") } }, cancellationToken: TestContext.Current.CancellationToken);
+        var second = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("MLI3169", "2019-09-05", "Clash") } }, cancellationToken: TestContext.Current.CancellationToken)).Results[0];
 
         Assert.Equal(2, second.Revision);
         Assert.False(second.NoOp);
-        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "MLI3169" })).Revisions;
+        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "MLI3169" }, cancellationToken: TestContext.Current.CancellationToken)).Revisions;
         Assert.Equal([1L, 2L], history.Select(r => r.Revision));
         Assert.Equal(["2019-05-09", "2019-09-05"], history.Select(r => r.Occurred.Earliest));
         Assert.True(history[0].Position < history[1].Position);
-        var current = (await Client.GetEventAsync(new GetEventRequest { EventId = "MLI3169" })).Event;
+        var current = (await Client.GetEventAsync(new GetEventRequest { EventId = "MLI3169" }, cancellationToken: TestContext.Current.CancellationToken)).Event;
         Assert.Equal("2019-09-05", current.Occurred.Earliest);
-        var first = (await Client.GetEventAsync(new GetEventRequest { EventId = "MLI3169", Revision = 1 })).Event;
+        var first = (await Client.GetEventAsync(new GetEventRequest { EventId = "MLI3169", Revision = 1 }, cancellationToken: TestContext.Current.CancellationToken)).Event;
         Assert.Equal("2019-05-09", first.Occurred.Earliest);
     }
 
     [Fact]
     public async Task Retraction_hides_the_event_from_the_current_view_but_not_from_history_or_earlier_views()
     {
-        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("rumour", "2023-10-14", "Unconfirmed report", "mali") } });
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("rumour", "2023-10-14", "Unconfirmed report", "mali") } }, cancellationToken: TestContext.Current.CancellationToken);
         var beforeRetraction = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
-        await Task.Delay(20);
-        var tombstone = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { new NewEvent { EventId = "rumour", Retracted = true } } })).Results[0];
+        await Task.Delay(20, cancellationToken: TestContext.Current.CancellationToken);
+        var tombstone = (await Client.AppendEventsAsync(new AppendEventsRequest { Events = { new NewEvent { EventId = "rumour", Retracted = true } } }, cancellationToken: TestContext.Current.CancellationToken)).Results[0];
         Assert.Equal(2, tombstone.Revision);
 
-        var current = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "mali" } } });
+        var current = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "mali" } } }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Empty(current.Events);
         var status = await FailsWith(StatusCode.NotFound, () => Client.GetEventAsync(new GetEventRequest { EventId = "rumour" }).ResponseAsync);
         Assert.Equal("EVENT_RETRACTED", Reason(status));
 
-        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "rumour" })).Revisions;
+        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "rumour" }, cancellationToken: TestContext.Current.CancellationToken)).Revisions;
         Assert.Equal([false, true], history.Select(r => r.Retracted));
         Assert.Equal("Unconfirmed report", history[1].Title);
 
-        var known = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "mali" } }, KnownAt = beforeRetraction });
+        var known = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "mali" } }, KnownAt = beforeRetraction }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("rumour", Assert.Single(known.Events).EventId);
-        var knownEvent = (await Client.GetEventAsync(new GetEventRequest { EventId = "rumour", KnownAt = beforeRetraction })).Event;
+        var knownEvent = (await Client.GetEventAsync(new GetEventRequest { EventId = "rumour", KnownAt = beforeRetraction }, cancellationToken: TestContext.Current.CancellationToken)).Event;
         Assert.False(knownEvent.Retracted);
     }
 
     [Fact]
     public async Task Expected_revision_conflict_rejects_the_whole_batch_and_stores_nothing()
     {
-        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("a", "2023-01-01") } });
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("a", "2023-01-01") } }, cancellationToken: TestContext.Current.CancellationToken);
         var before = await ListAll();
 
         var fresh = Events.Dated("b", "2023-02-01");
@@ -122,7 +122,7 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
         Assert.Equal(before, await ListAll());
 
         stale.ExpectedRevision = 1;
-        var ok = await Client.AppendEventsAsync(new AppendEventsRequest { Events = { fresh, stale } });
+        var ok = await Client.AppendEventsAsync(new AppendEventsRequest { Events = { fresh, stale } }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([1L, 2L], ok.Results.Select(r => r.Revision));
     }
 
@@ -157,9 +157,9 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
         Assert.Equal("REVISION_MISMATCH", Reason(await FailsWith(StatusCode.FailedPrecondition, () => Append(correct))));
         Assert.Equal("REVISION_MISMATCH", Reason(await FailsWith(StatusCode.FailedPrecondition, () => Append(create))));
 
-        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "conditional" }).ResponseAsync.WaitAsync(CallTimeout)).Revisions;
+        var history = (await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "conditional" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken)).Revisions;
         Assert.Equal([1L, 2L, 3L], history.Select(r => r.Revision));
-        Assert.Single((await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "beside-it" }).ResponseAsync.WaitAsync(CallTimeout)).Revisions);
+        Assert.Single((await Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "beside-it" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken)).Revisions);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
     [Fact]
     public async Task Health_reports_serving_once_the_database_is_open()
     {
-        var health = await server.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest()).ResponseAsync.WaitAsync(CallTimeout);
+        var health = await server.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         if (server.Backend == StorageBackend.Sqlite)
         {
@@ -211,7 +211,7 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
         else
         {
             var latest = Timeline.StorageService.Storage.Postgres.PostgresSchema.Migrations[^1].Version;
-            Assert.Equal(latest.ToString(System.Globalization.CultureInfo.InvariantCulture), await server.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout));
+            Assert.Equal(latest.ToString(System.Globalization.CultureInfo.InvariantCulture), await server.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         }
     }
 
@@ -220,17 +220,17 @@ public abstract class AppendAndReadTests(StorageBackend backend) : IAsyncLifetim
     {
         for (var i = 0; i < 10; i++)
         {
-            await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"e{i}", $"2023-10-{i + 10}") } });
+            await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"e{i}", $"2023-10-{i + 10}") } }, cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("e3", "2023-11-01") } });
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("e3", "2023-11-01") } }, cancellationToken: TestContext.Current.CancellationToken);
         var before = await ListAll();
 
         await server.RestartAsync();
 
         Assert.Equal(before, await ListAll());
-        Assert.Equal(2, (await server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "e3" })).Revisions.Count);
-        var next = (await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("after", "2024") } })).Results[0];
+        Assert.Equal(2, (await server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "e3" }, cancellationToken: TestContext.Current.CancellationToken)).Revisions.Count);
+        var next = (await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("after", "2024") } }, cancellationToken: TestContext.Current.CancellationToken)).Results[0];
         Assert.Equal(12, next.Position);
     }
 

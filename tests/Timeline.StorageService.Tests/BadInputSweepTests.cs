@@ -44,7 +44,7 @@ public abstract class BadInputSweepTests(StorageBackend backend) : IAsyncLifetim
 
         foreach (var (name, call) in Generate(random))
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(CallTimeout));
+            var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
             Assert.True(ex.StatusCode is StatusCode.InvalidArgument or StatusCode.OutOfRange, $"{name}: {ex.StatusCode} {ex.Status.Detail}");
             var status = ex.GetRpcStatus();
             Assert.NotNull(status);

@@ -37,16 +37,16 @@ public abstract class CrashSafetyTests(StorageBackend backend)
                 using var stop = new CancellationTokenSource();
                 var client = storage.Client;
                 var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() => WriteUntilStopped(client, $"k{kill}-w{w}", acknowledged, unacknowledged, stop.Token))).ToArray();
-                await Task.Delay(random.Next(150, 600));
+                await Task.Delay(random.Next(150, 600), cancellationToken: TestContext.Current.CancellationToken);
                 await storage.KillAsync();
                 await stop.CancelAsync();
-                await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+                await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
                 await storage.StartAsync(startTimeout);
 
                 // Retry what was in flight: a committed batch answers no-op with its original position.
                 foreach (var batch in unacknowledged.Keys.ToList())
                 {
-                    var response = await storage.Client.AppendEventsAsync(Batch(batch)).ResponseAsync.WaitAsync(startTimeout);
+                    var response = await storage.Client.AppendEventsAsync(Batch(batch), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(startTimeout, cancellationToken: TestContext.Current.CancellationToken);
                     var allOrNothing = response.Results.Select(r => r.NoOp).Distinct().Count();
                     Assert.Equal(1, allOrNothing);
                     acknowledged[batch] = response.Results[0].Position;

@@ -51,13 +51,13 @@ public sealed class DatabaseFailoverTests
         await FaultLoad.WaitUntilAsync(() => acknowledged.Count >= acknowledgedWhileNoPrimary + 100, "appends succeed on the promoted standby");
         var recovered = outage.Elapsed;
         await stop.CancelAsync();
-        await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
 
         var retried = await load.RetryUnacknowledgedAsync(server.Client);
 
         var stored = await Events.ReadAllAsync(server.Client);
         var head = stored.Values.Max(e => e.Position);
-        var (followed, resumes) = await subscriber.WaitAsync(TimeSpan.FromSeconds(60));
+        var (followed, resumes) = await subscriber.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
         var log = await ReadLogAsync(server.Client, followed.Count > 0 ? followed[^1] : 0, head);
         followed.AddRange(log);
 

@@ -59,8 +59,8 @@ public abstract class KnownAtTests(StorageBackend backend) : IAsyncLifetime
         Assert.Equal([.. Probes(revisions).Select(t => Expected(revisions, t))], after);
 
         // And the upgraded database keeps its order: a revision appended now is known from its own time on.
-        var late = await upgraded.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("late", "2019-05-05", tags: Tag) } }).ResponseAsync.WaitAsync(CallTimeout);
-        var recorded = (await upgraded.Client.GetEventAsync(new GetEventRequest { EventId = "late" }).ResponseAsync.WaitAsync(CallTimeout)).Event;
+        var late = await upgraded.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("late", "2019-05-05", tags: Tag) } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
+        var recorded = (await upgraded.Client.GetEventAsync(new GetEventRequest { EventId = "late" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken)).Event;
         Assert.Equal(late.Results[0].Position, recorded.Position);
         Assert.Contains("late@1", await ListKnownAtAsync(upgraded.Client, recorded.RecordedAt, pageSize: 4));
         Assert.DoesNotContain("late@1", await ListKnownAtAsync(upgraded.Client, Shift(recorded.RecordedAt, -1), pageSize: 4));

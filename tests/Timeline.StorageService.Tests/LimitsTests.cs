@@ -43,15 +43,15 @@ public abstract class LimitsTests(StorageBackend backend) : IAsyncLifetime
 
         var huge = Events.Dated("a", "2023");
         huge.Summary = new string('s', 70_000);
-        var tooBig = await Assert.ThrowsAsync<RpcException>(() => client.AppendEventsAsync(new AppendEventsRequest { Events = { huge } }).ResponseAsync.WaitAsync(CallTimeout));
+        var tooBig = await Assert.ThrowsAsync<RpcException>(() => client.AppendEventsAsync(new AppendEventsRequest { Events = { huge } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(StatusCode.ResourceExhausted, tooBig.StatusCode);
 
-        Assert.Empty((await client.ListEventsAsync(new ListEventsRequest())).Events);
+        Assert.Empty((await client.ListEventsAsync(new ListEventsRequest(), cancellationToken: TestContext.Current.CancellationToken)).Events);
 
         // At the limits, everything is accepted; pages are capped at the configured maximum (AIP-158).
-        await client.AppendEventsAsync(new AppendEventsRequest { Events = { Enumerable.Range(0, 3).Select(i => Events.Dated($"ok{i}", "2023", new string('t', 20), "x", "y")) } });
-        await client.AppendEventsAsync(new AppendEventsRequest { Events = { Enumerable.Range(3, 3).Select(i => Events.Dated($"ok{i}", "2023")) } });
-        var page = await client.ListEventsAsync(new ListEventsRequest { PageSize = 1000 });
+        await client.AppendEventsAsync(new AppendEventsRequest { Events = { Enumerable.Range(0, 3).Select(i => Events.Dated($"ok{i}", "2023", new string('t', 20), "x", "y")) } }, cancellationToken: TestContext.Current.CancellationToken);
+        await client.AppendEventsAsync(new AppendEventsRequest { Events = { Enumerable.Range(3, 3).Select(i => Events.Dated($"ok{i}", "2023")) } }, cancellationToken: TestContext.Current.CancellationToken);
+        var page = await client.ListEventsAsync(new ListEventsRequest { PageSize = 1000 }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(5, page.Events.Count);
         Assert.NotEmpty(page.NextPageToken);
     }

@@ -31,7 +31,7 @@ public abstract class ListEventsTests(StorageBackend backend) : IAsyncLifetime
                 request.Events.Add(Events.Dated($"ev-{batch:D2}-{i:D3}", day.ToString(format, System.Globalization.CultureInfo.InvariantCulture), tags: "bulk"));
             }
 
-            await Client.AppendEventsAsync(request).ResponseAsync.WaitAsync(CallTimeout);
+            await Client.AppendEventsAsync(request, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         var seen = new List<EventRecord>();
@@ -40,7 +40,7 @@ public abstract class ListEventsTests(StorageBackend backend) : IAsyncLifetime
         string? announced = null;
         do
         {
-            var page = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "bulk" } }, PageSize = 37, PageToken = token }).ResponseAsync.WaitAsync(CallTimeout);
+            var page = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "bulk" } }, PageSize = 37, PageToken = token }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
             Assert.True(page.Events.Count <= 37);
 
             // Each page says where the next one starts: the first day of its first event.
@@ -86,12 +86,12 @@ public abstract class ListEventsTests(StorageBackend backend) : IAsyncLifetime
         var before = Events.Dated("before", "2023-07-31", tags: "mali");
         before.Kind = "Battles";
         before.Location = new Location { Country = "MLI" };
-        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { inRange, wide, otherCountry, otherKind, before } });
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { inRange, wide, otherCountry, otherKind, before } }, cancellationToken: TestContext.Current.CancellationToken);
 
         var page = await Client.ListEventsAsync(new ListEventsRequest
         {
             Filter = new EventFilter { Tags = { "MALI" }, Kinds = { "Battles" }, Countries = { "mli" }, OccurredFrom = "2023-08-10", OccurredTo = "2023-08-20" },
-        });
+        }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(["wide", "in-range"], page.Events.Select(e => e.EventId));
     }
@@ -101,10 +101,10 @@ public abstract class ListEventsTests(StorageBackend backend) : IAsyncLifetime
     {
         for (var i = 0; i < 5; i++)
         {
-            await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"e{i}", $"202{i}", tags: "t") } });
+            await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated($"e{i}", $"202{i}", tags: "t") } }, cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        var first = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "t" } }, PageSize = 2 });
+        var first = await Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "t" } }, PageSize = 2 }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.NotEmpty(first.NextPageToken);
 
         var status = await FailsWith(StatusCode.InvalidArgument, () => Client.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "other" } }, PageSize = 2, PageToken = first.NextPageToken }).ResponseAsync);

@@ -41,18 +41,18 @@ public sealed class PostgresFaultTests
         // Down: calls fail fast with UNAVAILABLE and health says so.
         await FaultLoad.WaitUntilAsync(() => load.Unavailable >= 20, "appends are refused with UNAVAILABLE");
         await FaultLoad.WaitUntilAsync(async () => (await HealthAsync(server)) != HealthCheckResponse.Types.ServingStatus.Serving, "health stops saying SERVING");
-        var read = await Assert.ThrowsAsync<RpcException>(() => server.Client.ListEventsAsync(new ListEventsRequest()).ResponseAsync.WaitAsync(CallTimeout));
+        var read = await Assert.ThrowsAsync<RpcException>(() => server.Client.ListEventsAsync(new ListEventsRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(StatusCode.Unavailable, read.StatusCode);
         var subscribe = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            using var call = server.Client.SubscribeEvents(new SubscribeEventsRequest());
-            while (await call.ResponseStream.MoveNext().WaitAsync(CallTimeout))
+            using var call = server.Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: TestContext.Current.CancellationToken);
+            while (await call.ResponseStream.MoveNext().WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken))
             {
             }
         });
         Assert.Equal(StatusCode.Unavailable, subscribe.StatusCode);
         var down = acknowledged.Count;
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken: TestContext.Current.CancellationToken);
         var acknowledgedWhileDown = acknowledged.Count - down;
 
         // Up again: the service recovers without a restart of its own.
@@ -62,7 +62,7 @@ public sealed class PostgresFaultTests
         await FaultLoad.WaitUntilAsync(() => acknowledged.Count >= afterRestart + 50, "appends succeed again");
         var recovered = outage.Elapsed;
         await stop.CancelAsync();
-        await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
 
         // What was in flight when the server stopped may or may not have committed: a retry tells, all or nothing.
         var retried = await load.RetryUnacknowledgedAsync(server.Client);

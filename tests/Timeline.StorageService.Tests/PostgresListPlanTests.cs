@@ -32,12 +32,12 @@ public sealed class PostgresListPlanTests
             INSERT INTO revision_tags (tag, position) SELECT CASE WHEN position % 2 = 0 THEN 'even' ELSE 'odd' END, position FROM revisions;
             UPDATE log_head SET position = 20000, recorded_at = 20000;
             ANALYZE;
-            """).WaitAsync(CallTimeout);
+            """).WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
 
         var criteria = EventCriteria.Check(new EventFilter { Tags = { "even" }, OccurredFrom = "2022-06-01" }, new EventLimits());
         var (sql, parameters) = PostgresEventLog.ListStatement(criteria, null, new ChronologicalKey(739000, 739010, 5000), 100);
         await using var data = NpgsqlDataSource.Create(server.Database.ConnectionString!);
-        await using var connection = await data.OpenConnectionAsync();
+        await using var connection = await data.OpenConnectionAsync(cancellationToken: TestContext.Current.CancellationToken);
         var plan = (await connection.QueryAsync<string>("EXPLAIN " + sql, parameters)).ToList();
         var text = string.Join('\n', plan);
 

@@ -19,7 +19,7 @@ public sealed class PostgresTransactionTests
         await using var server = await StorageServer.StartAsync(
             StorageBackend.Postgres,
             configure: builder => builder.Logging.AddProvider(logs));
-        await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("contested", "2023-10-14") } }).ResponseAsync.WaitAsync(CallTimeout);
+        await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("contested", "2023-10-14") } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
 
         // Another session locks the event's current row, waits until the writer holds the counter
         // and waits for that row, then asks for the counter: a cycle. It waits 10 s before looking
@@ -35,18 +35,18 @@ public sealed class PostgresTransactionTests
                 SELECT position FROM log_head WHERE id = 1 FOR UPDATE;
                 COMMIT;
                 """);
-            await Task.Delay(200);
-            var appended = await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("contested", $"2023-10-{15 + attempt}") } }).ResponseAsync.WaitAsync(CallTimeout);
+            await Task.Delay(200, cancellationToken: TestContext.Current.CancellationToken);
+            var appended = await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("contested", $"2023-10-{15 + attempt}") } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
             revision++;
             Assert.Equal(revision, appended.Results[0].Revision);
             Assert.False(appended.Results[0].NoOp);
 
             // The other session was not the victim: it finished without an error.
-            await other.WaitAsync(CallTimeout);
+            await other.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         Assert.True(logs.Contains("40P01"), "the writer never lost a deadlock, so its retry was not tried");
-        var history = (await server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "contested" }).ResponseAsync.WaitAsync(CallTimeout)).Revisions;
+        var history = (await server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "contested" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken)).Revisions;
         Assert.Equal(Enumerable.Range(1, revision).Select(r => (long)r), history.Select(r => r.Revision));
         await LogChecks.AssertSoundAsync(server.Database);
     }

@@ -42,7 +42,7 @@ public abstract class ReliabilityTests(StorageBackend backend) : IAsyncLifetime
     [Fact]
     public async Task A_refused_batch_in_a_shared_commit_stores_nothing_and_takes_no_other_batch_down()
     {
-        await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("shared", "2023-10-01") } }).ResponseAsync.WaitAsync(CallTimeout);
+        await server.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("shared", "2023-10-01") } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         var metrics = server.GetService<StorageMetrics>();
         var commitsBefore = metrics.CommitCount;
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, long?>(); // event id -> position, null when refused
@@ -88,12 +88,12 @@ public abstract class ReliabilityTests(StorageBackend backend) : IAsyncLifetime
             else
             {
                 Assert.NotNull(position);
-                var read = await server.Client.GetEventAsync(new GetEventRequest { EventId = id }).ResponseAsync.WaitAsync(CallTimeout);
+                var read = await server.Client.GetEventAsync(new GetEventRequest { EventId = id }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
                 Assert.Equal(position, read.Event.Position);
             }
         }
 
-        var shared = await server.Client.GetEventAsync(new GetEventRequest { EventId = "shared" }).ResponseAsync.WaitAsync(CallTimeout);
+        var shared = await server.Client.GetEventAsync(new GetEventRequest { EventId = "shared" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, shared.Event.Revision);
     }
 
@@ -129,10 +129,10 @@ public abstract class ReliabilityTests(StorageBackend backend) : IAsyncLifetime
         {
             var request = new AppendEventsRequest();
             request.Events.AddRange(Enumerable.Range(0, 500).Select(i => new NewEvent { EventId = $"b{b}-{i}", Title = "load", Summary = summary, Occurred = new FuzzyDate { Edtf = "2023" } }));
-            await server.Client.AppendEventsAsync(request).ResponseAsync.WaitAsync(CallTimeout);
+            await server.Client.AppendEventsAsync(request, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        var healthySeen = await healthyReader.WaitAsync(CallTimeout);
+        var healthySeen = await healthyReader.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(Total, healthySeen);
 
         long lastSeen = 0;
@@ -188,15 +188,15 @@ public abstract class ReliabilityTests(StorageBackend backend) : IAsyncLifetime
             while (await stream.ResponseStream.MoveNext(cts.Token))
             {
             }
-        }).WaitAsync(TimeSpan.FromSeconds(10));
+        }).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(StatusCode.Unavailable, streamEnd.StatusCode);
-        var outcomes = await Task.WhenAll(appends).WaitAsync(CallTimeout);
-        await stopping.WaitAsync(CallTimeout);
+        var outcomes = await Task.WhenAll(appends).WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
+        await stopping.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
 
         await server.RestartAsync();
         foreach (var (id, acknowledged) in outcomes.Where(o => o.Acknowledged))
         {
-            var e = await server.Client.GetEventAsync(new GetEventRequest { EventId = id }).ResponseAsync.WaitAsync(CallTimeout);
+            var e = await server.Client.GetEventAsync(new GetEventRequest { EventId = id }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(1, e.Event.Revision);
         }
     }

@@ -82,19 +82,19 @@ public abstract class SecurityTests(StorageBackend backend) : IAsyncLifetime
 
         if (expected == StatusCode.OK)
         {
-            await call().WaitAsync(CallTimeout);
+            await call().WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(rpc == "AppendEvents" ? before + 1 : before, await Count());
             return;
         }
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(CallTimeout));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(expected, ex.StatusCode);
         Assert.DoesNotContain("secret-event", ex.Status.Detail, StringComparison.Ordinal);
 
         // A refusal for a missing event looks exactly like one for an existing event.
         if (rpc == "GetEvent")
         {
-            var missing = await Assert.ThrowsAsync<RpcException>(() => client.GetEventAsync(new GetEventRequest { EventId = "no-such-event" }, headers).ResponseAsync.WaitAsync(CallTimeout));
+            var missing = await Assert.ThrowsAsync<RpcException>(() => client.GetEventAsync(new GetEventRequest { EventId = "no-such-event" }, headers, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
             Assert.Equal(ex.StatusCode, missing.StatusCode);
             Assert.Equal(ex.Status.Detail, missing.Status.Detail);
         }
@@ -105,10 +105,10 @@ public abstract class SecurityTests(StorageBackend backend) : IAsyncLifetime
     [Fact]
     public async Task Each_revision_records_the_token_name_that_wrote_it_and_tokens_never_reach_the_logs()
     {
-        var history = await server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "secret-event" }, Bearer(ReaderToken)).ResponseAsync.WaitAsync(CallTimeout);
+        var history = await server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = "secret-event" }, Bearer(ReaderToken), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("ingest", Assert.Single(history.Revisions).RecordedBy);
 
-        await Assert.ThrowsAsync<RpcException>(() => server.Client.ListEventsAsync(new ListEventsRequest(), Bearer("wrong-token-in-logs?")).ResponseAsync.WaitAsync(CallTimeout));
+        await Assert.ThrowsAsync<RpcException>(() => server.Client.ListEventsAsync(new ListEventsRequest(), Bearer("wrong-token-in-logs?"), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         string all;
         lock (logLines)
         {
@@ -125,7 +125,7 @@ public abstract class SecurityTests(StorageBackend backend) : IAsyncLifetime
     [Fact]
     public async Task Health_stays_open_without_a_token()
     {
-        var health = await server.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest()).ResponseAsync.WaitAsync(CallTimeout);
+        var health = await server.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
     }
 
@@ -150,7 +150,7 @@ public abstract class SecurityTests(StorageBackend backend) : IAsyncLifetime
     [Fact]
     public async Task Without_tokens_the_service_refuses_to_listen_beyond_loopback()
     {
-        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0" }).WaitAsync(CallTimeout));
+        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0" }).WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("Refusing to listen on http://0.0.0.0:0", ex.Message, StringComparison.Ordinal);
         Assert.True(BindingGuard.IsLoopback("http://127.0.0.1:5201"));
         Assert.True(BindingGuard.IsLoopback("https://[::1]:5201"));
@@ -183,8 +183,8 @@ public abstract class SecurityTests(StorageBackend backend) : IAsyncLifetime
         };
         using var channel = GrpcChannel.ForAddress(tls.Address, new GrpcChannelOptions { HttpHandler = handler });
         var client = new EventStoreService.EventStoreServiceClient(channel);
-        await client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("over-tls", "2023") } }).ResponseAsync.WaitAsync(CallTimeout);
-        var read = await client.GetEventAsync(new GetEventRequest { EventId = "over-tls" }).ResponseAsync.WaitAsync(CallTimeout);
+        await client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("over-tls", "2023") } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
+        var read = await client.GetEventAsync(new GetEventRequest { EventId = "over-tls" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("over-tls", read.Event.EventId);
     }
 

@@ -85,8 +85,8 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
         var appended = await AppendAsync(["2023", "2023-08-10", "2023-08-11", "2023-08-12", "2022", "2023-01"], "boundary");
         var filter = new EventFilter { Tags = { "boundary" }, OccurredFrom = From };
 
-        var first = await Client.ListEventsAsync(new ListEventsRequest { Filter = filter, PageSize = 1 }).ResponseAsync.WaitAsync(CallTimeout);
-        var rest = await Client.ListEventsAsync(new ListEventsRequest { Filter = filter, PageSize = 10, PageToken = first.NextPageToken }).ResponseAsync.WaitAsync(CallTimeout);
+        var first = await Client.ListEventsAsync(new ListEventsRequest { Filter = filter, PageSize = 1 }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
+        var rest = await Client.ListEventsAsync(new ListEventsRequest { Filter = filter, PageSize = 10, PageToken = first.NextPageToken }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("2023", Assert.Single(first.Events).Occurred.Edtf);
         Assert.Equal(["2023-08-10", "2023-08-11", "2023-08-12"], rest.Events.Select(e => e.Occurred.Edtf));

@@ -56,7 +56,7 @@ public sealed class StorageProcess : IAsyncDisposable
         process = Process.Start(info)!;
         Address = await ServiceOutput.Follow("the storage process", process).ListeningAsync(timeout);
         channel = GrpcChannel.ForAddress(Address);
-        Client = new EventStoreService.EventStoreServiceClient(channel);
+        Client = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(channel));
         var health = new Health.HealthClient(channel);
         var status = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(timeout);
         if (status.Status != HealthCheckResponse.Types.ServingStatus.Serving)

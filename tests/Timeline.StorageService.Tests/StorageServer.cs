@@ -109,8 +109,8 @@ public sealed class StorageServer : IAsyncDisposable
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Address = app.BoundAddresses()[0];
         channel = GrpcChannel.ForAddress(Address);
-        Client = new EventStoreService.EventStoreServiceClient(channel);
-        Health = new Health.HealthClient(channel);
+        Client = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(channel));
+        Health = new Health.HealthClient(TestCalls.Bound(channel));
     }
 
     public T GetService<T>()

@@ -73,7 +73,7 @@ public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifet
     [Fact]
     public async Task Filtered_subscriber_gets_only_matches_and_checkpoints_past_the_rest()
     {
-        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("m1", "2023", tags: "mali"), Events.Dated("n1", "2023", tags: "niger") } });
+        await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("m1", "2023", tags: "mali"), Events.Dated("n1", "2023", tags: "niger") } }, cancellationToken: TestContext.Current.CancellationToken);
         using var cts = new CancellationTokenSource(CallTimeout);
         using var call = Client.SubscribeEvents(new SubscribeEventsRequest { Filter = new EventFilter { Tags = { "mali" } } }, cancellationToken: cts.Token);
 
@@ -89,7 +89,7 @@ public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifet
                     break;
                 case SubscribeEventsResponse.MessageOneofCase.CaughtUp:
                     Assert.Equal(2, message.CaughtUp.Position);
-                    await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("n2", "2023", tags: "niger"), Events.Dated("n3", "2023", tags: "niger") } });
+                    await Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("n2", "2023", tags: "niger"), Events.Dated("n3", "2023", tags: "niger") } }, cancellationToken: TestContext.Current.CancellationToken);
                     break;
                 case SubscribeEventsResponse.MessageOneofCase.Checkpoint:
                     checkpoint = message.Checkpoint.Position;
@@ -126,7 +126,7 @@ public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifet
                 Interlocked.Exchange(ref lastAppended, response.Results[0].Position);
                 await Task.Delay(20);
             }
-        });
+        }, cancellationToken: TestContext.Current.CancellationToken);
 
         // Five checkpoints take about a second; without them the subscriber's resume position never moves.
         var checkpoints = new List<long>();
@@ -151,7 +151,7 @@ public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifet
         finally
         {
             await stop.CancelAsync();
-            await traffic.WaitAsync(CallTimeout);
+            await traffic.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         Assert.True(checkpoints.Count == 5, $"{checkpoints.Count} checkpoints in 10 s of steady non-matching traffic (appended up to position {Interlocked.Read(ref lastAppended)})");
@@ -171,14 +171,14 @@ public abstract class SubscribeEventsTests(StorageBackend backend) : IAsyncLifet
         Assert.Equal(1, broadcaster.Count);
 
         cts.Cancel();
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(CallTimeout));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
         call.Dispose();
 
         var deadline = DateTime.UtcNow + CallTimeout;
         while (broadcaster.Count > 0 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(20);
+            await Task.Delay(20, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         Assert.Equal(0, broadcaster.Count);

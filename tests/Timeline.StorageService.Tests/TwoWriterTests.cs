@@ -47,7 +47,7 @@ public sealed class TwoWriterTests
                 }
             })))
             .ToArray();
-        await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(120));
+        await Task.WhenAll(appenders).WaitAsync(TimeSpan.FromSeconds(120), cancellationToken: TestContext.Current.CancellationToken);
         var head = acknowledged.Keys.Max();
         finalHead.SetResult(head);
 
@@ -55,7 +55,7 @@ public sealed class TwoWriterTests
         var seen = new List<(string Name, List<(long Position, string Revision)> Log, int Resumes)>();
         foreach (var subscriber in subscribers)
         {
-            seen.Add(await subscriber.WaitAsync(TimeSpan.FromSeconds(120)));
+            seen.Add(await subscriber.WaitAsync(TimeSpan.FromSeconds(120), cancellationToken: TestContext.Current.CancellationToken));
         }
 
         var expected = Enumerable.Range(1, (int)head).Select(p => ((long)p, acknowledged[p])).ToList();
@@ -85,15 +85,15 @@ public sealed class TwoWriterTests
         Directory.CreateDirectory(folder);
         await using var database = await StorageDatabase.CreateAsync(StorageBackend.Postgres, folder);
         var starting = Enumerable.Range(0, 3).Select(_ => StorageServer.StartOnAsync(database)).ToList();
-        var instances = await Task.WhenAll(starting).WaitAsync(TimeSpan.FromSeconds(60));
+        var instances = await Task.WhenAll(starting).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
         try
         {
             // One lock row and each migration recorded once; the schema is whole.
             var versions = string.Join(',', Timeline.StorageService.Storage.Postgres.PostgresSchema.Migrations.Select(m => m.Version).Prepend(0));
-            Assert.Equal(versions, await database.ExecuteAsync("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations").WaitAsync(CallTimeout));
+            Assert.Equal(versions, await database.ExecuteAsync("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations").WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken));
             for (var i = 0; i < instances.Length; i++)
             {
-                var appended = await instances[i].Client.AppendEventsAsync(Events.Batch($"start-{i}", 1, "start")).ResponseAsync.WaitAsync(CallTimeout);
+                var appended = await instances[i].Client.AppendEventsAsync(Events.Batch($"start-{i}", 1, "start"), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
                 Assert.Equal(i + 1, appended.Results[0].Position);
             }
 

@@ -75,9 +75,9 @@ public sealed class ProjectionTests
 
         _projection.MarkFailed(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => waiting.WaitAsync(Timeout));
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => waiting.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(ProblemKind.Unavailable, problem.Kind);
-        await Assert.ThrowsAsync<ProblemException>(() => _projection.WaitUntilCaughtUpAsync(CancellationToken.None).WaitAsync(Timeout));
+        await Assert.ThrowsAsync<ProblemException>(() => _projection.WaitUntilCaughtUpAsync(CancellationToken.None).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -85,10 +85,10 @@ public sealed class ProjectionTests
     {
         var waiting = _projection.WaitUntilCaughtUpAsync(CancellationToken.None);
         _projection.MarkCaughtUp(0);
-        await waiting.WaitAsync(Timeout);
+        await waiting.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         var fresh = new DeadlineProjection(Options.Create(new TimelineOptions { CatchUpTimeout = TimeSpan.FromMilliseconds(100) }), NullLogger<DeadlineProjection>.Instance);
-        await Assert.ThrowsAsync<ProblemException>(() => fresh.WaitUntilCaughtUpAsync(CancellationToken.None).WaitAsync(Timeout));
+        await Assert.ThrowsAsync<ProblemException>(() => fresh.WaitUntilCaughtUpAsync(CancellationToken.None).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ProjectionTests
         _projection.MarkCaughtUp(_position);
 
         using var cts = new CancellationTokenSource();
-        await using var updates = watch.WatchAsync([], cts.Token).GetAsyncEnumerator();
+        await using var updates = watch.WatchAsync([], cts.Token).GetAsyncEnumerator(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(DeadlineState.AtRisk, (await Next(updates)).As<WatchUpdate.Status>().Value.State);
         Assert.Equal(new DateOnly(2023, 10, 16), (await Next(updates)).As<WatchUpdate.CaughtUp>().AsOf);
         Assert.Equal(1, _projection.WatcherCount);

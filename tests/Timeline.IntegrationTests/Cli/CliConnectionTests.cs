@@ -80,14 +80,14 @@ public sealed class CliConnectionTests : IAsyncLifetime
         Directory.CreateDirectory(folder);
         await using var storage = StorageServiceApp.Create(
             ["--urls", "http://127.0.0.1:0", "--HttpJsonUrls", "http://127.0.0.1:0", "--Storage:DatabasePath", Path.Combine(folder, "t.db"), "--Logging:LogLevel:Default", "Warning"]);
-        await storage.StartAsync().WaitAsync(Prompt, TestContext.Current.CancellationToken);
+        await storage.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Prompt, TestContext.Current.CancellationToken);
         var json = storage.HttpJsonAddress()!.ToString().TrimEnd('/');
 
         var (exit, _, stderr) = await RunAsync(["history", "x", "--storage", json]);
 
         Assert.Equal(1, exit);
         Assert.Contains($"{json} (--storage) answers HTTP/1.1, not gRPC (HTTP/2): is it the HTTP/JSON port?", stderr, StringComparison.Ordinal);
-        await storage.StopAsync().WaitAsync(Prompt, TestContext.Current.CancellationToken);
+        await storage.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Prompt, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class CliConnectionTests : IAsyncLifetime
             "--Kestrel:Endpoints:Tls:Url", "https://127.0.0.1:0", "--Kestrel:Endpoints:Tls:Certificate:Path", pfx, "--Kestrel:Endpoints:Tls:Certificate:Password", "pw",
             "--Storage:DatabasePath", Path.Combine(folder, "t.db"), "--Logging:LogLevel:Default", "Warning",
         ]);
-        await storage.StartAsync().WaitAsync(Prompt, TestContext.Current.CancellationToken);
+        await storage.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Prompt, TestContext.Current.CancellationToken);
         var tls = storage.BoundAddresses().Single(a => a.Scheme == "https");
         var http = $"http://{tls.Authority}";
 
@@ -122,7 +122,7 @@ public sealed class CliConnectionTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Contains($"{http} (--storage) speaks TLS: use https://{tls.Authority} for the storage service.", stderr, StringComparison.Ordinal);
-        await storage.StopAsync().WaitAsync(Prompt, TestContext.Current.CancellationToken);
+        await storage.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Prompt, TestContext.Current.CancellationToken);
     }
 
     [Fact]

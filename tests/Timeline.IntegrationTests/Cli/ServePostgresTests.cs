@@ -39,7 +39,7 @@ public sealed partial class ServePostgresTests
         {
             Assert.False(serve.IsCompleted, $"serve ended early: {Printed()}");
             Assert.True(started.Elapsed < Timeout, $"serve did not start: {Printed()}");
-            await Task.Delay(50);
+            await Task.Delay(50, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         var banner = Printed();
@@ -50,13 +50,13 @@ public sealed partial class ServePostgresTests
         using (var channel = GrpcChannel.ForAddress(StorageAddress().Match(banner).Groups[1].Value))
         {
             var storage = new EventStoreService.EventStoreServiceClient(channel);
-            var appended = await storage.AppendEventsAsync(new AppendEventsRequest { Events = { new NewEvent { EventId = "served", Title = "Kept in PostgreSQL", Occurred = new FuzzyDate { Edtf = "2023-10-14" } } } }).ResponseAsync.WaitAsync(Timeout);
+            var appended = await storage.AppendEventsAsync(new AppendEventsRequest { Events = { new NewEvent { EventId = "served", Title = "Kept in PostgreSQL", Occurred = new FuzzyDate { Edtf = "2023-10-14" } } } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(1, appended.Results[0].Position);
         }
 
-        Assert.Equal("served|1", await database.ExecuteAsync("SELECT event_id || '|' || position FROM revisions").WaitAsync(Timeout));
+        Assert.Equal("served|1", await database.ExecuteAsync("SELECT event_id || '|' || position FROM revisions").WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken));
         await stop.CancelAsync();
-        Assert.Equal(0, await serve.WaitAsync(Timeout));
+        Assert.Equal(0, await serve.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken));
         Directory.Delete(folder, recursive: true);
     }
 

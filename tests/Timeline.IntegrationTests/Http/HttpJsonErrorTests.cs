@@ -58,9 +58,9 @@ public sealed class HttpJsonErrorTests : IAsyncLifetime
         bytes[Array.IndexOf(bytes, (byte)'#')] = 0xff;
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new("application/json");
-        using var response = await system.StorageJson.PostAsync("/v1/events:append", content).WaitAsync(JsonSystem.Timeout);
+        using var response = await system.StorageJson.PostAsync("/v1/events:append", content, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
-        AssertNames(response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone(), "events[0].title");
+        AssertNames(response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken)).RootElement.Clone(), "events[0].title");
     }
 
     [Theory]
@@ -111,10 +111,10 @@ public sealed class HttpJsonErrorTests : IAsyncLifetime
     public async Task A_body_on_a_route_that_takes_it_with_the_wrong_content_type_is_refused()
     {
         using var content = new StringContent("{\"events\": []}", Encoding.UTF8, "text/plain");
-        using var response = await system.StorageJson.PostAsync("/v1/events:append", content).WaitAsync(JsonSystem.Timeout);
+        using var response = await system.StorageJson.PostAsync("/v1/events:append", content, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetInt32());
+        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken)).RootElement.GetProperty("code").GetInt32());
     }
 
     [Theory]
@@ -133,11 +133,11 @@ public sealed class HttpJsonErrorTests : IAsyncLifetime
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
 
-        using var response = await system.StorageJson.SendAsync(request).WaitAsync(JsonSystem.Timeout);
+        using var response = await system.StorageJson.SendAsync(request, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken)).RootElement;
         Assert.Equal(code, json.GetProperty("code").GetInt32());
         Assert.Contains(path, json.GetProperty("message").GetString());
         if (allow is not null)

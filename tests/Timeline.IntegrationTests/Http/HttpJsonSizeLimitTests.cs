@@ -27,7 +27,7 @@ public sealed class HttpJsonSizeLimitTests
 
         var sized = await PostAsync(system, json, chunked: false);
         var chunked = await PostAsync(system, json, chunked: true);
-        var grpc = await Assert.ThrowsAsync<RpcException>(() => Storage(system).AppendEventsAsync(request).ResponseAsync.WaitAsync(JsonSystem.Timeout));
+        var grpc = await Assert.ThrowsAsync<RpcException>(() => Storage(system).AppendEventsAsync(request, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
 
         foreach (var (status, body) in new[] { sized, chunked })
         {
@@ -37,7 +37,7 @@ public sealed class HttpJsonSizeLimitTests
         }
 
         Assert.Equal(StatusCode.ResourceExhausted, grpc.StatusCode);
-        Assert.Empty((await Storage(system).ListEventsAsync(new ListEventsRequest()).ResponseAsync.WaitAsync(JsonSystem.Timeout)).Events);
+        Assert.Empty((await Storage(system).ListEventsAsync(new ListEventsRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken)).Events);
     }
 
     [Fact]
@@ -48,13 +48,13 @@ public sealed class HttpJsonSizeLimitTests
         var over = Batch(events: 150, summaryLength: 9_000);
         var (status, _) = await PostAsync(system, JsonFormatter.Default.Format(over), chunked: false);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
-        var grpc = await Assert.ThrowsAsync<RpcException>(() => Storage(system).AppendEventsAsync(over).ResponseAsync.WaitAsync(JsonSystem.Timeout));
+        var grpc = await Assert.ThrowsAsync<RpcException>(() => Storage(system).AppendEventsAsync(over, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(StatusCode.ResourceExhausted, grpc.StatusCode);
 
         var under = Batch(events: 90, summaryLength: 9_000);
         var (accepted, body) = await PostAsync(system, JsonFormatter.Default.Format(under), chunked: true);
         Assert.True(accepted == HttpStatusCode.OK, $"{accepted}: {body}");
-        Assert.Equal(90, (await Storage(system).ListEventsAsync(new ListEventsRequest { PageSize = 1000 }).ResponseAsync.WaitAsync(JsonSystem.Timeout)).Events.Count);
+        Assert.Equal(90, (await Storage(system).ListEventsAsync(new ListEventsRequest { PageSize = 1000 }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken)).Events.Count);
     }
 
     private static AppendEventsRequest Batch(int events, int summaryLength)

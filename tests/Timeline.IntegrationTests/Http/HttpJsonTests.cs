@@ -38,7 +38,7 @@ public sealed class HttpJsonTests : IAsyncLifetime
         HttpStatusCode? answered = null;
         try
         {
-            using var response = await http11.GetAsync(new Uri(grpc, "/v1/events")).WaitAsync(Timeout);
+            using var response = await http11.GetAsync(new Uri(grpc, "/v1/events"), cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
             answered = response.StatusCode;
         }
         catch (HttpRequestException)
@@ -51,7 +51,7 @@ public sealed class HttpJsonTests : IAsyncLifetime
     [Fact]
     public async Task Append_the_sample_report_then_list_get_and_history_as_json()
     {
-        var appended = await PostJsonAsync(system.StorageJson, "/v1/events:append", await File.ReadAllTextAsync(Path.Combine(RepoPaths.Samples, "mali-minusma-2023-10.json")));
+        var appended = await PostJsonAsync(system.StorageJson, "/v1/events:append", await File.ReadAllTextAsync(Path.Combine(RepoPaths.Samples, "mali-minusma-2023-10.json"), cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.OK, appended.Status);
         var results = appended.Json.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(9, results.Count);
@@ -149,7 +149,7 @@ public sealed class HttpJsonTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, appended.Status);
 
         var client = new EventStoreService.EventStoreServiceClient(system.StorageChannel);
-        var read = await client.GetEventAsync(new GetEventRequest { EventId = "via-json" }).ResponseAsync.WaitAsync(Timeout);
+        var read = await client.GetEventAsync(new GetEventRequest { EventId = "via-json" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Appended as JSON", read.Event.Title);
     }
 

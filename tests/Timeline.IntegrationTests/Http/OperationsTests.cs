@@ -30,31 +30,31 @@ public sealed class OperationsTests
 
         // Find a free port for storage, then leave it closed: the timeline service starts first.
         var probe = StorageServiceApp.Create(["--urls", "http://127.0.0.1:0", .. storageArgs]);
-        await probe.StartAsync().WaitAsync(Timeout);
+        await probe.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         var storageUrl = probe.GrpcAddress();
-        await probe.StopAsync().WaitAsync(Timeout);
+        await probe.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         await probe.DisposeAsync();
 
         await using var timeline = TimelineServiceApp.Create(
             ["--urls", "http://127.0.0.1:0", "--Timeline:StorageAddress", storageUrl.ToString(), "--Timeline:ReconnectMinDelay", "00:00:00.050", "--Timeline:ReconnectMaxDelay", "00:00:00.200", "--Logging:LogLevel:Default", "Critical"]);
-        await timeline.StartAsync().WaitAsync(Timeout);
+        await timeline.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         using var timelineChannel = GrpcChannel.ForAddress(timeline.GrpcAddress());
         var timelineHealth = new Health.HealthClient(timelineChannel);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await timelineHealth.CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(Timeout)).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await timelineHealth.CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken)).Status);
 
         await using var storage = StorageServiceApp.Create(["--urls", storageUrl.ToString(), .. storageArgs]);
-        await storage.StartAsync().WaitAsync(Timeout);
+        await storage.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         using var storageChannel = GrpcChannel.ForAddress(storage.GrpcAddress());
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(storageChannel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(Timeout)).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(storageChannel).CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken)).Status);
 
         using var wait = new CancellationTokenSource(Timeout);
-        while ((await timelineHealth.CheckAsync(new HealthCheckRequest(), cancellationToken: wait.Token).ResponseAsync.WaitAsync(Timeout)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
+        while ((await timelineHealth.CheckAsync(new HealthCheckRequest(), cancellationToken: wait.Token).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), wait.Token);
         }
 
-        await timeline.StopAsync().WaitAsync(Timeout);
-        await storage.StopAsync().WaitAsync(Timeout);
+        await timeline.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        await storage.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         TryDelete(directory);
     }
 
@@ -83,11 +83,11 @@ public sealed class OperationsTests
                 .WithMetrics(metrics => metrics.AddInMemoryExporter(timelineMetrics)));
 
         var storage = new EventStoreService.EventStoreServiceClient(system.StorageChannel);
-        await storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(Timeout);
-        await storage.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "mali" } } }).ResponseAsync.WaitAsync(Timeout);
+        await storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        await storage.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "mali" } } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
         await system.WaitUntilTimelineServingAsync();
-        using var watch = new V1.TimelineService.TimelineServiceClient(system.TimelineChannel).WatchDeadlines(new WatchDeadlinesRequest());
-        Assert.True(await watch.ResponseStream.MoveNext().WaitAsync(Timeout));
+        using var watch = new V1.TimelineService.TimelineServiceClient(system.TimelineChannel).WatchDeadlines(new WatchDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(await watch.ResponseStream.MoveNext().WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken));
 
         // The append's server span (this storage's: listeners are process-wide and other tests run
         // alongside), and the group commit's span linked to it.

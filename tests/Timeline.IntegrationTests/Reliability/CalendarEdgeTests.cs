@@ -70,7 +70,7 @@ public sealed class CalendarEdgeTests : IAsyncLifetime
     [InlineData("0001-01-20", DeadlineState.Met, 0)]
     public async Task Deadlines_as_of_either_end_of_the_calendar_are_answered(string asOf, DeadlineState early, int earlyDaysRemaining)
     {
-        var response = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { AsOf = asOf }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var response = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { AsOf = asOf }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         var late = response.Deadlines.SingleOrDefault(d => d.DeadlineId == "late");
         if (asOf == "9999-12-31")
@@ -91,7 +91,7 @@ public sealed class CalendarEdgeTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_on_the_calendars_last_day_sends_the_statuses_and_stays_open()
     {
-        using var watch = system.Timeline.WatchDeadlines(new WatchDeadlinesRequest());
+        using var watch = system.Timeline.WatchDeadlines(new WatchDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken);
         var (statuses, caughtUp) = await watch.ResponseStream.InitialAsync();
 
         Assert.Equal("9999-12-31", caughtUp.AsOf);

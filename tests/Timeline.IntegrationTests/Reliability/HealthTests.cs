@@ -41,7 +41,7 @@ public sealed class HealthTests
 
         Assert.Equal(ServingStatus.Serving, seen[0].Status);
         Assert.All(seen.Where(s => s.Status == ServingStatus.NotServing), s => Assert.True(s.NotFollowing >= grace, $"NOT_SERVING after {s.NotFollowing}, before the grace {grace}"));
-        var answered = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(Calls.Timeout);
+        var answered = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(DeadlineState.AtRisk, Assert.Single(answered.Deadlines).State); // still answered from memory, for whoever calls it directly
 
         // Storage returns with more in its log: SERVING again once the projection has read it.
@@ -71,13 +71,13 @@ public sealed class HealthTests
                 statuses.Add(await CheckAsync(system, CancellationToken.None));
                 await Task.Delay(TimeSpan.FromMilliseconds(25), CancellationToken.None);
             }
-        });
+        }, cancellationToken: TestContext.Current.CancellationToken);
 
         await system.RestartStorageAsync();
         await system.AppendAsync(MaliReport.Met("2023-10-15"));
         await Calls.EventuallyAsync(() => system.Projection.IsLive && system.Projection.Current.Deadlines.Values.Single().Events.ContainsKey("withdrawal-complete"), "the projection follows the restarted storage");
         await done.CancelAsync();
-        await probe.WaitAsync(Calls.Timeout);
+        await probe.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(notLiveSeen, "the restart did not interrupt the subscription; the test proves nothing");
         Assert.NotEmpty(statuses);
@@ -92,17 +92,17 @@ public sealed class HealthTests
         await system.WaitUntilServingAsync();
         var lastDeadlineEvent = appended.Results.Max(r => r.Position);
 
-        var listed = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(Calls.Timeout);
+        var listed = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.InRange(listed.ProjectionPosition, appended.Results.Single(r => r.EventId == "diop-statement").Position, lastDeadlineEvent);
         Assert.Equal(0, listed.ProjectionLag);
 
         // An event that is no deadline's still moves the position, once storage's checkpoint says so.
         var unrelated = await system.AppendAsync(MaliReport.Dated("unrelated", "2023-10", "Something else happened"));
         await Calls.EventuallyAsync(() => system.Projection.Current.Position == unrelated.Results[0].Position, "a checkpoint reaches the projection");
-        listed = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(Calls.Timeout);
+        listed = await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(unrelated.Results[0].Position, listed.ProjectionPosition);
 
-        using var watch = system.Timeline.WatchDeadlines(new WatchDeadlinesRequest());
+        using var watch = system.Timeline.WatchDeadlines(new WatchDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken);
         var first = await watch.ResponseStream.NextAsync();
         var caughtUp = await watch.ResponseStream.NextAsync();
         Assert.NotNull(caughtUp.CaughtUp);

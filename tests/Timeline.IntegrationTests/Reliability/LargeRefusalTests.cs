@@ -28,7 +28,7 @@ public sealed class LargeRefusalTests : IAsyncLifetime
     public async Task A_thousand_bad_events_over_grpc_are_refused_readably_with_the_count()
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() => new EventStoreService.EventStoreServiceClient(system.StorageChannel)
-            .AppendEventsAsync(ThousandEmptyEvents()).ResponseAsync.WaitAsync(JsonSystem.Timeout));
+            .AppendEventsAsync(ThousandEmptyEvents(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var status = ex.GetRpcStatus()!;

@@ -52,7 +52,7 @@ public sealed class LastLineOfDefenceTests : IAsyncLifetime
     public async Task A_failing_dependency_in_a_unary_timeline_call_is_internal_with_a_logged_error_id()
     {
         timelineClock.NowFails = true;
-        var ex = await Assert.ThrowsAsync<RpcException>(() => Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(JsonSystem.Timeout));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         timelineClock.NowFails = false;
 
         AssertInternalAndLogged(ex, timelineLogs, "ListDeadlines");
@@ -62,10 +62,10 @@ public sealed class LastLineOfDefenceTests : IAsyncLifetime
     public async Task A_failing_dependency_in_a_timeline_stream_is_internal_with_a_logged_error_id()
     {
         timelineClock.NowFails = true;
-        using var watch = Timeline.WatchDeadlines(new WatchDeadlinesRequest());
-        var watchError = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(JsonSystem.Timeout));
-        using var replay = Timeline.ReplayDeadlines(new ReplayDeadlinesRequest { From = "2023-01-01", To = "2023-12-31" });
-        var replayError = await Assert.ThrowsAsync<RpcException>(() => replay.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(JsonSystem.Timeout));
+        using var watch = Timeline.WatchDeadlines(new WatchDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken);
+        var watchError = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
+        using var replay = Timeline.ReplayDeadlines(new ReplayDeadlinesRequest { From = "2023-01-01", To = "2023-12-31" }, cancellationToken: TestContext.Current.CancellationToken);
+        var replayError = await Assert.ThrowsAsync<RpcException>(() => replay.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         timelineClock.NowFails = false;
 
         AssertInternalAndLogged(watchError, timelineLogs, "WatchDeadlines");
@@ -79,22 +79,22 @@ public sealed class LastLineOfDefenceTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RpcException>(() => Storage.AppendEventsAsync(new AppendEventsRequest
         {
             Events = { new NewEvent { Title = "an event without an id gets one from the clock", Occurred = new FuzzyDate { Edtf = "2023" } } },
-        }).ResponseAsync.WaitAsync(JsonSystem.Timeout));
+        }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         storageClock.NowFails = false;
 
         AssertInternalAndLogged(ex, storageLogs, "AppendEvents");
-        Assert.Equal(MaliReport.Events().Length, (await Storage.ListEventsAsync(new ListEventsRequest()).ResponseAsync.WaitAsync(JsonSystem.Timeout)).Events.Count);
+        Assert.Equal(MaliReport.Events().Length, (await Storage.ListEventsAsync(new ListEventsRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken)).Events.Count);
     }
 
     [Fact]
     public async Task A_failing_dependency_in_a_storage_stream_is_internal_with_a_logged_error_id()
     {
         storageClock.TimersFail = true;
-        using var call = Storage.SubscribeEvents(new SubscribeEventsRequest());
+        using var call = Storage.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: TestContext.Current.CancellationToken);
         var received = 0;
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            while (await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(JsonSystem.Timeout))
+            while (await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(JsonSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken))
             {
                 received++;
             }

@@ -21,12 +21,12 @@ public abstract class PropagationAndLoadTests(StorageBackend backend)
             ReportDay,
             backend,
             configureStorage: builder => builder.Services.AddGrpc(options => options.Interceptors.Add<DeadlineRecorder>(seen)));
-        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         seen.Clear();
 
         var deadline = DateTime.UtcNow.AddSeconds(3);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await system.Timeline.GetTimelineAsync(new GetTimelineRequest(), deadline: deadline).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+        await system.Timeline.GetTimelineAsync(new GetTimelineRequest(), deadline: deadline, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         var call = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         // gRPC sends a deadline as a relative grpc-timeout, so each hop's deadline is later than the
@@ -43,7 +43,7 @@ public abstract class PropagationAndLoadTests(StorageBackend backend)
     public async Task A_thousand_open_streams_on_each_service_keep_memory_bounded_and_all_get_the_update()
     {
         await using var system = await TimelineSystem.StartAsync(ReportDay, backend);
-        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         await system.WaitUntilServingAsync();
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -65,7 +65,7 @@ public abstract class PropagationAndLoadTests(StorageBackend backend)
             await Task.WhenAll(subscriptions.Select(s => ReadUntil(s.ResponseStream, m => m.CaughtUp is not null, cts.Token)));
 
             // One append that changes the deadline: every stream gets it.
-            await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Met("2023-10-15") } }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+            await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Met("2023-10-15") } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
             await Task.WhenAll(watches.Select(w => ReadUntil(w.ResponseStream, m => m.Status?.State == DeadlineState.Met, cts.Token)));
             await Task.WhenAll(subscriptions.Select(s => ReadUntil(s.ResponseStream, m => m.Event is not null, cts.Token)));
 

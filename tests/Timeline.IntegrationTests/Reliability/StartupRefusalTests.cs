@@ -96,7 +96,7 @@ public sealed class StartupRefusalTests : IDisposable
     public async Task A_database_that_cannot_be_opened_is_one_line_and_exit_1()
     {
         var blocked = Path.Combine(directory, "a-file");
-        await File.WriteAllTextAsync(blocked, "not a folder");
+        await File.WriteAllTextAsync(blocked, "not a folder", cancellationToken: TestContext.Current.CancellationToken);
 
         var (exit, stdout, stderr) = await RunAsync(Storage, ["--Storage:DatabasePath", Path.Combine(blocked, "timeline.db")]);
 

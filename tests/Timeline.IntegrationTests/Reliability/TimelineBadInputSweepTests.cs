@@ -29,12 +29,12 @@ public sealed class TimelineBadInputSweepTests : IAsyncLifetime
     {
         var random = new Random(1410);
         var before = await Head();
-        var issued = (await system.Timeline.GetTimelineAsync(new GetTimelineRequest { PageSize = 2, Filter = new EventFilter { Tags = { "mali" } } })).NextPageToken;
+        var issued = (await system.Timeline.GetTimelineAsync(new GetTimelineRequest { PageSize = 2, Filter = new EventFilter { Tags = { "mali" } } }, cancellationToken: TestContext.Current.CancellationToken)).NextPageToken;
         Assert.NotEmpty(issued);
         var count = 0;
         foreach (var (name, call) in Generate(random, issued))
         {
-            var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(TimelineSystem.Timeout));
+            var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
             Assert.True(ex.StatusCode is StatusCode.InvalidArgument or StatusCode.OutOfRange, $"{name}: {ex.StatusCode} {ex.Status.Detail}");
             var violations = ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
             Assert.True(violations is { Count: > 0 }, $"{name}: no field violation in {ex.Status.Detail}");

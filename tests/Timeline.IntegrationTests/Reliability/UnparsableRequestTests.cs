@@ -85,8 +85,8 @@ public sealed class UnparsableRequestTests : IAsyncLifetime
         };
         request.Content.Headers.ContentType = new("application/grpc");
         request.Headers.TE.ParseAdd("trailers");
-        using var response = await http2.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Timeout);
-        var body = await response.Content.ReadAsStringAsync().WaitAsync(Timeout);
+        using var response = await http2.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} {response.Version} {response.Headers} {body}");
         var status = Header(response, "grpc-status");

@@ -24,7 +24,7 @@ public sealed class CliWatchFailoverTests
         await storage.StartAsync(ScaleLoad.Timeout);
         using var storageChannel = GrpcChannel.ForAddress(storage.Address);
         var append = new EventStoreService.EventStoreServiceClient(storageChannel);
-        await append.AppendEventsAsync(ScaleLoad.Batch("w", 0), deadline: DateTime.UtcNow + ScaleLoad.Timeout);
+        await append.AppendEventsAsync(ScaleLoad.Batch("w", 0), deadline: DateTime.UtcNow + ScaleLoad.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         // Only a is up when the watch starts, so the watch is on a; b comes up afterwards.
         await using var a = ServiceNode.Timeline("replica a", storage.Address.ToString());
@@ -39,7 +39,7 @@ public sealed class CliWatchFailoverTests
         await watch.WaitForErrorAsync("note: the watch lost the timeline service");
 
         // Deadline 0 is met and deadline 1 set while the watch is on b only.
-        var appended = await append.AppendEventsAsync(ScaleLoad.Batch("w", 1), deadline: DateTime.UtcNow + ScaleLoad.Timeout);
+        var appended = await append.AppendEventsAsync(ScaleLoad.Batch("w", 1), deadline: DateTime.UtcNow + ScaleLoad.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         await watch.WaitForAsync(r => r.Status?.DeadlineId == ScaleLoad.DeadlineId("w", 1), "the watch shows the deadline set after the kill");
         await watch.WaitForErrorAsync("note: watching again");
 

@@ -37,11 +37,11 @@ public abstract class MinPositionTests(StorageBackend backend) : IAsyncLifetime
         for (var i = 0; i < 25; i++)
         {
             var id = $"own-write-{i}";
-            var appended = await _system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { Setting(id) } }).ResponseAsync.WaitAsync(Calls.Timeout);
+            var appended = await _system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { Setting(id) } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
             // No waiting for the projection here: the request itself asks for the write.
             var response = await _system.Timeline.ListDeadlinesAsync(
-                new ListDeadlinesRequest { DeadlineIds = { id }, MinPosition = appended.Results[0].Position }).ResponseAsync.WaitAsync(Calls.Timeout);
+                new ListDeadlinesRequest { DeadlineIds = { id }, MinPosition = appended.Results[0].Position }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
             var status = Assert.Single(response.Deadlines);
             Assert.Equal(id, status.DeadlineId);
@@ -55,12 +55,12 @@ public abstract class MinPositionTests(StorageBackend backend) : IAsyncLifetime
         var appended = await _system.Storage.AppendEventsAsync(new AppendEventsRequest
         {
             Events = { MaliReport.Dated("unrelated", "2023-10-15", "An event with no deadline") },
-        }).ResponseAsync.WaitAsync(Calls.Timeout);
+        }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         var position = appended.Results[0].Position;
 
         // The projection subscribes to deadline effects only: it learns of this position from storage's checkpoint (every 0.5 s here, within the 1.5 s wait).
         var response = await _system.Timeline.ListDeadlinesAsync(
-            new ListDeadlinesRequest { MinPosition = position }, deadline: DateTime.UtcNow + Calls.Timeout).ResponseAsync.WaitAsync(Calls.Timeout);
+            new ListDeadlinesRequest { MinPosition = position }, deadline: DateTime.UtcNow + Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(response.ProjectionPosition >= position);
     }

@@ -72,14 +72,14 @@ public sealed class TwoByTwoFailureTests
         await replica1.StartAsync(ScaleLoad.Timeout);
         await Progress("appends go on after it is back");
         await stopAppenders.CancelAsync();
-        await Task.WhenAll(appenders).WaitAsync(ScaleLoad.Timeout);
+        await Task.WhenAll(appenders).WaitAsync(ScaleLoad.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         var stored = await ScaleLoad.ReadAllAsync(storage);
         var head = stored.Values.Max(e => e.Position);
         var truth = await ScaleLoad.DeadlinesAsync(timeline, head);
         await ScaleLoad.EventuallyAsync(() => watchers.All(w => w.Matches(truth)), "every watcher shows every deadline's current state");
         await stopWatchers.CancelAsync();
-        await Task.WhenAll(watching).WaitAsync(ScaleLoad.Timeout);
+        await Task.WhenAll(watching).WaitAsync(ScaleLoad.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         var lost = acknowledged.Count(a => !stored.TryGetValue(a.Key, out var e) || e.Position != a.Value);
         var duplicated = stored.Values.Count(e => e.Revision != 1);

@@ -80,11 +80,11 @@ public sealed class TimelineSecurityTests : IAsyncLifetime
 
         if (expected == StatusCode.OK)
         {
-            Assert.True(await call().WaitAsync(TimelineSystem.Timeout) > 0, "the timeline service read nothing from storage with its own token");
+            Assert.True(await call().WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken) > 0, "the timeline service read nothing from storage with its own token");
             return;
         }
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(TimelineSystem.Timeout));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(expected, ex.StatusCode);
         Assert.DoesNotContain("minusma", ex.Status.Detail, StringComparison.OrdinalIgnoreCase);
     }

@@ -29,34 +29,34 @@ public sealed class TlsTests
         // Storage: TLS for callers, plus a loopback cleartext endpoint for the timeline service beside it.
         await using var storage = StorageServiceApp.Create(
             [.. tls, "--Kestrel:Endpoints:Local:Url", "http://127.0.0.1:0", "--Storage:DatabasePath", Path.Combine(directory, "t.db"), "--Logging:LogLevel:Default", "Warning"]);
-        await storage.StartAsync().WaitAsync(TimelineSystem.Timeout);
+        await storage.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         var storageTls = storage.BoundAddresses().Single(a => a.Scheme == "https");
         var storageLocal = storage.BoundAddresses().Single(a => a.Scheme == "http");
 
         await using var timeline = TimelineServiceApp.Create([.. tls, "--Timeline:StorageAddress", storageLocal.ToString(), "--Logging:LogLevel:Default", "Warning"]);
-        await timeline.StartAsync().WaitAsync(TimelineSystem.Timeout);
+        await timeline.StartAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         var timelineTls = timeline.BoundAddresses().Single();
         Assert.Equal("https", timelineTls.Scheme);
 
         using var storageChannel = Trusting(storageTls, certificate);
         using var timelineChannel = Trusting(timelineTls, certificate);
         var store = new EventStoreService.EventStoreServiceClient(storageChannel);
-        await store.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
-        var read = await store.GetEventAsync(new GetEventRequest { EventId = MaliReport.Events()[0].EventId }).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+        await store.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        var read = await store.GetEventAsync(new GetEventRequest { EventId = MaliReport.Events()[0].EventId }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(1, read.Event.Revision);
 
         var chronology = await new V1.TimelineService.TimelineServiceClient(timelineChannel)
-            .GetTimelineAsync(new GetTimelineRequest()).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+            .GetTimelineAsync(new GetTimelineRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(MaliReport.Events().Length, chronology.Entries.Count);
 
         // A client that does not trust the certificate is turned away by TLS itself.
         using var untrusting = GrpcChannel.ForAddress(timelineTls);
         var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
-            new V1.TimelineService.TimelineServiceClient(untrusting).GetTimelineAsync(new GetTimelineRequest()).ResponseAsync.WaitAsync(TimelineSystem.Timeout));
+            new V1.TimelineService.TimelineServiceClient(untrusting).GetTimelineAsync(new GetTimelineRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("SSL", refused.Status.DebugException?.ToString() ?? refused.Status.Detail, StringComparison.Ordinal);
 
-        await timeline.StopAsync().WaitAsync(TimelineSystem.Timeout);
-        await storage.StopAsync().WaitAsync(TimelineSystem.Timeout);
+        await timeline.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        await storage.StopAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(TimelineSystem.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Directory.Delete(directory, recursive: true);
     }
 

@@ -18,10 +18,10 @@ public abstract class AvailabilityTests(StorageBackend backend)
 
         await Calls.FailsWith(StatusCode.Unavailable, () => system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
         await Calls.FailsWith(StatusCode.Unavailable, () => system.Timeline.GetTimelineAsync(new GetTimelineRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
-        using var watch = system.Timeline.WatchDeadlines(new WatchDeadlinesRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        using var watch = system.Timeline.WatchDeadlines(new WatchDeadlinesRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: TestContext.Current.CancellationToken);
         await Calls.FailsWith(StatusCode.Unavailable, () => watch.ResponseStream.MoveNext(CancellationToken.None));
 
-        var health = await system.TimelineHealth.CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(Calls.Timeout);
+        var health = await system.TimelineHealth.CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
     }
 
@@ -36,7 +36,7 @@ public abstract class AvailabilityTests(StorageBackend backend)
         await system.WaitUntilServingAsync();
 
         await Calls.EventuallyAsync(() => system.Projection.Current.Deadlines.Count == 1, "the deadline is projected");
-        var status = Assert.Single((await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(Calls.Timeout)).Deadlines);
+        var status = Assert.Single((await system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken)).Deadlines);
         Assert.Equal(DeadlineState.AtRisk, status.State);
     }
 

@@ -101,9 +101,9 @@ public abstract class DeadlineStatusTests(StorageBackend backend) : IAsyncLifeti
         await _system.AppendAsync(other);
         await Calls.EventuallyAsync(() => _system.Projection.Current.Deadlines.Count == 2, "both deadlines are projected");
 
-        var first = await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1 }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var first = await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1 }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         _system.Clock.SetUtcNow(new DateTimeOffset(2024, 1, 1, 0, 0, 1, TimeSpan.Zero));
-        var second = await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1, PageToken = first.NextPageToken }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var second = await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1, PageToken = first.NextPageToken }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("a-transition", Assert.Single(first.Deadlines).DeadlineId);
         var minusma = Assert.Single(second.Deadlines);

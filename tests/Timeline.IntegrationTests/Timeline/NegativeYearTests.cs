@@ -36,19 +36,19 @@ public sealed class NegativeYearTests : IAsyncLifetime
     [Fact]
     public async Task A_bce_event_round_trips_and_sorts_before_year_one_in_lists_and_the_timeline()
     {
-        var ides = await system.Storage.GetEventAsync(new GetEventRequest { EventId = "ides-of-march" }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var ides = await system.Storage.GetEventAsync(new GetEventRequest { EventId = "ides-of-march" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(("-0044-03-15", "-0044-03-15", "-0044-03-15", "15 Mar 45 BCE"), (ides.Event.Occurred.Edtf, ides.Event.Occurred.Earliest, ides.Event.Occurred.Latest, ides.Event.Occurred.Display));
 
-        var punic = await system.Storage.GetEventAsync(new GetEventRequest { EventId = "punic-war" }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var punic = await system.Storage.GetEventAsync(new GetEventRequest { EventId = "punic-war" }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(("-0217-01-01", "-0200-12-31"), (punic.Event.Occurred.Earliest, punic.Event.Occurred.Latest));
 
-        var list = await system.Storage.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "antiquity" } } }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var list = await system.Storage.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { Tags = { "antiquity" } } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["punic-war", "ides-of-march", "one-bce", "year-one"], list.Events.Select(e => e.EventId));
 
-        var before = await system.Storage.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { OccurredFrom = "-0100-01-01", OccurredTo = "0000-12-31" } }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var before = await system.Storage.ListEventsAsync(new ListEventsRequest { Filter = new EventFilter { OccurredFrom = "-0100-01-01", OccurredTo = "0000-12-31" } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["ides-of-march", "one-bce"], before.Events.Select(e => e.EventId));
 
-        var timeline = await system.Timeline.GetTimelineAsync(new GetTimelineRequest { Filter = new EventFilter { Tags = { "antiquity" } } }).ResponseAsync.WaitAsync(Calls.Timeout);
+        var timeline = await system.Timeline.GetTimelineAsync(new GetTimelineRequest { Filter = new EventFilter { Tags = { "antiquity" } } }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["punic-war", "ides-of-march", "one-bce", "year-one"], timeline.Entries.Select(e => e.Event.EventId));
         Assert.Equal("15 Mar 45 BCE", timeline.Entries[1].DisplayDate);
 
@@ -56,7 +56,7 @@ public sealed class NegativeYearTests : IAsyncLifetime
         var request = new GetTimelineRequest { Filter = new EventFilter { Tags = { "antiquity" } }, PageSize = 1 };
         do
         {
-            var page = await system.Timeline.GetTimelineAsync(request).ResponseAsync.WaitAsync(Calls.Timeout);
+            var page = await system.Timeline.GetTimelineAsync(request, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
             paged.AddRange(page.Entries.Select(e => e.Event.EventId));
             request.PageToken = page.NextPageToken;
         }

@@ -104,7 +104,7 @@ public sealed class TimelineSystem : IAsyncDisposable
             _configureStorage);
         await _storage.StartAsync().WaitAsync(Timeout);
         StorageAddress = _storage.BoundAddresses()[0];
-        Storage = new EventStoreService.EventStoreServiceClient(Channel(StorageAddress));
+        Storage = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(Channel(StorageAddress)));
     }
 
     private async Task StartTimelineAsync(string storageAddress)
@@ -122,8 +122,8 @@ public sealed class TimelineSystem : IAsyncDisposable
             builder => builder.Services.AddSingleton<TimeProvider>(Clock));
         await _timeline.StartAsync().WaitAsync(Timeout);
         var channel = Channel(_timeline.BoundAddresses()[0]);
-        Timeline = new TimelineClient(channel);
-        TimelineHealth = new Health.HealthClient(channel);
+        Timeline = new TimelineClient(TestCalls.Bound(channel));
+        TimelineHealth = new Health.HealthClient(TestCalls.Bound(channel));
     }
 
     /// <summary>Waits until the timeline service reports SERVING (its projection has caught up).</summary>

@@ -24,7 +24,7 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
     [Fact]
     public async Task A_watch_starts_with_the_current_status_then_caught_up()
     {
-        using var call = Watch();
+        using var call = Watch(cancellationToken: TestContext.Current.CancellationToken);
 
         var (statuses, caughtUp) = await call.ResponseStream.InitialAsync();
 
@@ -36,7 +36,7 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
     public async Task An_appended_event_that_changes_the_status_reaches_the_watcher_within_a_second()
     {
         _system.Clock.SetUtcNow(new DateTimeOffset(2023, 12, 31, 12, 0, 0, TimeSpan.Zero));
-        using var call = Watch();
+        using var call = Watch(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(DeadlineState.OnTrack, Assert.Single((await call.ResponseStream.InitialAsync()).Statuses).State);
 
         var appended = Stopwatch.StartNew();
@@ -52,7 +52,7 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
     [Fact]
     public async Task Time_passing_ages_the_warning_out_and_then_misses_the_deadline()
     {
-        using var call = Watch();
+        using var call = Watch(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(DeadlineState.AtRisk, Assert.Single((await call.ResponseStream.InitialAsync()).Statuses).State);
 
         _system.Clock.SetUtcNow(new DateTimeOffset(2023, 11, 14, 0, 0, 1, TimeSpan.Zero));
@@ -67,7 +67,7 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
     [Fact]
     public async Task A_watch_survives_a_storage_restart_and_misses_nothing_appended_after_it()
     {
-        using var call = Watch();
+        using var call = Watch(cancellationToken: TestContext.Current.CancellationToken);
         await call.ResponseStream.InitialAsync();
 
         await _system.RestartStorageAsync();
@@ -78,7 +78,7 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
 
         Assert.Equal(DeadlineState.Met, update.State);
         await Calls.EventuallyAsync(() => _system.Projection.IsLive, "the projection is live again");
-        var listed = Assert.Single((await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest()).ResponseAsync.WaitAsync(Calls.Timeout)).Deadlines);
+        var listed = Assert.Single((await _system.Timeline.ListDeadlinesAsync(new ListDeadlinesRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken)).Deadlines);
         Assert.Equal(DeadlineState.Met, listed.State);
     }
 
@@ -92,7 +92,7 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
 
         await cts.CancelAsync();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
         await Calls.EventuallyAsync(() => _system.Projection.WatcherCount == 0, "the server has dropped the watch");
     }
@@ -100,10 +100,10 @@ public abstract class WatchDeadlinesTests(StorageBackend backend) : IAsyncLifeti
     [Fact]
     public async Task A_watch_with_a_200ms_deadline_ends_with_DeadlineExceeded_and_leaves_nothing_behind()
     {
-        using var call = Watch(deadline: DateTime.UtcNow.AddMilliseconds(200));
+        using var call = Watch(deadline: DateTime.UtcNow.AddMilliseconds(200), cancellationToken: TestContext.Current.CancellationToken);
         await call.ResponseStream.InitialAsync();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await Calls.EventuallyAsync(() => _system.Projection.WatcherCount == 0, "the server has dropped the watch");
