@@ -1,3 +1,4 @@
+using Timeline.StorageService.Storage;
 using Timeline.V1;
 
 namespace Timeline.Benchmarks.Peer;
@@ -22,25 +23,11 @@ internal sealed record PeerPlace(string Name, string Admin1, string Country, dou
 
 internal sealed record PeerSource(string Name, string Url, string Published, string Quote);
 
-/// <summary>The bytes Timeline stores for an event (its content as an <see cref="EventRecord"/> without ids): the minimal tables store the same.</summary>
+/// <summary>
+/// The bytes Timeline stores for an event (its content as an <see cref="EventRecord"/> without ids),
+/// from the storage service's own <c>RevisionBody</c>: the minimal tables store the same.
+/// </summary>
 internal static class StoredBody
 {
-    public static byte[] Of(NewEvent e)
-    {
-        var record = new EventRecord
-        {
-            Occurred = e.Occurred,
-            Title = e.Title,
-            Summary = e.Summary,
-            Kind = e.Kind,
-            Location = e.Location,
-            Source = e.Source,
-            Deadline = e.Deadline,
-            Retracted = e.Retracted,
-        };
-        record.Actors.AddRange(e.Actors);
-        record.Tags.AddRange(e.Tags);
-        record.Attributes.Add(e.Attributes);
-        return Google.Protobuf.MessageExtensions.ToByteArray(record);
-    }
+    public static byte[] Of(NewEvent e) => RevisionBody.Serialize(RevisionBody.FromNewEvent(e));
 }
