@@ -50,24 +50,7 @@ internal sealed class TimelineSide(string name, ServiceProcess storage) : PeerSi
     public override async Task AppendOneAsync(NewEvent e) => await client.AppendEventsAsync(new AppendEventsRequest { Events = { e } });
 
     /// <summary><c>SubscribeEvents</c> from position 0 until <c>caught_up</c>: every stored revision, in log order, parsed by the client.</summary>
-    public override async Task<long> ReadAllAsync()
-    {
-        using var call = client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = 0 });
-        long events = 0;
-        await foreach (var message in call.ResponseStream.ReadAllAsync())
-        {
-            if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.Event)
-            {
-                events++;
-            }
-            else if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.CaughtUp)
-            {
-                break;
-            }
-        }
-
-        return events;
-    }
+    public override Task<long> ReadAllAsync() => LogReads.CountToCaughtUpAsync(client);
 
     public override async ValueTask DisposeAsync() => await storage.DisposeAsync();
 }

@@ -409,20 +409,7 @@ internal static class StorageScenarios
     public static async Task StreamAllAsync(BenchContext bench, Dataset big)
     {
         var watch = Stopwatch.StartNew();
-        using var call = big.Client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = 0 });
-        long events = 0;
-        await foreach (var message in call.ResponseStream.ReadAllAsync())
-        {
-            if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.Event)
-            {
-                events++;
-            }
-            else if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.CaughtUp)
-            {
-                break;
-            }
-        }
-
+        var events = await LogReads.CountToCaughtUpAsync(big.Client);
         bench.Report.Note($"SubscribeEvents streamed {events:N0} stored events from position 0 in {watch.Elapsed.TotalSeconds:0.0} s ({events / watch.Elapsed.TotalSeconds:N0} events/s)");
     }
 }

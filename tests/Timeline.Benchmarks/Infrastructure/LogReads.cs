@@ -1,0 +1,28 @@
+using Grpc.Core;
+using Timeline.Storage.V1;
+
+namespace Timeline.Benchmarks.Infrastructure;
+
+/// <summary>How the benchmark reads the whole log as a client does.</summary>
+internal static class LogReads
+{
+    /// <summary><c>SubscribeEvents</c> from position 0 until <c>caught_up</c>: how many stored revisions came, each parsed by the client.</summary>
+    public static async Task<long> CountToCaughtUpAsync(EventStoreService.EventStoreServiceClient client)
+    {
+        using var call = client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = 0 });
+        long events = 0;
+        await foreach (var message in call.ResponseStream.ReadAllAsync())
+        {
+            if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.Event)
+            {
+                events++;
+            }
+            else if (message.MessageCase == SubscribeEventsResponse.MessageOneofCase.CaughtUp)
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+}
