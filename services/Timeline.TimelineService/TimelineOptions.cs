@@ -49,7 +49,10 @@ public sealed class TimelineOptions
     /// </summary>
     public TimeSpan HealthGrace { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The first and the longest wait before resubscribing to storage after a failure.</summary>
+    /// <summary>
+    /// The first and the longest wait before resubscribing to storage after consecutive failures
+    /// (exponential with jitter: <see cref="Deadlines.ReconnectBackoff"/>).
+    /// </summary>
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);

@@ -9,32 +9,37 @@ namespace Timeline.TimelineServer.Deadlines;
 /// <summary>
 /// Keeps <see cref="DeadlineProjection"/> current: subscribes to storage's deadline events from
 /// position 0, and after any failure resubscribes from the last position seen (no gap, no
-/// duplicate), waiting longer after each consecutive failure.
+/// duplicate), waiting longer after each consecutive failure (<see cref="ReconnectBackoff"/>).
+/// A subscription that delivered messages before it ended starts the back-off afresh.
 /// </summary>
-/// <remarks>
-/// The back-off is transport time, not valid time, so it runs on the system clock: a test or a
-/// demo that freezes the injected <see cref="TimeProvider"/> must not freeze reconnection.
-/// </remarks>
 public sealed class DeadlineProjectionWorker(
     DeadlineProjection projection,
     EventStoreService.EventStoreServiceClient storage,
     IOptions<TimelineOptions> options,
     ILogger<DeadlineProjectionWorker> logger) : BackgroundService
 {
+    private bool _connected;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = options.Value.ReconnectMinDelay;
+        var reconnects = ReconnectBackoff.Create(
+            options.Value,
+            (failure, delay) =>
+            {
+                projection.MarkFailed(failure);
+                TimelineServiceLog.SubscriptionLost(logger, failure, projection.Current.Position, delay);
+            },
+            TimeProvider.System);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await SubscribeAsync(stoppingToken))
+                var rebuilt = await reconnects.ExecuteAsync(SubscribeOnceAsync, stoppingToken);
+                if (!rebuilt)
                 {
-                    delay = options.Value.ReconnectMinDelay;
+                    // A subscription that had delivered messages ended: pause the shortest delay, then start over.
+                    await Task.Delay(options.Value.ReconnectMinDelay, TimeProvider.System, stoppingToken);
                 }
-
-                // Storage ended the stream (e.g. shutting down): resubscribe.
-                projection.MarkFailed(new RpcException(new Status(StatusCode.Unavailable, "the storage subscription ended")));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -44,34 +49,49 @@ public sealed class DeadlineProjectionWorker(
             {
                 return;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.OutOfRange)
-            {
-                // Our position is beyond the end of storage's log: it is not the log we projected. Rebuild.
-                TimelineServiceLog.Rebuilding(logger, e, projection.Current.Position);
-                projection.Reset();
-                continue;
-            }
-            catch (Exception e)
-            {
-                projection.MarkFailed(e);
-                TimelineServiceLog.SubscriptionLost(logger, e, projection.Current.Position, delay);
-            }
-
-            try
-            {
-                await Task.Delay(delay, TimeProvider.System, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.ReconnectMaxDelay.Ticks));
         }
     }
 
-    /// <summary>One subscription, until it ends or fails. True when it got at least one message.</summary>
-    private async Task<bool> SubscribeAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One attempt of the back-off: a subscription, until it ends. Throws (so the back-off waits and
+    /// tries again) when it failed or ended before delivering anything; returns when one that had
+    /// delivered messages ended (false) or when storage's log turned out to end before our position
+    /// and the projection was reset to rebuild from the start (true).
+    /// </summary>
+    private async ValueTask<bool> SubscribeOnceAsync(CancellationToken stoppingToken)
+    {
+        _connected = false;
+        try
+        {
+            await SubscribeAsync(stoppingToken);
+            var ended = new RpcException(new Status(StatusCode.Unavailable, "the storage subscription ended"));
+            if (!_connected)
+            {
+                throw ended;
+            }
+
+            // Storage ended the stream (e.g. shutting down): resubscribe.
+            projection.MarkFailed(ended);
+            TimelineServiceLog.SubscriptionLost(logger, ended, projection.Current.Position, options.Value.ReconnectMinDelay);
+            return false;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.OutOfRange)
+        {
+            // Our position is beyond the end of storage's log: it is not the log we projected. Rebuild.
+            TimelineServiceLog.Rebuilding(logger, e, projection.Current.Position);
+            projection.Reset();
+            return true;
+        }
+        catch (Exception e) when (_connected && !stoppingToken.IsCancellationRequested)
+        {
+            projection.MarkFailed(e);
+            TimelineServiceLog.SubscriptionLost(logger, e, projection.Current.Position, options.Value.ReconnectMinDelay);
+            return false;
+        }
+    }
+
+    /// <summary>One subscription, until it ends or fails; <see cref="_connected"/> once it got a message.</summary>
+    private async Task SubscribeAsync(CancellationToken stoppingToken)
     {
         var from = projection.Current.Position;
         TimelineServiceLog.Subscribing(logger, options.Value.StorageAddress, from);
@@ -87,12 +107,11 @@ public sealed class DeadlineProjectionWorker(
             projection.SawStorageHead(head);
         }
 
-        var received = false;
         await foreach (var message in call.ResponseStream.ReadAllAsync(stoppingToken))
         {
-            if (!received)
+            if (!_connected)
             {
-                received = true;
+                _connected = true;
                 projection.MarkConnected();
             }
 
@@ -112,7 +131,5 @@ public sealed class DeadlineProjectionWorker(
                     break;
             }
         }
-
-        return received;
     }
 }
