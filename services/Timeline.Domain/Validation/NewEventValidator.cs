@@ -362,6 +362,20 @@ public sealed class NewEventValidator(EventLimits limits)
     /// <summary>Quotes user text in a message, shortened so an error never echoes a huge input.</summary>
     public static string Quote(string text) => Quote(text, 80);
 
-    /// <summary>Shortens <paramref name="text"/> to at most <paramref name="maxLength"/> characters, marking the cut.</summary>
-    public static string Quote(string text, int maxLength) => text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength - 3), "...");
+    /// <summary>
+    /// Shortens <paramref name="text"/> to at most <paramref name="maxLength"/> characters, marking
+    /// the cut, with every control, line-separator and bidirectional-override character written as
+    /// <c>\uXXXX</c>: an error message never carries a caller's terminal escapes, line breaks or
+    /// reordering marks into a log line or a terminal.
+    /// </summary>
+    public static string Quote(string text, int maxLength)
+    {
+        var escaped = text.Any(MustEscape)
+            ? string.Concat(text.Select(c => MustEscape(c) ? $"\\u{(int)c:X4}" : c.ToString()))
+            : text;
+        return escaped.Length <= maxLength ? escaped : string.Concat(escaped.AsSpan(0, maxLength - 3), "...");
+    }
+
+    private static bool MustEscape(char c) =>
+        char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -13,7 +13,7 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Timeline.StorageService.Grpc;
 
-/// <summary>The EventStoreService RPCs: check the request, call the log behind its seam
+/// <summary>The EventStoreService RPCs: check the request (<see cref="StorageRequests"/>), call the log behind its seam
 /// (<see cref="IEventLog"/>, whichever backend), map the answer. Refusals are
 /// <see cref="ProblemException"/>s, turned into gRPC errors by the shared interceptor.</summary>
 internal sealed class EventStoreGrpcService(
@@ -23,7 +23,7 @@ internal sealed class EventStoreGrpcService(
     StorageMetrics metrics,
     IOptions<StorageOptions> options) : EventStoreService.EventStoreServiceBase
 {
-    private readonly NewEventValidator validator = new(options.Value.Limits);
+    private readonly StorageRequests requests = new(options.Value.Limits);
 
     [Authorize(Policy = Scopes.EventsWrite)]
     [EnableRateLimiting(RateLimits.Appends)]
@@ -44,36 +44,10 @@ internal sealed class EventStoreGrpcService(
 
     private async Task<AppendEventsResponse> AppendAsync(AppendEventsRequest request, ServerCallContext context)
     {
-        var limits = validator.Limits;
-        if (request.Events.Count == 0)
+        var normalized = requests.Check(request);
+        foreach (var e in normalized.Where(e => e.EventId.Length == 0))
         {
-            throw ProblemException.Invalid("events", "required: at least one event");
-        }
-
-        if (request.Events.Count > limits.MaxBatchSize)
-        {
-            throw ProblemException.Invalid("events", $"at most {limits.MaxBatchSize} events per batch, got {request.Events.Count}");
-        }
-
-        var violations = new List<FieldViolation>();
-        var normalized = new List<NewEvent>(request.Events.Count);
-        for (var i = 0; i < request.Events.Count; i++)
-        {
-            var e = validator.Normalize(request.Events[i], $"events[{i}]", violations);
-            if (e is not null)
-            {
-                if (e.EventId.Length == 0)
-                {
-                    e.EventId = ids.Next();
-                }
-
-                normalized.Add(e);
-            }
-        }
-
-        if (violations.Count > 0)
-        {
-            throw ProblemException.Invalid(violations, NewEventValidator.ReasonFor(violations));
+            e.EventId = ids.Next();
         }
 
         var appended = await log.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));
@@ -86,23 +60,7 @@ internal sealed class EventStoreGrpcService(
     [Authorize(Policy = Scopes.EventsRead)]
     public override async Task<GetEventResponse> GetEvent(GetEventRequest request, ServerCallContext context)
     {
-        RequireEventId(request.EventId);
-        if (request.Revision < 0)
-        {
-            throw ProblemException.Invalid("revision", "must not be negative");
-        }
-
-        if (request.Revision > 0 && request.KnownAt is not null)
-        {
-            throw ProblemException.Invalid("known_at", "give either revision or known_at, not both");
-        }
-
-        EventVersion version = (request.KnownAt, request.Revision) switch
-        {
-            ({ } knownAt, _) => new EventVersion.KnownAt(knownAt.ToDateTimeOffset()),
-            (_, > 0) => new EventVersion.AtRevision(new EventRevision(request.Revision)),
-            _ => EventVersion.Current.Instance,
-        };
+        var version = requests.Check(request);
         var record = await log.ReadEventAsync(request.EventId, version, context.CancellationToken)
             ?? throw NotFound(request.EventId, request.KnownAt is null ? null : "at that time");
         if (record.Retracted && request.KnownAt is null && request.Revision == 0)
@@ -118,7 +76,7 @@ internal sealed class EventStoreGrpcService(
     [Authorize(Policy = Scopes.EventsRead)]
     public override async Task<GetEventHistoryResponse> GetEventHistory(GetEventHistoryRequest request, ServerCallContext context)
     {
-        RequireEventId(request.EventId);
+        requests.Check(request);
         var revisions = await log.ReadHistoryAsync(request.EventId, context.CancellationToken);
         if (revisions.Count == 0)
         {
@@ -132,16 +90,13 @@ internal sealed class EventStoreGrpcService(
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var size = validator.Limits.PageSizes.Resolve(request.PageSize);
-        var criteria = EventCriteria.Check(request.Filter, validator.Limits);
-        var queryHash = PageTokens.Fingerprint(request.Filter, request.KnownAt);
-        var after = PageToken.Decode(request.PageToken, queryHash);
-        var page = await log.ListAsync(criteria, request.KnownAt?.ToDateTimeOffset(), after, size, context.CancellationToken);
+        var query = requests.Check(request);
+        var page = await log.ListAsync(query.Criteria, query.KnownAt, query.After, query.PageSize, context.CancellationToken);
         metrics.Listed(Stopwatch.GetElapsedTime(started));
         return new ListEventsResponse
         {
             Events = { page.Events },
-            NextPageToken = page.Last is { } last ? PageToken.Encode(last, queryHash) : string.Empty,
+            NextPageToken = page.Last is { } last ? PageToken.Encode(last, query.Fingerprint) : string.Empty,
             NextEarliest = page.NextEarliest is { } day ? FuzzyDateProto.FormatDay(CalendarDay.FromDayNumber(day)) : string.Empty,
         };
     }
@@ -150,22 +105,9 @@ internal sealed class EventStoreGrpcService(
     [EnableRateLimiting(RateLimits.Streams)]
     public override async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context)
     {
-        var criteria = EventCriteria.Check(request.Filter, validator.Limits);
-        using var subscription = await subscriptions.OpenAsync(new LogPosition(request.FromPosition), criteria, context.CancellationToken);
+        var (from, criteria) = requests.Check(request);
+        using var subscription = await subscriptions.OpenAsync(from, criteria, context.CancellationToken);
         await SubscriptionStream.WriteAsync(subscription, responseStream, context);
-    }
-
-    private void RequireEventId(string eventId)
-    {
-        if (eventId.Length == 0)
-        {
-            throw ProblemException.Invalid("event_id", "required");
-        }
-
-        if (eventId.Length > validator.Limits.MaxEventIdLength)
-        {
-            throw ProblemException.Invalid("event_id", $"at most {validator.Limits.MaxEventIdLength} characters");
-        }
     }
 
     private static ProblemException NotFound(string eventId, string? when) =>

@@ -16,14 +16,11 @@ internal sealed class Subscriptions(IEventLog log, LogBroadcaster broadcaster, T
     /// Checks where the subscription starts and registers its live feed; the subscription's
     /// <see cref="Subscription.Head"/> is what its catch-up reads up to.
     /// </summary>
-    /// <exception cref="ProblemException">INVALID_ARGUMENT or OUT_OF_RANGE on <c>from_position</c>;
-    /// RESOURCE_EXHAUSTED when the instance serves its most subscriptions already.</exception>
+    /// <exception cref="ProblemException">OUT_OF_RANGE on <c>from_position</c> past the log's head
+    /// (a negative one is the request's to refuse: <c>StorageRequests</c>).</exception>
     public async Task<Subscription> OpenAsync(LogPosition from, EventCriteria criteria, CancellationToken cancellationToken)
     {
-        if (from < LogPosition.Start)
-        {
-            throw ProblemException.Invalid("from_position", "must not be negative (0 = from the start)");
-        }
+        ArgumentOutOfRangeException.ThrowIfNegative(from.Value, nameof(from));
 
         if (from > broadcaster.HeadPosition)
         {

@@ -178,4 +178,28 @@ public sealed class NewEventValidatorTests
         Assert.NotEmpty(violations);
         Assert.Equal(reason, NewEventValidator.ReasonFor(violations));
     }
+
+    [Theory]
+    [InlineData("plain id", "plain id")]
+    [InlineData("bell\u0007", @"bell\u0007")]
+    [InlineData("\u001b[31mred", @"\u001B[31mred")]
+    [InlineData("two\r\nlines", @"two\u000D\u000Alines")]
+    [InlineData("a\u2028b\u2029c", @"a\u2028b\u2029c")]
+    [InlineData("gpj.\u202Eexe", @"gpj.\u202Eexe")]
+    [InlineData("iso\u2066late\u2069", @"iso\u2066late\u2069")]
+    [InlineData("Tombouctou, Mali \u00e9t\u00e9 \u2014 \u0645\u0627\u0644\u064a", "Tombouctou, Mali \u00e9t\u00e9 \u2014 \u0645\u0627\u0644\u064a")]
+    public void Quoted_text_never_carries_control_line_separator_or_reordering_characters(string text, string quoted)
+    {
+        Assert.Equal(quoted, NewEventValidator.Quote(text));
+    }
+
+    [Fact]
+    public void Quoted_text_is_cut_after_escaping_so_it_stays_within_its_length()
+    {
+        var quoted = NewEventValidator.Quote(new string('\u0007', 50), 20);
+
+        Assert.Equal(20, quoted.Length);
+        Assert.EndsWith("...", quoted, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u0007', quoted);
+    }
 }
