@@ -1,6 +1,6 @@
-using System.Reflection;
 using Npgsql;
 using NpgsqlTypes;
+using Timeline.StorageService.Storage.Postgres;
 using Timeline.V1;
 
 namespace Timeline.Benchmarks.Peer;
@@ -13,13 +13,12 @@ internal sealed record PostgresRow(
 /// <summary>
 /// S2's baseline on PostgreSQL: raw Npgsql on one connection, in a database migrated by the storage
 /// service's own migrations, running the service writer's own statements (<c>PostgresSql</c>,
-/// read by reflection, so they cannot drift) for one event per transaction: lock the counter and
+/// referenced directly through InternalsVisibleTo, so they cannot drift) for one event per transaction: lock the counter and
 /// read the latest revision, insert the revision, its tags and actors, upsert the current row,
 /// advance the counter, commit (one synchronous commit per event).
 /// </summary>
 internal sealed class RawPostgresLog : IAsyncDisposable
 {
-    private static readonly Assembly Storage = typeof(Timeline.StorageService.StorageOptions).Assembly;
     private readonly NpgsqlConnection connection;
 
     private RawPostgresLog(NpgsqlConnection connection) => this.connection = connection;
@@ -28,13 +27,11 @@ internal sealed class RawPostgresLog : IAsyncDisposable
     {
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var schema = Storage.GetType("Timeline.StorageService.Storage.Postgres.PostgresSchema", throwOnError: true)!;
-        await ExecuteAsync(connection, (string)schema.GetField("Bootstrap")!.GetRawConstantValue()!);
-        var migrations = (IEnumerable<(int Version, string Name, string Sql)>)schema.GetField("Migrations")!.GetValue(null)!;
-        foreach (var (version, name, sql) in migrations)
+        await ExecuteAsync(connection, PostgresSchema.Bootstrap);
+        foreach (var (version, name, sql) in PostgresSchema.Migrations)
         {
             await ExecuteAsync(connection, sql);
-            await using var record = new NpgsqlCommand((string)schema.GetField("Record")!.GetRawConstantValue()!, connection);
+            await using var record = new NpgsqlCommand(PostgresSchema.Record, connection);
             record.Parameters.AddWithValue("Version", version);
             record.Parameters.AddWithValue("Name", name);
             await record.ExecuteNonQueryAsync();
@@ -74,8 +71,8 @@ internal sealed class RawPostgresLog : IAsyncDisposable
         long head;
         await using (var read = new NpgsqlBatch(connection, transaction))
         {
-            read.BatchCommands.Add(new NpgsqlBatchCommand(Sql("LockHead")));
-            var latest = new NpgsqlBatchCommand(Sql("Latest"));
+            read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.LockHead));
+            var latest = new NpgsqlBatchCommand(PostgresSql.Latest);
             latest.Parameters.Add(new NpgsqlParameter<string[]>("EventIds", [row.EventId]));
             read.BatchCommands.Add(latest);
             await using var reader = await read.ExecuteReaderAsync();
@@ -91,7 +88,7 @@ internal sealed class RawPostgresLog : IAsyncDisposable
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
             write.BatchCommands.Add(Command(
-                Sql("InsertRevisions"),
+                PostgresSql.InsertRevisions,
                 new NpgsqlParameter<long[]>("Positions", [position]), new NpgsqlParameter<string[]>("EventIds", [row.EventId]),
                 new NpgsqlParameter<long[]>("Revisions", [row.Revision]), new NpgsqlParameter<string[]>("RecordedBy", [row.RecordedBy]),
                 new NpgsqlParameter<int[]>("Earliest", [row.Earliest]), new NpgsqlParameter<int[]>("Latest", [row.Latest]),
@@ -101,33 +98,28 @@ internal sealed class RawPostgresLog : IAsyncDisposable
                 new NpgsqlParameter<long>("RecordedAt", row.RecordedAt)));
             if (row.Tags.Length > 0)
             {
-                write.BatchCommands.Add(Command(Sql("InsertTags"), new NpgsqlParameter<string[]>("Tags", row.Tags), new NpgsqlParameter<long[]>("Positions", [.. row.Tags.Select(_ => position)])));
+                write.BatchCommands.Add(Command(PostgresSql.InsertTags, new NpgsqlParameter<string[]>("Tags", row.Tags), new NpgsqlParameter<long[]>("Positions", [.. row.Tags.Select(_ => position)])));
             }
 
             if (row.Actors.Length > 0)
             {
-                write.BatchCommands.Add(Command(Sql("InsertActors"), new NpgsqlParameter<string[]>("Actors", row.Actors), new NpgsqlParameter<long[]>("Positions", [.. row.Actors.Select(_ => position)])));
+                write.BatchCommands.Add(Command(PostgresSql.InsertActors, new NpgsqlParameter<string[]>("Actors", row.Actors), new NpgsqlParameter<long[]>("Positions", [.. row.Actors.Select(_ => position)])));
             }
 
             write.BatchCommands.Add(Command(
-                Sql("UpsertCurrent"),
+                PostgresSql.UpsertCurrent,
                 new NpgsqlParameter<string[]>("EventIds", [row.EventId]), new NpgsqlParameter<long[]>("Positions", [position]),
                 new NpgsqlParameter<long[]>("Revisions", [row.Revision]), new NpgsqlParameter<short[]>("SpanClasses", [row.SpanClass]),
                 new NpgsqlParameter<int[]>("Earliest", [row.Earliest]), new NpgsqlParameter<int[]>("Latest", [row.Latest]),
                 new NpgsqlParameter<string[]>("Kinds", [row.Kind]), new NpgsqlParameter<string[]>("Countries", [row.Country]),
                 new NpgsqlParameter("DeadlineIds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = new[] { row.DeadlineId } },
                 new NpgsqlParameter<bool[]>("Retracted", [row.Retracted])));
-            write.BatchCommands.Add(Command(Sql("AdvanceHead"), new NpgsqlParameter<long>("Position", position), new NpgsqlParameter<long>("RecordedAt", row.RecordedAt)));
+            write.BatchCommands.Add(Command(PostgresSql.AdvanceHead, new NpgsqlParameter<long>("Position", position), new NpgsqlParameter<long>("RecordedAt", row.RecordedAt)));
             await write.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();
     }
-
-    /// <summary>The service's own statement, by name (<c>PostgresSql.&lt;name&gt;</c>).</summary>
-    public static string Sql(string name) =>
-        Storage.GetType("Timeline.StorageService.Storage.Postgres.PostgresSql", throwOnError: true)!.GetField(name, BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string
-        ?? throw new InvalidOperationException($"PostgresSql.{name} is gone from the storage service; update the benchmark's baselines");
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Timeline.StorageService.Storage.Sqlite;
 using Timeline.V1;
 
 namespace Timeline.Benchmarks.Raw;
@@ -27,10 +28,10 @@ internal sealed class RawLog : IDisposable
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         connection.Open();
         Execute($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;");
-        insertRevision = Prepare(StorageSql.InsertRevision, "EventId", "Revision", "RecordedAt", "RecordedBy", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted", "Body");
-        insertTag = Prepare(StorageSql.InsertTag, "Tag", "Position");
-        insertActor = Prepare(StorageSql.InsertActor, "Actor", "Position");
-        upsertCurrent = Prepare(StorageSql.UpsertCurrent, "EventId", "Position", "Revision", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted");
+        insertRevision = Prepare(SqliteSql.InsertRevision, "EventId", "Revision", "RecordedAt", "RecordedBy", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted", "Body");
+        insertTag = Prepare(SqliteSql.InsertTag, "Tag", "Position");
+        insertActor = Prepare(SqliteSql.InsertActor, "Actor", "Position");
+        upsertCurrent = Prepare(SqliteSql.UpsertCurrent, "EventId", "Position", "Revision", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted");
     }
 
     public string Path { get; }

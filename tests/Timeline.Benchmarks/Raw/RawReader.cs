@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Timeline.StorageService.Storage;
+using Timeline.StorageService.Storage.Sqlite;
 using Timeline.V1;
 
 namespace Timeline.Benchmarks.Raw;
@@ -27,15 +29,15 @@ internal sealed class RawReader : IDisposable
         connection.Open();
         using (var cache = connection.CreateCommand())
         {
-            cache.CommandText = $"PRAGMA cache_size = -{StorageSql.ReaderCacheKiB}";
+            cache.CommandText = $"PRAGMA cache_size = -{SqliteDatabase.ReaderCacheKiB}";
             cache.ExecuteNonQuery();
         }
 
         command = connection.CreateCommand();
-        command.CommandText = StorageSql.ListCurrent;
+        command.CommandText = SqliteSql.ListCurrent;
         occurredFrom = Day(filter.OccurredFrom);
         Bind(command, filter);
-        keys = [.. Enumerable.Range(0, StorageSql.SpanClassCount).Select(k => new[]
+        keys = [.. Enumerable.Range(0, SpanClasses.Count).Select(k => new[]
         {
             command.Parameters.Add(new SqliteParameter($"@E{k}", 0L)),
             command.Parameters.Add(new SqliteParameter($"@L{k}", 0L)),
@@ -66,7 +68,7 @@ internal sealed class RawReader : IDisposable
         (long, long, long)? token = after is { } a ? (a.Earliest, a.Latest, a.Position) : null;
         for (var k = 0; k < keys.Length; k++)
         {
-            var (e, l, p) = StorageSql.SpanKey(k, occurredFrom, token);
+            var (e, l, p) = SpanClasses.Key(k, occurredFrom, token);
             keys[k][0].Value = e;
             keys[k][1].Value = l;
             keys[k][2].Value = p;
