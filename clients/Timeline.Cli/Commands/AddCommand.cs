@@ -65,7 +65,7 @@ internal static partial class AddCommand
             return new FuzzyDate { Edtf = value };
         }
 
-        return new FuzzyDate { Text = value, Reference = reference ?? today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
+        return new FuzzyDate { Text = value, Reference = reference ?? ((Timeline.Domain.Dates.CalendarDay)today).ToString() };
     }
 
     [GeneratedRegex(@"^[0-9X\-~?%/.Y]+$")]

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Timeline.Cli.Export;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
+using Timeline.Domain.Dates;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
@@ -48,7 +49,7 @@ internal static class ExportCommand
             var data = new ExportData(
                 timeline.Entries,
                 deadlines,
-                deadlines.Count > 0 ? deadlines[0].AsOf : day.Length > 0 ? day : now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                deadlines.Count > 0 ? deadlines[0].AsOf : day.Length > 0 ? day : CalendarDay.FromDateTime(now.UtcDateTime).ToString(),
                 now)
             {
                 Title = result.GetValue(title) ?? "Timeline",

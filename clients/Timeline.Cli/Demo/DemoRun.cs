@@ -354,7 +354,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         }
     }
 
-    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateTimeOffset instant) => CalendarDay.FromDateTime(instant.UtcDateTime).ToString();
 
     private static void TryDelete(string folder)
     {

@@ -15,7 +15,7 @@ public static class AcledDates
         2 => Periods.Week(date),
         3 => Periods.Month(date.Year, date.Month),
         _ => throw new FuzzyDateException(
-            $"ACLED time_precision '{timePrecision}' for {Periods.FormatDay(date)} is not 1, 2 or 3",
+            $"ACLED time_precision '{timePrecision}' for {FuzzyDateProto.FormatDay(date)} is not 1, 2 or 3",
             "time_precision is 1 (day), 2 (week) or 3 (month)"),
     };
 }

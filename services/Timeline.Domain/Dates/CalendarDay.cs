@@ -123,8 +123,12 @@ public readonly record struct CalendarDay : IComparable<CalendarDay>, IComparabl
     public override string ToString()
     {
         var (year, month, day) = Civil();
-        return string.Create(CultureInfo.InvariantCulture, $"{(year < 0 ? "-" : "")}{Math.Abs(year):D4}-{month:D2}-{day:D2}");
+        return string.Create(CultureInfo.InvariantCulture, $"{FormatYear(year)}-{month:D2}-{day:D2}");
     }
+
+    /// <summary>A year as EDTF and the contract write it: four digits, '-' before year 0000 (1 BCE): <c>2023</c>, <c>-0043</c>.</summary>
+    public static string FormatYear(long year) =>
+        (year < 0 ? "-" : "") + Math.Abs(year).ToString("D4", CultureInfo.InvariantCulture);
 
     /// <summary><c>yyyy-MM-dd</c> (or null) is the contract's form; <c>MM-dd</c> the month and day.</summary>
     public string ToString(string? format, IFormatProvider? formatProvider) => format switch

@@ -142,7 +142,7 @@ public static class Holidays
             1 => inYear[0],
             0 => throw OutsideHijri(holiday, year),
             _ => throw new FuzzyDateException(
-                $"{holiday.Name} begins twice in {year} ({string.Join(" and ", inYear.Select(d => Periods.FormatDay(d.Earliest)))}), so '{holiday.Name} {year}' is ambiguous",
+                $"{holiday.Name} begins twice in {year} ({string.Join(" and ", inYear.Select(d => FuzzyDateProto.FormatDay(d.Earliest)))}), so '{holiday.Name} {year}' is ambiguous",
                 "give the date, or read it against a reference date without the year"),
         };
     }

@@ -295,7 +295,7 @@ internal sealed partial class NewsDateReader
         var found = past
             ? candidates.Where(c => c.Earliest <= limit).OrderBy(c => c.Earliest).LastOrDefault()
             : candidates.Where(c => c.Latest >= limit).OrderBy(c => c.Earliest).FirstOrDefault();
-        return found ?? throw Refuse($"{holiday.Name} cannot be placed near the reference date {Periods.FormatDay(reference)}");
+        return found ?? throw Refuse($"{holiday.Name} cannot be placed near the reference date {FuzzyDateProto.FormatDay(reference)}");
     }
 
     /// <summary>"week of Mon 9 Oct 2023": the ISO week containing that day.</summary>

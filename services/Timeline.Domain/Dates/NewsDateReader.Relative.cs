@@ -120,7 +120,7 @@ internal sealed partial class NewsDateReader
         forward = true;
         if (period.Latest == reference && period.Precision != DatePrecision.Day)
         {
-            throw Refuse($"nothing of that {tokens[position - 1].Text} is left after {Periods.FormatDay(reference)}, the reference date");
+            throw Refuse($"nothing of that {tokens[position - 1].Text} is left after {FuzzyDateProto.FormatDay(reference)}, the reference date");
         }
 
         return period.Precision == DatePrecision.Day ? period : Periods.Cut(period, reference.AddDays(1), period.Latest);

@@ -18,7 +18,7 @@ public static class Periods
         Earliest = day,
         Latest = day,
         Precision = DatePrecision.Day,
-        Edtf = FormatDay(day),
+        Edtf = FuzzyDateProto.FormatDay(day),
     };
 
     /// <summary>The ISO week (Monday to Sunday) that contains <paramref name="day"/>.</summary>
@@ -27,7 +27,7 @@ public static class Periods
         var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
         if (CalendarDay.MaxValue.DayNumber - monday.DayNumber < 6)
         {
-            throw new FuzzyDateException($"the week of {FormatDay(day)} ends after 9999-12-31", "use a day or month within -9999 to 9999");
+            throw new FuzzyDateException($"the week of {FuzzyDateProto.FormatDay(day)} ends after 9999-12-31", "use a day or month within -9999 to 9999");
         }
 
         var sunday = monday.AddDays(6);
@@ -36,7 +36,7 @@ public static class Periods
             Earliest = monday,
             Latest = sunday,
             Precision = DatePrecision.Week,
-            Edtf = $"{FormatDay(monday)}/{FormatDay(sunday)}",
+            Edtf = $"{FuzzyDateProto.FormatDay(monday)}/{FuzzyDateProto.FormatDay(sunday)}",
         };
     }
 
@@ -46,7 +46,7 @@ public static class Periods
         Earliest = new CalendarDay(year, month, 1),
         Latest = new CalendarDay(year, month, CalendarDay.DaysInMonth(year, month)),
         Precision = DatePrecision.Month,
-        Edtf = $"{FormatYear(year)}-{month:D2}",
+        Edtf = $"{CalendarDay.FormatYear(year)}-{month:D2}",
     };
 
     /// <summary>A calendar year.</summary>
@@ -55,7 +55,7 @@ public static class Periods
         Earliest = new CalendarDay(year, 1, 1),
         Latest = new CalendarDay(year, 12, 31),
         Precision = DatePrecision.Year,
-        Edtf = FormatYear(year),
+        Edtf = CalendarDay.FormatYear(year),
     };
 
     /// <summary>
@@ -67,7 +67,7 @@ public static class Periods
         Earliest = new CalendarDay(Math.Max(firstYear, MinYear), 1, 1),
         Latest = new CalendarDay(firstYear + 9, 12, 31),
         Precision = DatePrecision.Decade,
-        Edtf = firstYear >= 0 ? FormatYear(firstYear)[..3] + "X" : $"{FormatYear(Math.Max(firstYear, MinYear))}/{FormatYear(firstYear + 9)}",
+        Edtf = firstYear >= 0 ? CalendarDay.FormatYear(firstYear)[..3] + "X" : $"{CalendarDay.FormatYear(Math.Max(firstYear, MinYear))}/{CalendarDay.FormatYear(firstYear + 9)}",
     };
 
     /// <summary>Quarter 1–4 of a year, EDTF sub-year codes 33–36.</summary>
@@ -102,7 +102,7 @@ public static class Periods
             Latest = end,
             Precision = precision,
             Part = part,
-            Edtf = $"{FormatYear(year)}-{code}",
+            Edtf = $"{CalendarDay.FormatYear(year)}-{code}",
         };
     }
 
@@ -187,9 +187,9 @@ public static class Periods
         }
 
         var end = date.Earliest.AddDays(-1);
-        var side = end is { Month: 12, Day: 31 } ? FormatYear(end.Year)
-            : end.Day == CalendarDay.DaysInMonth(end.Year, end.Month) ? $"{FormatYear(end.Year)}-{end.Month:D2}"
-            : FormatDay(end);
+        var side = end is { Month: 12, Day: 31 } ? CalendarDay.FormatYear(end.Year)
+            : end.Day == CalendarDay.DaysInMonth(end.Year, end.Month) ? $"{CalendarDay.FormatYear(end.Year)}-{end.Month:D2}"
+            : FuzzyDateProto.FormatDay(end);
         return Qualify(new FuzzyDate { Earliest = CalendarDay.MinValue, Latest = end, Precision = DatePrecision.Range, Edtf = $"../{side}" }, date.Approximate, date.Uncertain);
     }
 
@@ -205,9 +205,9 @@ public static class Periods
         }
 
         var start = date.Latest.AddDays(1);
-        var side = start is { Month: 1, Day: 1 } ? FormatYear(start.Year)
-            : start.Day == 1 ? $"{FormatYear(start.Year)}-{start.Month:D2}"
-            : FormatDay(start);
+        var side = start is { Month: 1, Day: 1 } ? CalendarDay.FormatYear(start.Year)
+            : start.Day == 1 ? $"{CalendarDay.FormatYear(start.Year)}-{start.Month:D2}"
+            : FuzzyDateProto.FormatDay(start);
         return Qualify(new FuzzyDate { Earliest = start, Latest = CalendarDay.MaxValue, Precision = DatePrecision.Range, Edtf = $"{side}/.." }, date.Approximate, date.Uncertain);
     }
 
@@ -252,7 +252,7 @@ public static class Periods
         Earliest = new CalendarDay(Math.Max(firstYear, MinYear), 1, 1),
         Latest = new CalendarDay(firstYear + 99, 12, 31),
         Precision = DatePrecision.Range,
-        Edtf = firstYear >= 0 ? FormatYear(firstYear)[..2] + "XX" : $"{FormatYear(Math.Max(firstYear, MinYear))}/{FormatYear(firstYear + 99)}",
+        Edtf = firstYear >= 0 ? CalendarDay.FormatYear(firstYear)[..2] + "XX" : $"{CalendarDay.FormatYear(Math.Max(firstYear, MinYear))}/{CalendarDay.FormatYear(firstYear + 99)}",
     };
 
     /// <summary>Marks a date approximate and/or uncertain, qualifying its EDTF (<c>~</c>, <c>?</c>, <c>%</c>).</summary>
@@ -271,13 +271,6 @@ public static class Periods
             Edtf = edtf,
         };
     }
-
-    /// <summary>The year as EDTF writes it: four digits, '-' before year 0000 (1 BCE): <c>2023</c>, <c>-0043</c>.</summary>
-    public static string FormatYear(int year) =>
-        (year < 0 ? "-" : "") + Math.Abs(year).ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>A day as EDTF writes it: <c>2023-10-14</c>, <c>-0044-03-15</c>.</summary>
-    public static string FormatDay(CalendarDay day) => FuzzyDateProto.FormatDay(day);
 
     /// <summary>The first year of the decade containing <paramref name="year"/> (−43 is in the decade starting −50).</summary>
     public static int DecadeStart(int year) => year - (((year % 10) + 10) % 10);

@@ -77,7 +77,7 @@ public sealed class CalendarEdgeTests
         int[] years = [-9999, -9998, -1, 0, 1, 9998, 9999];
         var year = years[(int)((uint)yearIndex % years.Length)];
         var code = (int)((uint)component % 42);
-        var text = $"{Periods.FormatYear(year)}{(code == 0 ? "" : $"-{code:D2}")}{(code is > 0 and <= 12 && day % 3 == 0 ? $"-{((uint)day % 32):D2}" : "")}";
+        var text = $"{CalendarDay.FormatYear(year)}{(code == 0 ? "" : $"-{code:D2}")}{(code is > 0 and <= 12 && day % 3 == 0 ? $"-{((uint)day % 32):D2}" : "")}";
         text = interval ? $"{text}/9999-12-31" : text;
         try
         {
