@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Timeline.Storage.V1;
@@ -14,7 +13,7 @@ namespace Timeline.StorageService.Tests;
 /// </summary>
 public sealed class StorageProcess : IAsyncDisposable
 {
-    private Process? process;
+    private DotnetProcess? process;
     private GrpcChannel? channel;
 
     public StorageProcess(StorageDatabase database) => Database = database;
@@ -25,36 +24,10 @@ public sealed class StorageProcess : IAsyncDisposable
 
     public EventStoreService.EventStoreServiceClient Client { get; private set; } = null!;
 
-    public static string ServiceAssembly()
-    {
-        var testDir = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Timeline.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root!.FullName, "services", "Timeline.StorageService", "bin", configuration, "net10.0", "Timeline.StorageService.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the storage service's output is missing", dll);
-    }
-
     public async Task StartAsync(TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { ServiceAssembly(), "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information" }.Concat(Database.Args))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["DOTNET_gcServer"] = "0";
-        process = Process.Start(info)!;
-        Address = await ServiceOutput.Follow("the storage process", process).ListeningAsync(timeout);
+        process = DotnetProcess.Start("the storage process", DotnetProcess.ServiceDll("Timeline.StorageService"), Database.Args);
+        Address = await process.ListeningAsync(timeout);
         channel = GrpcChannel.ForAddress(Address);
         Client = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(channel));
         var health = new Health.HealthClient(channel);
@@ -70,14 +43,11 @@ public sealed class StorageProcess : IAsyncDisposable
     {
         channel?.Dispose();
         channel = null;
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await process.DisposeAsync();
+            process = null;
         }
-
-        process?.Dispose();
-        process = null;
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();

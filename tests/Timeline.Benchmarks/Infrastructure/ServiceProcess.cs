@@ -1,49 +1,30 @@
-using System.Diagnostics;
 using Grpc.Net.Client;
 using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.Benchmarks.Infrastructure;
 
 /// <summary>
-/// A service as its own OS process (<c>dotnet service.dll</c>), Server GC, logging off except the
-/// "Now listening on" line that tells us the port Kestrel picked.
+/// A service as its own OS process (<see cref="DotnetProcess"/>, the Release build), Server GC,
+/// logging off except the "Now listening on" line that tells us the port Kestrel picked, with a
+/// channel to it.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly ServiceOutput output;
+    private readonly DotnetProcess process;
 
-    private ServiceProcess(string name, Process process)
-    {
-        Name = name;
-        this.process = process;
-        output = ServiceOutput.Follow(name, process);
-    }
+    private ServiceProcess(DotnetProcess process) => this.process = process;
 
-    public string Name { get; }
+    public string Name => process.Name;
 
     public Uri Address { get; private set; } = null!;
 
     public GrpcChannel Channel { get; private set; } = null!;
 
-    public int Pid => process.Id;
+    public int Pid => process.Pid;
 
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Timeline.sln")))
-        {
-            dir = dir.Parent;
-        }
+    public static string RepoRoot() => DotnetProcess.RepoRoot;
 
-        return dir?.FullName ?? throw new InvalidOperationException("Timeline.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string ServiceDll(string name)
-    {
-        var dll = Path.Combine(RepoRoot(), "services", name, "bin", "Release", "net10.0", name + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{name} is not built (dotnet build -c Release tests/Timeline.Benchmarks)", dll);
-    }
+    public static string ServiceDll(string name) => DotnetProcess.ServiceDll(name, "Release");
 
     public static Task<ServiceProcess> StartStorageAsync(string databasePath) =>
         StartAsync("storage", ServiceDll("Timeline.StorageService"), ["--Storage:DatabasePath", databasePath, .. Unlimited]);
@@ -67,32 +48,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public static async Task<ServiceProcess> StartAsync(string name, string dll, IEnumerable<string> extra)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in extra.Concat(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "None", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information"]))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["DOTNET_gcServer"] = "1";
-        info.Environment["DOTNET_TieredPGO"] = "1";
-        var service = new ServiceProcess(name, Process.Start(info)!);
-        await service.WaitListeningAsync(TimeSpan.FromSeconds(60));
+        var service = new ServiceProcess(DotnetProcess.Start(name, dll, extra, logLevel: "None", environment: Tuning));
+        service.Address = await service.process.ListeningAsync(TimeSpan.FromSeconds(60));
+        service.Channel = CreateChannel(service.Address);
         return service;
     }
 
-    private async Task WaitListeningAsync(TimeSpan timeout)
-    {
-        Address = await output.ListeningAsync(timeout);
-        Channel = CreateChannel(Address);
-    }
-
-    public string Output => output.Text;
+    public string Output => process.Output;
 
     public static GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {
@@ -106,54 +68,21 @@ internal sealed class ServiceProcess : IAsyncDisposable
     });
 
     /// <summary>Peak resident set (VmHWM) in bytes, or null when /proc is not there.</summary>
-    public long? PeakRssBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return null;
-    }
+    public long? PeakRssBytes() => process.PeakRssBytes();
 
     /// <summary>SIGTERM, so the service runs its shutdown (the storage service checkpoints its WAL); SIGKILL after 30 s.</summary>
     public async Task StopAsync()
     {
         Channel?.Dispose();
-        if (process.HasExited)
-        {
-            return;
-        }
-
-        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        await process.StopAsync(TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        process.Dispose();
+        await process.DisposeAsync();
     }
 
+    /// <summary>Server GC and dynamic PGO, as a production service runs.</summary>
+    private static readonly Dictionary<string, string> Tuning = new() { ["DOTNET_gcServer"] = "1", ["DOTNET_TieredPGO"] = "1" };
 }

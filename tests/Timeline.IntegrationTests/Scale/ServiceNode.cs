@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using Timeline.IntegrationTests.Cli;
 using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.IntegrationTests.Scale;
@@ -17,8 +15,7 @@ namespace Timeline.IntegrationTests.Scale;
 /// </summary>
 internal sealed class ServiceNode(string name, string project, IReadOnlyList<string> args) : IAsyncDisposable
 {
-    private Process? process;
-    private ServiceOutput? output;
+    private DotnetProcess? process;
 
     public string Name { get; } = name;
 
@@ -27,7 +24,7 @@ internal sealed class ServiceNode(string name, string project, IReadOnlyList<str
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
     /// <summary>What the process wrote (for a failure message).</summary>
-    public string Output => output?.Text ?? "";
+    public string Output => process?.Output ?? "";
 
     public static ServiceNode Storage(string name, IReadOnlyList<string> args) => new(name, "Timeline.StorageService", args);
 
@@ -42,17 +39,8 @@ internal sealed class ServiceNode(string name, string project, IReadOnlyList<str
     /// <summary>Starts the process and waits until it listens and its health says SERVING.</summary>
     public async Task StartAsync(TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Dll(project));
-        foreach (var arg in args.Concat(["--urls", Address.ToString(), "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information"]))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["DOTNET_gcServer"] = "0";
-        process = Process.Start(info) ?? throw new InvalidOperationException($"{Name} did not start");
-        output = ServiceOutput.Follow(Name, process);
-        await output.ListeningAsync(timeout);
+        process = DotnetProcess.Start(Name, DotnetProcess.ServiceDll(project), args, urls: Address.ToString());
+        await process.ListeningAsync(timeout);
         await WaitServingAsync(timeout);
     }
 
@@ -84,24 +72,14 @@ internal sealed class ServiceNode(string name, string project, IReadOnlyList<str
     /// <summary>SIGKILL, like a power cut for the process.</summary>
     public async Task KillAsync()
     {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await process.DisposeAsync();
+            process = null;
         }
-
-        process?.Dispose();
-        process = null;
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();
-
-    private static string Dll(string project)
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Path.Combine(RepoPaths.Root, "services", project, "bin", configuration, "net10.0", project + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {project} is not built", dll);
-    }
 
     private static int FreePort()
     {
