@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Timeline.Storage.V1;
 using Timeline.Tests.Shared;
 using Timeline.V1;
@@ -24,8 +23,7 @@ public abstract class CrashSafetyTests(StorageBackend backend)
         var directory = Path.Combine(Path.GetTempPath(), "timeline-tests", "crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         await using var database = await StorageDatabase.CreateAsync(backend, directory);
-        var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(); // batch -> position of its first event
-        var unacknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        var load = new FaultLoad(Batch);
         var random = new Random(1410);
         var startTimeout = TimeSpan.FromSeconds(60);
         var storage = new StorageProcess(database);
@@ -35,8 +33,7 @@ public abstract class CrashSafetyTests(StorageBackend backend)
             for (var kill = 0; kill < Kills; kill++)
             {
                 using var stop = new CancellationTokenSource();
-                var client = storage.Client;
-                var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() => WriteUntilStopped(client, $"k{kill}-w{w}", acknowledged, unacknowledged, stop.Token))).ToArray();
+                var writers = load.Start(storage.Client, Writers, stop.Token, prefix: $"k{kill}-w");
                 await Task.Delay(random.Next(150, 600), cancellationToken: TestContext.Current.CancellationToken);
                 await storage.KillAsync();
                 await stop.CancelAsync();
@@ -44,18 +41,12 @@ public abstract class CrashSafetyTests(StorageBackend backend)
                 await storage.StartAsync(startTimeout);
 
                 // Retry what was in flight: a committed batch answers no-op with its original position.
-                foreach (var batch in unacknowledged.Keys.ToList())
-                {
-                    var response = await storage.Client.AppendEventsAsync(Batch(batch), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(startTimeout, cancellationToken: TestContext.Current.CancellationToken);
-                    var allOrNothing = response.Results.Select(r => r.NoOp).Distinct().Count();
-                    Assert.Equal(1, allOrNothing);
-                    acknowledged[batch] = response.Results[0].Position;
-                    unacknowledged.TryRemove(batch, out _);
-                }
+                await load.RetryUnacknowledgedAsync(storage.Client);
             }
 
             var stored = await Events.ReadAllAsync(storage.Client);
-            var lost = acknowledged.Count(a => !stored.TryGetValue($"{a.Key}-0", out var e) || e.Position != a.Value);
+            var acknowledged = load.Acknowledged;
+            var lost = load.Lost(stored);
             var duplicated = stored.Values.Count(e => e.Revision != 1);
             var halfPresent = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).GroupBy(b => b).Count(g => g.Count() != EventsPerBatch);
             var strays = stored.Keys.Select(k => k[..k.LastIndexOf('-')]).Distinct().Count(b => !acknowledged.ContainsKey(b));
@@ -75,34 +66,6 @@ public abstract class CrashSafetyTests(StorageBackend backend)
 
         await LogChecks.AssertSoundAsync(database);
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static async Task WriteUntilStopped(
-        EventStoreService.EventStoreServiceClient client,
-        string prefix,
-        System.Collections.Concurrent.ConcurrentDictionary<string, long> acknowledged,
-        System.Collections.Concurrent.ConcurrentDictionary<string, byte> unacknowledged,
-        CancellationToken stop)
-    {
-        for (var n = 0; !stop.IsCancellationRequested; n++)
-        {
-            var batch = $"{prefix}-b{n}";
-            unacknowledged[batch] = 0;
-            try
-            {
-                var response = await client.AppendEventsAsync(Batch(batch), deadline: DateTime.UtcNow.AddSeconds(10));
-                acknowledged[batch] = response.Results[0].Position;
-                unacknowledged.TryRemove(batch, out _);
-            }
-            catch (RpcException)
-            {
-                return; // the process died under us: the batch stays unacknowledged
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-        }
     }
 
     private static AppendEventsRequest Batch(string batch) => Events.Batch(batch, EventsPerBatch, "crash");

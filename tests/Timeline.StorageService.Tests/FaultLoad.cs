@@ -12,7 +12,8 @@ namespace Timeline.StorageService.Tests;
 /// promoted): appenders that each send batch after batch, each batch named once, and record which
 /// were acknowledged (with the position of their first event), which were not, and every error code.
 /// Afterwards each unacknowledged batch is retried: it may or may not have committed, so the
-/// retry must be all new or all no-op.
+/// retry must be all new or all no-op. The crash test uses it across process kills too (a channel
+/// disposed under an appender ends it).
 /// </summary>
 internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
 {
@@ -29,9 +30,9 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
 
     public string CodeList => string.Join(", ", Codes.Select(c => $"{c.Key}={c.Value}"));
 
-    /// <summary>Starts <paramref name="appenders"/> appenders, named a0, a1, …, until <paramref name="stop"/>.</summary>
-    public Task[] Start(EventStoreService.EventStoreServiceClient client, int appenders, CancellationToken stop) =>
-        [.. Enumerable.Range(0, appenders).Select(a => Task.Run(() => AppendUntilStoppedAsync(client, $"a{a}", stop)))];
+    /// <summary>Starts <paramref name="appenders"/> appenders, named <paramref name="prefix"/>0, 1, …, until <paramref name="stop"/>.</summary>
+    public Task[] Start(EventStoreService.EventStoreServiceClient client, int appenders, CancellationToken stop, string prefix = "a") =>
+        [.. Enumerable.Range(0, appenders).Select(a => Task.Run(() => AppendUntilStoppedAsync(client, $"{prefix}{a}", stop)))];
 
     /// <summary>Retries every unacknowledged batch, asserting each is all new or all no-op; returns how many.</summary>
     public async Task<int> RetryUnacknowledgedAsync(EventStoreService.EventStoreServiceClient client)
@@ -42,6 +43,7 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
             var response = await client.AppendEventsAsync(batch(name)).ResponseAsync.WaitAsync(CallTimeout);
             Assert.Single(response.Results.Select(r => r.NoOp).Distinct());
             Acknowledged[name] = response.Results[0].Position;
+            Unacknowledged.TryRemove(name, out _);
             retried++;
         }
 
@@ -82,6 +84,10 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
             {
                 Codes.AddOrUpdate(ex.StatusCode, 1, (_, count) => count + 1);
                 await Task.Delay(20, CancellationToken.None);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the process was killed and its channel disposed: the batch stays unacknowledged
             }
         }
     }
