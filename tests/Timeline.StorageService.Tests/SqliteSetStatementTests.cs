@@ -45,7 +45,7 @@ public sealed class SqliteSetStatementTests
         using var expected = Open(":memory:", SqliteOpenMode.Memory);
         foreach (var (_, _, sql) in SqliteSchema.Migrations)
         {
-            Execute(expected, sql);
+            SqliteStatements.Execute(expected, sql);
         }
 
         // The same revisions, one statement per row, as the writer ran them before.
@@ -61,21 +61,21 @@ public sealed class SqliteSetStatementTests
                     ["Earliest"] = reader.GetInt64(5), ["Latest"] = reader.GetInt64(6), ["Kind"] = reader.GetString(7), ["Country"] = reader.GetString(8),
                     ["DeadlineId"] = reader.IsDBNull(9) ? null : reader.GetString(9), ["Retracted"] = reader.GetBoolean(10), ["Body"] = (byte[])reader.GetValue(11),
                 };
-                var position = (long)Execute(expected, SqliteSql.InsertRevision, values)!;
+                var position = (long)SqliteStatements.Execute(expected, SqliteSql.InsertRevision, values)!;
                 Assert.Equal(reader.GetInt64(0), position);
                 values["Position"] = position;
                 var content = EventRecord.Parser.ParseFrom((byte[])values["Body"]!);
                 foreach (var tag in content.Tags)
                 {
-                    Execute(expected, SqliteSql.InsertTag, new Dictionary<string, object?> { ["Tag"] = tag, ["Position"] = position });
+                    SqliteStatements.Execute(expected, SqliteSql.InsertTag, new Dictionary<string, object?> { ["Tag"] = tag, ["Position"] = position });
                 }
 
                 foreach (var actor in content.Actors)
                 {
-                    Execute(expected, SqliteSql.InsertActor, new Dictionary<string, object?> { ["Actor"] = actor, ["Position"] = position });
+                    SqliteStatements.Execute(expected, SqliteSql.InsertActor, new Dictionary<string, object?> { ["Actor"] = actor, ["Position"] = position });
                 }
 
-                Execute(expected, SqliteSql.UpsertCurrent, values);
+                SqliteStatements.Execute(expected, SqliteSql.UpsertCurrent, values);
             }
         }
 
@@ -87,7 +87,7 @@ public sealed class SqliteSetStatementTests
 
         // And the bodies are the very bytes the service answers with.
         Assert.Contains("'dl-1'", Dump(written, "revisions")[0], StringComparison.Ordinal);
-        var body = (byte[])Execute(written, "SELECT body FROM revisions WHERE event_id = 'rich' AND revision = 1")!;
+        var body = (byte[])SqliteStatements.Execute(written, "SELECT body FROM revisions WHERE event_id = 'rich' AND revision = 1")!;
         Assert.Equal(rich.Title, EventRecord.Parser.ParseFrom(body).Title);
     }
 
@@ -122,20 +122,5 @@ public sealed class SqliteSetStatementTests
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
         connection.Open();
         return connection;
-    }
-
-    private static object? Execute(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object?>? values = null)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in values ?? new Dictionary<string, object?>())
-        {
-            if (sql.Contains("@" + name, StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue("@" + name, value ?? DBNull.Value);
-            }
-        }
-
-        return command.ExecuteScalar();
     }
 }
