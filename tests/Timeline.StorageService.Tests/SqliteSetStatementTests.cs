@@ -8,8 +8,9 @@ using static Timeline.StorageService.Tests.Assertions;
 namespace Timeline.StorageService.Tests;
 
 /// <summary>
-/// The SQLite writer writes a group with one statement per table, its rows as a JSON array
-/// (<see cref="SqliteSql.InsertRevisions"/>). JSON has no blobs and its own idea of types, so
+/// The SQLite writer writes a group's revisions at the positions it handed out and its tag, actor
+/// and view rows with one statement per table, the rows as a JSON array (<see cref="SqliteSql.InsertTags"/>).
+/// JSON has its own idea of types, so
 /// this checks the file it writes is, value and type of every column of every table, the file
 /// the row-at-a-time statements write for the same revisions (what the writer ran before, and
 /// what the benchmark's raw baseline and its derived rows still run).

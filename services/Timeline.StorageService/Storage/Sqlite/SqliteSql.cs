@@ -104,17 +104,19 @@ internal static class SqliteSql
         "SELECT c.event_id, c.position, c.revision, c.retracted, r.body, c.deadline_id FROM current_events c JOIN revisions r ON r.position = c.position" +
         " WHERE c.event_id IN (SELECT value FROM json_each(@EventIds))";
 
+    /// <summary>
+    /// A revision at the position the writer handed out (it is the only writer). One statement per
+    /// revision: its body is a blob, and the JSON form of the other tables' statements would carry
+    /// it as hex to be decoded again (measured slower: 23–59 µs per event against 17–31).
+    /// </summary>
+    public const string InsertRevisionAt = """
+        INSERT INTO revisions (position, event_id, revision, recorded_at, recorded_by, earliest, latest, kind, country, deadline_id, retracted, body)
+        VALUES (@Position, @EventId, @Revision, @RecordedAt, @RecordedBy, @Earliest, @Latest, @Kind, @Country, @DeadlineId, @Retracted, @Body)
+        """;
+
     // The writer's set statements: one per table per group commit, each row an element of a JSON
     // array (one parameter, so no limit on variables and one compiled statement for any size),
-    // built by SqliteWriterStatements. Positions are the writer's to hand out: it is the only one.
-
-    /// <summary>Rows <c>[event_id, position, revision, earliest, latest, kind, country, deadline_id, retracted, recorded_by, body as hex]</c>.</summary>
-    public const string InsertRevisions = """
-        INSERT INTO revisions (event_id, position, revision, earliest, latest, kind, country, deadline_id, retracted, recorded_by, body, recorded_at)
-        SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7,
-            r.value ->> 8, r.value ->> 9, unhex(r.value ->> 10), @RecordedAt
-        FROM json_each(@Rows) r
-        """;
+    // built by SqliteWriterStatements.
 
     /// <summary>Rows <c>[tag, position]</c>.</summary>
     public const string InsertTags = "INSERT INTO revision_tags (tag, position) SELECT t.value ->> 0, t.value ->> 1 FROM json_each(@Rows) t";

@@ -7,10 +7,11 @@ namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
 /// The writer's statements, compiled once on its connection and reused for every group commit:
-/// one read of the latest revisions and one statement per table per group, each taking its rows
-/// as one JSON array (<see cref="SqliteSql.InsertRevisions"/>). A statement per row cost the
-/// writer a bind and a step per tag, actor and view row (the profile put tag and actor rows alone
-/// at 27% of its time), and a statement per chunk of rows would meet SQLite's limit on variables.
+/// one read of the latest revisions, a statement per revision, and one statement per group for
+/// each of the tag, actor and current-view tables, taking its rows as one JSON array
+/// (<see cref="SqliteSql.InsertTags"/>). A statement per row cost the writer a bind and a step per
+/// tag, actor and view row (the profile put tag and actor rows alone at 27% of its time), and a
+/// statement per chunk of rows would meet SQLite's limit on variables.
 /// </summary>
 internal sealed class SqliteWriterStatements : IDisposable
 {
@@ -20,12 +21,11 @@ internal sealed class SqliteWriterStatements : IDisposable
     private readonly SqliteCommand insertActors;
     private readonly SqliteCommand upsertCurrents;
     private readonly ArrayBufferWriter<byte> buffer = new(64 * 1024);
-    private char[] hex = new char[1024];
 
     public SqliteWriterStatements(SqliteConnection connection)
     {
         latest = Command(connection, SqliteSql.Latest, "@EventIds");
-        insertRevisions = Command(connection, SqliteSql.InsertRevisions, "@Rows", "@RecordedAt");
+        insertRevisions = Command(connection, SqliteSql.InsertRevisionAt, "@Position", "@EventId", "@Revision", "@RecordedAt", "@RecordedBy", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted", "@Body");
         insertTags = Command(connection, SqliteSql.InsertTags, "@Rows");
         insertActors = Command(connection, SqliteSql.InsertActors, "@Rows");
         upsertCurrents = Command(connection, SqliteSql.UpsertCurrents, "@Rows");
@@ -65,22 +65,27 @@ internal sealed class SqliteWriterStatements : IDisposable
         return stored;
     }
 
-    /// <summary>Writes the plan's revisions, their tag and actor rows and the current view: four statements.</summary>
+    /// <summary>Writes the plan's revisions, then their tag and actor rows and the current view, a statement each.</summary>
     public void Write(GroupPlan plan, long recordedAt)
     {
-        insertRevisions.Parameters[0].Value = Json(w =>
+        var p = insertRevisions.Parameters;
+        p[3].Value = recordedAt;
+        foreach (var r in plan.Revisions)
         {
-            foreach (var r in plan.Revisions)
-            {
-                w.WriteStartArray();
-                WriteViewColumns(w, r);
-                w.WriteStringValue(r.RecordedBy);
-                WriteHex(w, r.Content.Body);
-                w.WriteEndArray();
-            }
-        });
-        insertRevisions.Parameters[1].Value = recordedAt;
-        insertRevisions.ExecuteNonQuery();
+            p[0].Value = r.Position.Value;
+            p[1].Value = r.EventId;
+            p[2].Value = r.Revision.Value;
+            p[4].Value = r.RecordedBy;
+            p[5].Value = r.Content.Earliest;
+            p[6].Value = r.Content.Latest;
+            p[7].Value = r.Record.Kind;
+            p[8].Value = r.Country;
+            p[9].Value = (object?)r.DeadlineId ?? DBNull.Value;
+            p[10].Value = r.Record.Retracted;
+            p[11].Value = r.Content.Body;
+            insertRevisions.ExecuteNonQuery();
+        }
+
         Insert(insertTags, plan.TagRows());
         Insert(insertActors, plan.ActorRows());
         upsertCurrents.Parameters[0].Value = Json(w =>
@@ -137,7 +142,7 @@ internal sealed class SqliteWriterStatements : IDisposable
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The columns a revision row and its current-view row share, in the order both statements read them.</summary>
+    /// <summary>A current-view row's columns, in the order <see cref="SqliteSql.UpsertCurrents"/> reads them.</summary>
     private static void WriteViewColumns(Utf8JsonWriter w, PlannedRevision r)
     {
         w.WriteStringValue(r.EventId);
@@ -161,18 +166,6 @@ internal sealed class SqliteWriterStatements : IDisposable
         {
             writer.WriteStringValue(value);
         }
-    }
-
-    /// <summary>A body as hex text, which <c>unhex</c> turns back into the very bytes.</summary>
-    private void WriteHex(Utf8JsonWriter writer, byte[] body)
-    {
-        if (hex.Length < body.Length * 2)
-        {
-            hex = new char[body.Length * 2];
-        }
-
-        Convert.TryToHexString(body, hex, out var written);
-        writer.WriteStringValue(hex.AsSpan(0, written));
     }
 
     private SqliteCommand[] All() => [latest, insertRevisions, insertTags, insertActors, upsertCurrents];
