@@ -58,9 +58,17 @@ public sealed class SqliteSetStatementTests
             {
                 var values = new Dictionary<string, object?>
                 {
-                    ["EventId"] = reader.GetString(1), ["Revision"] = reader.GetInt64(2), ["RecordedAt"] = reader.GetInt64(3), ["RecordedBy"] = reader.GetString(4),
-                    ["Earliest"] = reader.GetInt64(5), ["Latest"] = reader.GetInt64(6), ["Kind"] = reader.GetString(7), ["Country"] = reader.GetString(8),
-                    ["DeadlineId"] = reader.IsDBNull(9) ? null : reader.GetString(9), ["Retracted"] = reader.GetBoolean(10), ["Body"] = (byte[])reader.GetValue(11),
+                    ["EventId"] = reader.GetString(1),
+                    ["Revision"] = reader.GetInt64(2),
+                    ["RecordedAt"] = reader.GetInt64(3),
+                    ["RecordedBy"] = reader.GetString(4),
+                    ["Earliest"] = reader.GetInt64(5),
+                    ["Latest"] = reader.GetInt64(6),
+                    ["Kind"] = reader.GetString(7),
+                    ["Country"] = reader.GetString(8),
+                    ["DeadlineId"] = reader.IsDBNull(9) ? null : reader.GetString(9),
+                    ["Retracted"] = reader.GetBoolean(10),
+                    ["Body"] = (byte[])reader.GetValue(11),
                 };
                 var position = (long)SqliteStatements.Execute(expected, SqliteSql.InsertRevision, values)!;
                 Assert.Equal(reader.GetInt64(0), position);

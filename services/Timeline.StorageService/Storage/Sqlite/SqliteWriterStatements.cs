@@ -16,7 +16,7 @@ namespace Timeline.StorageService.Storage.Sqlite;
 internal sealed class SqliteWriterStatements : IDisposable
 {
     private readonly SqliteCommand latest;
-    private readonly SqliteCommand insertRevisions;
+    private readonly SqliteCommand insertRevision;
     private readonly SqliteCommand insertTags;
     private readonly SqliteCommand insertActors;
     private readonly SqliteCommand upsertCurrents;
@@ -25,7 +25,7 @@ internal sealed class SqliteWriterStatements : IDisposable
     public SqliteWriterStatements(SqliteConnection connection)
     {
         latest = Command(connection, SqliteSql.Latest, "@EventIds");
-        insertRevisions = Command(connection, SqliteSql.InsertRevisionAt, "@Position", "@EventId", "@Revision", "@RecordedAt", "@RecordedBy", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted", "@Body");
+        insertRevision = Command(connection, SqliteSql.InsertRevisionAt, "@Position", "@EventId", "@Revision", "@RecordedAt", "@RecordedBy", "@Earliest", "@Latest", "@Kind", "@Country", "@DeadlineId", "@Retracted", "@Body");
         insertTags = Command(connection, SqliteSql.InsertTags, "@Rows");
         insertActors = Command(connection, SqliteSql.InsertActors, "@Rows");
         upsertCurrents = Command(connection, SqliteSql.UpsertCurrents, "@Rows");
@@ -68,7 +68,7 @@ internal sealed class SqliteWriterStatements : IDisposable
     /// <summary>Writes the plan's revisions, then their tag and actor rows and the current view, a statement each.</summary>
     public void Write(GroupPlan plan, long recordedAt)
     {
-        var p = insertRevisions.Parameters;
+        var p = insertRevision.Parameters;
         p[3].Value = recordedAt;
         foreach (var r in plan.Revisions)
         {
@@ -83,7 +83,7 @@ internal sealed class SqliteWriterStatements : IDisposable
             p[9].Value = (object?)r.DeadlineId ?? DBNull.Value;
             p[10].Value = r.Record.Retracted;
             p[11].Value = r.Content.Body;
-            insertRevisions.ExecuteNonQuery();
+            insertRevision.ExecuteNonQuery();
         }
 
         Insert(insertTags, plan.TagRows());
@@ -168,7 +168,7 @@ internal sealed class SqliteWriterStatements : IDisposable
         }
     }
 
-    private SqliteCommand[] All() => [latest, insertRevisions, insertTags, insertActors, upsertCurrents];
+    private SqliteCommand[] All() => [latest, insertRevision, insertTags, insertActors, upsertCurrents];
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
     {
