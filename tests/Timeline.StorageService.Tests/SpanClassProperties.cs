@@ -153,7 +153,7 @@ public sealed class SpanClassProperties
         connection.Open();
         foreach (var (_, _, sql) in SqliteSchema.Migrations)
         {
-            Execute(connection, sql);
+            SqliteStatements.Execute(connection, sql);
         }
 
         var body = new EventRecord { Title = "something happened" }.ToByteArray();
@@ -174,25 +174,10 @@ public sealed class SpanClassProperties
                 ["Retracted"] = e.Retracted,
                 ["Body"] = body,
             };
-            values["Position"] = Execute(connection, SqliteSql.InsertRevision, values);
-            Execute(connection, SqliteSql.UpsertCurrent, values);
+            values["Position"] = SqliteStatements.Execute(connection, SqliteSql.InsertRevision, values);
+            SqliteStatements.Execute(connection, SqliteSql.UpsertCurrent, values);
         }
 
         return connection;
-    }
-
-    private static object? Execute(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object?>? values = null)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in values ?? new Dictionary<string, object?>())
-        {
-            if (sql.Contains("@" + name, StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue("@" + name, value ?? DBNull.Value);
-            }
-        }
-
-        return command.ExecuteScalar();
     }
 }

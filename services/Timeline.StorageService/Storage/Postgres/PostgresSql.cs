@@ -104,9 +104,19 @@ internal static class PostgresSql
 
     public const string InsertTags = "INSERT INTO revision_tags (tag, position) SELECT * FROM unnest(@Tags, @Positions)";
 
-    public const string InsertActors = "INSERT INTO revision_actors (actor, position) SELECT * FROM unnest(@Actors, @Positions) ON CONFLICT DO NOTHING";
+    /// <summary>Each actor once per revision (<see cref="GroupPlan.ActorRows"/>), so no conflict to check for.</summary>
+    public const string InsertActors = "INSERT INTO revision_actors (actor, position) SELECT * FROM unnest(@Actors, @Positions)";
 
-    /// <summary>Each event's new latest revision (one row per event: the group's last revision of it).</summary>
+    /// <summary>The current-view row of each event the view has no row for yet (the writer read which).</summary>
+    public const string InsertCurrent = """
+        INSERT INTO current_events (event_id, position, revision, span_class, earliest, latest, kind, country, deadline_id, retracted)
+        SELECT * FROM unnest(@EventIds, @Positions, @Revisions, @SpanClasses, @Earliest, @Latest, @Kinds, @Countries, @DeadlineIds, @Retracted)
+        """;
+
+    /// <summary>
+    /// Each event's new latest revision (one row per event: the group's last revision of it). The
+    /// writer runs it for the events the view already holds; the others go through <see cref="InsertCurrent"/>.
+    /// </summary>
     public const string UpsertCurrent = """
         INSERT INTO current_events (event_id, position, revision, span_class, earliest, latest, kind, country, deadline_id, retracted)
         SELECT * FROM unnest(@EventIds, @Positions, @Revisions, @SpanClasses, @Earliest, @Latest, @Kinds, @Countries, @DeadlineIds, @Retracted)

@@ -73,7 +73,7 @@ internal sealed class PostgresWriter(
         using var activity = GroupCommit.StartActivity(group);
         var attempts = options.Value.MaxTransactionAttempts;
         var reconnected = false;
-        Applied applied;
+        GroupPlan applied;
         for (var attempt = 1; ; attempt++)
         {
             var stage = new Stage();
@@ -127,19 +127,19 @@ internal sealed class PostgresWriter(
             }
         }
 
-        var (committed, previousDeadlines, outcomes) = applied;
+        var committed = applied.Committed;
         activity?.SetTag("timeline.storage.revisions", committed.Count);
 
         // Published at once when it follows what this instance has delivered; when another instance
         // committed the positions before it, the tail reads them (and this group) in order instead.
-        if (!broadcaster.TryPublishNext(new CommitGroup(committed, previousDeadlines)))
+        if (!broadcaster.TryPublishNext(new CommitGroup(committed, applied.PreviousDeadlines)))
         {
             tail.Wake();
         }
 
         metrics.Committed(group.Count, committed.Count);
         StorageLog.GroupCommitted(logger, group.Count, committed.Count, committed.Count > 0 ? committed[^1].Position : broadcaster.Head);
-        GroupCommit.Answer(outcomes);
+        GroupCommit.Answer(applied.Outcomes);
     }
 
     private static ProblemException CommitOutcomeUnknown() =>
@@ -147,7 +147,7 @@ internal sealed class PostgresWriter(
             "the connection to the event log's database was lost while committing, so this request may or may not be stored: send it again (an identical append is a no-op)");
 
     /// <summary>Runs one transaction for the group: lock, read, decide, write, advance, commit.</summary>
-    private async Task<Applied> ApplyAsync(List<PendingAppend> group, Stage stage)
+    private async Task<GroupPlan> ApplyAsync(List<PendingAppend> group, Stage stage)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
@@ -159,7 +159,7 @@ internal sealed class PostgresWriter(
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.LockHead));
             var latest = new NpgsqlBatchCommand(PostgresSql.Latest);
-            latest.Parameters.Add(new NpgsqlParameter<string[]>("EventIds", [.. group.SelectMany(p => p.Events).Select(e => e.EventId).Distinct(StringComparer.Ordinal)]));
+            latest.Parameters.Add(new NpgsqlParameter<string[]>("EventIds", GroupPlan.EventIds(group)));
             read.BatchCommands.Add(latest);
             await using var reader = await read.ExecuteReaderAsync();
             await reader.ReadAsync();
@@ -178,74 +178,17 @@ internal sealed class PostgresWriter(
 
         // recorded_at never decreases with position, whichever instance wrote the previous one.
         var recordedAt = Math.Max(headRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
-        var rows = new Rows();
-        var committed = new List<EventRecord>();
-        var previousDeadlines = new Dictionary<long, string>();
-        var outcomes = new List<BatchOutcome>(group.Count);
-        var next = new LogPosition(head + 1);
-        foreach (var pending in group)
+        var plan = GroupPlan.Decide(group, stored, new LogPosition(head), recordedAt);
+        if (plan.Revisions.Count > 0)
         {
-            // The batch's changes are staged apart, so a refusal drops exactly this batch.
-            var staged = new Dictionary<string, LatestRevision>(StringComparer.Ordinal);
-            var batchRows = new List<(NewEvent Event, AppendDecision Decision, LogPosition Position, LatestRevision? Previous)>();
-            var results = new List<AppendedEvent>(pending.Events.Count);
-            try
-            {
-                for (var i = 0; i < pending.Events.Count; i++)
-                {
-                    var e = pending.Events[i];
-                    var latest = staged.GetValueOrDefault(e.EventId) ?? stored.GetValueOrDefault(e.EventId);
-                    var decision = AppendRules.Decide(e, i, pending.Prepared[i], latest);
-                    if (decision.Existing is { } existing)
-                    {
-                        results.Add(new AppendedEvent(e.EventId, existing.Revision, existing.Position, NoOp: true));
-                        continue;
-                    }
-
-                    var position = new LogPosition(next.Value + batchRows.Count);
-                    var content = decision.Content.Content;
-                    staged[e.EventId] = new LatestRevision(position, decision.Revision, content.Retracted, decision.Content.Body, content.Deadline?.DeadlineId);
-                    batchRows.Add((e, decision, position, latest));
-                    results.Add(new AppendedEvent(e.EventId, decision.Revision, position, NoOp: false));
-                }
-            }
-            catch (ProblemException problem)
-            {
-                outcomes.Add(new BatchOutcome(pending, null, problem));
-                continue;
-            }
-
-            foreach (var (eventId, latest) in staged)
-            {
-                stored[eventId] = latest;
-            }
-
-            foreach (var (e, decision, position, previous) in batchRows)
-            {
-                rows.Add(e.EventId, decision, position, pending.RecordedBy);
-                committed.Add(AppendRules.Committed(decision.Content, e.EventId, decision.Revision, position, recordedAt, pending.RecordedBy));
-                if (previous?.DeadlineId is { } previousDeadline)
-                {
-                    previousDeadlines[position.Value] = previousDeadline;
-                }
-            }
-
-            next = new LogPosition(next.Value + batchRows.Count);
-            outcomes.Add(new BatchOutcome(pending, results, null));
-        }
-
-        if (rows.Count > 0)
-        {
-            await using var write = rows.Batch(connection, transaction, recordedAt);
+            await using var write = Rows.Batch(plan, connection, transaction, recordedAt);
             await write.ExecuteNonQueryAsync();
         }
 
         stage.Committing = true;
         await transaction.CommitAsync();
-        return new Applied(committed, previousDeadlines, outcomes);
+        return plan;
     }
-
-    private sealed record Applied(List<EventRecord> Committed, Dictionary<long, string> PreviousDeadlines, List<BatchOutcome> Outcomes);
 
     /// <summary>How far a transaction got: once its commit is sent, a lost connection leaves its outcome unknown.</summary>
     private sealed class Stage
@@ -254,94 +197,61 @@ internal sealed class PostgresWriter(
     }
 
     /// <summary>The new revisions of one transaction as columns, for the array statements.</summary>
-    private sealed class Rows
+    private static class Rows
     {
-        private readonly List<long> positions = [];
-        private readonly List<string> eventIds = [];
-        private readonly List<long> revisions = [];
-        private readonly List<string> recordedBy = [];
-        private readonly List<int> earliest = [];
-        private readonly List<int> latest = [];
-        private readonly List<short> spanClasses = [];
-        private readonly List<string> kinds = [];
-        private readonly List<string> countries = [];
-        private readonly List<string?> deadlineIds = [];
-        private readonly List<bool> retracted = [];
-        private readonly List<byte[]> bodies = [];
-        private readonly List<string> tags = [];
-        private readonly List<long> tagPositions = [];
-        private readonly List<string> actors = [];
-        private readonly List<long> actorPositions = [];
-        private readonly Dictionary<string, int> lastOfEvent = new(StringComparer.Ordinal);
-
-        public int Count => positions.Count;
-
-        public void Add(string eventId, AppendDecision decision, LogPosition position, string by)
+        /// <summary>
+        /// Every new revision, its tags and actors (in key order), each event's new latest revision
+        /// (inserted when the view has no row for the event yet, updated when it has: the writer
+        /// read which, so only updates pay for a conflict check), then the counter: one round trip.
+        /// </summary>
+        public static NpgsqlBatch Batch(GroupPlan plan, NpgsqlConnection connection, NpgsqlTransaction transaction, long recordedAt)
         {
-            var prepared = decision.Content;
-            var content = prepared.Content;
-            lastOfEvent[eventId] = positions.Count;
-            positions.Add(position.Value);
-            eventIds.Add(eventId);
-            revisions.Add(decision.Revision.Value);
-            recordedBy.Add(by);
-            earliest.Add(prepared.Earliest);
-            latest.Add(prepared.Latest);
-            spanClasses.Add((short)prepared.SpanClass);
-            kinds.Add(content.Kind);
-            countries.Add(content.Location?.Country ?? string.Empty);
-            deadlineIds.Add(content.Deadline?.DeadlineId);
-            retracted.Add(content.Retracted);
-            bodies.Add(prepared.Body);
-            foreach (var tag in content.Tags)
-            {
-                tags.Add(tag);
-                tagPositions.Add(position.Value);
-            }
-
-            foreach (var actor in content.Actors)
-            {
-                actors.Add(actor);
-                actorPositions.Add(position.Value);
-            }
-        }
-
-        /// <summary>Every new revision, its tags and actors, each event's new latest revision, then the counter: one round trip.</summary>
-        public NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction transaction, long recordedAt)
-        {
+            var revisions = plan.Revisions;
             var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(Command(
                 PostgresSql.InsertRevisions,
-                Array("Positions", positions), Array("EventIds", eventIds), Array("Revisions", revisions), Array("RecordedBy", recordedBy),
-                Array("Earliest", earliest), Array("Latest", latest), Array("Kinds", kinds), Array("Countries", countries),
-                new NpgsqlParameter("DeadlineIds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = deadlineIds.ToArray() },
-                Array("Retracted", retracted), Array("Bodies", bodies), new NpgsqlParameter<long>("RecordedAt", recordedAt)));
-            if (tags.Count > 0)
-            {
-                batch.BatchCommands.Add(Command(PostgresSql.InsertTags, Array("Tags", tags), Array("Positions", tagPositions)));
-            }
-
-            if (actors.Count > 0)
-            {
-                batch.BatchCommands.Add(Command(PostgresSql.InsertActors, Array("Actors", actors), Array("Positions", actorPositions)));
-            }
-
-            // ON CONFLICT may touch a row once per statement: the group's last revision of each event only.
-            var last = lastOfEvent.Values.Order().ToList();
-            batch.BatchCommands.Add(Command(
-                PostgresSql.UpsertCurrent,
-                Array("EventIds", Pick(eventIds, last)), Array("Positions", Pick(positions, last)), Array("Revisions", Pick(revisions, last)),
-                Array("SpanClasses", Pick(spanClasses, last)), Array("Earliest", Pick(earliest, last)), Array("Latest", Pick(latest, last)),
-                Array("Kinds", Pick(kinds, last)), Array("Countries", Pick(countries, last)),
-                new NpgsqlParameter("DeadlineIds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Pick(deadlineIds, last).ToArray() },
-                Array("Retracted", Pick(retracted, last))));
-            batch.BatchCommands.Add(Command(PostgresSql.AdvanceHead, new NpgsqlParameter<long>("Position", positions[^1]), new NpgsqlParameter<long>("RecordedAt", recordedAt)));
+                Array("Positions", revisions, r => r.Position.Value), Array("EventIds", revisions, r => r.EventId),
+                Array("Revisions", revisions, r => r.Revision.Value), Array("RecordedBy", revisions, r => r.RecordedBy),
+                Array("Earliest", revisions, r => r.Content.Earliest), Array("Latest", revisions, r => r.Content.Latest),
+                Array("Kinds", revisions, r => r.Record.Kind), Array("Countries", revisions, r => r.Country),
+                DeadlineIds(revisions), Array("Retracted", revisions, r => r.Record.Retracted), Array("Bodies", revisions, r => r.Content.Body),
+                new NpgsqlParameter<long>("RecordedAt", recordedAt)));
+            KeyRows(batch, PostgresSql.InsertTags, "Tags", plan.TagRows());
+            KeyRows(batch, PostgresSql.InsertActors, "Actors", plan.ActorRows());
+            var current = plan.CurrentRows().ToList();
+            CurrentRows(batch, PostgresSql.InsertCurrent, [.. current.Where(c => !c.InView).Select(c => c.Revision)]);
+            CurrentRows(batch, PostgresSql.UpsertCurrent, [.. current.Where(c => c.InView).Select(c => c.Revision)]);
+            batch.BatchCommands.Add(Command(PostgresSql.AdvanceHead, new NpgsqlParameter<long>("Position", plan.Head.Value), new NpgsqlParameter<long>("RecordedAt", recordedAt)));
             return batch;
         }
 
-        private static List<T> Pick<T>(List<T> values, List<int> indexes) => [.. indexes.Select(i => values[i])];
+        private static void KeyRows(NpgsqlBatch batch, string sql, string name, List<(string Value, long Position)> rows)
+        {
+            if (rows.Count > 0)
+            {
+                batch.BatchCommands.Add(Command(sql, Array(name, rows, r => r.Value), Array("Positions", rows, r => r.Position)));
+            }
+        }
 
-        private static NpgsqlParameter<T[]> Array<T>(string name, List<T> values) => new(name, values.ToArray());
+        private static void CurrentRows(NpgsqlBatch batch, string sql, List<PlannedRevision> rows)
+        {
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            batch.BatchCommands.Add(Command(
+                sql,
+                Array("EventIds", rows, r => r.EventId), Array("Positions", rows, r => r.Position.Value), Array("Revisions", rows, r => r.Revision.Value),
+                Array("SpanClasses", rows, r => (short)r.Content.SpanClass), Array("Earliest", rows, r => r.Content.Earliest), Array("Latest", rows, r => r.Content.Latest),
+                Array("Kinds", rows, r => r.Record.Kind), Array("Countries", rows, r => r.Country),
+                DeadlineIds(rows), Array("Retracted", rows, r => r.Record.Retracted)));
+        }
+
+        private static NpgsqlParameter DeadlineIds(List<PlannedRevision> rows) =>
+            new("DeadlineIds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.DeadlineId).ToArray() };
+
+        private static NpgsqlParameter<T[]> Array<TRow, T>(string name, List<TRow> rows, Func<TRow, T> value) => new(name, [.. rows.Select(value)]);
 
         private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
         {

@@ -9,10 +9,9 @@ namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>
 /// The single writer of the SQLite log, with group commit: appends queue up while a commit is
-/// running, then the next transaction takes all of them and one fsync acknowledges them all (when
-/// one batch is refused, the group runs again with each batch in its own savepoint, so it never
-/// takes the others down). A caller is answered only after the transaction that holds its batch
-/// has committed.
+/// running, then the next transaction takes all of them and one fsync acknowledges them all (a
+/// refused batch is dropped before anything is written, so it never takes the others down). A
+/// caller is answered only after the transaction that holds its batch has committed.
 /// </summary>
 internal sealed class SqliteWriter(
     SqliteDatabase database,
@@ -28,13 +27,16 @@ internal sealed class SqliteWriter(
     private SqliteWriterStatements? statements;
     private Task? loop;
     private long lastRecordedAt;
+    private LogPosition head;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         connection = database.OpenWriter();
         statements = new SqliteWriterStatements(connection);
         lastRecordedAt = connection.ExecuteScalar<long?>(SqliteSql.LastRecordedAt) ?? 0;
-        broadcaster.Initialize(connection.ExecuteScalar<long>(SqliteSql.Head));
+        // The last position: the writer hands out the next ones itself, as the only writer of the file.
+        head = new LogPosition(connection.ExecuteScalar<long>(SqliteSql.Head));
+        broadcaster.Initialize(head.Value);
         // Its own thread: a commit blocks in SQLite (and in fsync) for milliseconds, and on a
         // thread-pool thread that is one of the two threads this 2-core machine starts with,
         // taken from the requests the commit is waiting for (S2 measured 6.5 ms per commit).
@@ -81,15 +83,10 @@ internal sealed class SqliteWriter(
     private void CommitGroup(List<PendingAppend> group)
     {
         using var activity = GroupCommit.StartActivity(group);
-        Applied applied;
+        GroupPlan plan;
         try
         {
-            // Optimistically the group in one go; when a batch is refused (rare: validation ran
-            // before queueing, so only a revision conflict or a retraction of an unknown event
-            // gets here), the group runs again with a savepoint around each batch, so the refused
-            // one does not take the others down. A savepoint on every batch would cost every
-            // commit: SQLite journals each page a savepoint changes.
-            applied = Apply(group, isolate: false) ?? Apply(group, isolate: true)!;
+            plan = Apply(group);
         }
         catch (Exception ex) when (ex is not ProblemException)
         {
@@ -101,131 +98,35 @@ internal sealed class SqliteWriter(
             return;
         }
 
-        var (committed, previousDeadlines, outcomes) = applied;
-        activity?.SetTag("timeline.storage.revisions", committed.Count);
-        broadcaster.Publish(new CommitGroup(committed, previousDeadlines));
-        metrics.Committed(group.Count, committed.Count);
-        StorageLog.GroupCommitted(logger, group.Count, committed.Count, broadcaster.Head);
-        GroupCommit.Answer(outcomes);
+        activity?.SetTag("timeline.storage.revisions", plan.Committed.Count);
+        broadcaster.Publish(new CommitGroup(plan.Committed, plan.PreviousDeadlines));
+        metrics.Committed(group.Count, plan.Committed.Count);
+        StorageLog.GroupCommitted(logger, group.Count, plan.Committed.Count, broadcaster.Head);
+        GroupCommit.Answer(plan.Outcomes);
     }
 
     /// <summary>
-    /// Runs the group in one transaction and commits it. Without <paramref name="isolate"/>, a
-    /// refused batch rolls everything back and the answer is null (unless it was the only batch:
-    /// then that refusal is the outcome); with it, each batch has its own savepoint.
+    /// Runs the group in one transaction: one read of the latest revision of every event it
+    /// touches, the decisions in memory (<see cref="GroupPlan"/>: a refused batch is dropped
+    /// there alone, so nothing of it is written), one statement per table, the commit.
     /// </summary>
-    private Applied? Apply(List<PendingAppend> group, bool isolate)
+    private GroupPlan Apply(List<PendingAppend> group)
     {
-        var committed = new List<EventRecord>();
-        var previousDeadlines = new Dictionary<long, string>();
-        var outcomes = new List<BatchOutcome>(group.Count);
         using var transaction = connection!.BeginTransaction();
         statements!.Enlist(transaction);
         var now = Math.Max(lastRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
-        for (var i = 0; i < group.Count; i++)
+        var plan = GroupPlan.Decide(group, statements.Latest(GroupPlan.EventIds(group)), head, now);
+        if (plan.Revisions.Count == 0)
         {
-            var savepoint = $"batch{i}";
-            if (isolate)
-            {
-                transaction.Save(savepoint);
-            }
-
-            var mark = committed.Count;
-            try
-            {
-                var results = ApplyBatch(group[i], now, committed, previousDeadlines);
-                if (isolate)
-                {
-                    transaction.Release(savepoint);
-                }
-
-                outcomes.Add(new(group[i], results, null));
-            }
-            catch (ProblemException problem) when (isolate || group.Count == 1)
-            {
-                if (!isolate)
-                {
-                    transaction.Rollback();
-                    return new Applied([], [], [new(group[i], null, problem)]);
-                }
-
-                transaction.Rollback(savepoint);
-                transaction.Release(savepoint);
-
-                // The positions of the undone rows are handed out again: forget what was noted for them.
-                foreach (var undone in committed.Skip(mark))
-                {
-                    previousDeadlines.Remove(undone.Position);
-                }
-
-                committed.RemoveRange(mark, committed.Count - mark);
-                outcomes.Add(new(group[i], null, problem));
-            }
-            catch (ProblemException)
-            {
-                transaction.Rollback();
-                return null;
-            }
+            // Only no-ops and refusals: nothing to write or to wait for.
+            transaction.Rollback();
+            return plan;
         }
 
+        statements.Write(plan, now);
         transaction.Commit();
         lastRecordedAt = now;
-        return new Applied(committed, previousDeadlines, outcomes);
-    }
-
-    private sealed record Applied(List<EventRecord> Committed, Dictionary<long, string> PreviousDeadlines, List<BatchOutcome> Outcomes);
-
-    private List<AppendedEvent> ApplyBatch(PendingAppend batch, long recordedAt, List<EventRecord> committed, Dictionary<long, string> previousDeadlines)
-    {
-        var events = batch.Events;
-        var sql = statements!;
-        var results = new List<AppendedEvent>(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            var e = events[i];
-            var latest = sql.Latest(e.EventId);
-            var decision = AppendRules.Decide(e, i, batch.Prepared[i], latest);
-            if (decision.Existing is { } existing)
-            {
-                results.Add(new AppendedEvent(e.EventId, existing.Revision, existing.Position, NoOp: true));
-                continue;
-            }
-
-            var prepared = decision.Content;
-            var content = prepared.Content;
-            var row = new NewRevision(
-                e.EventId,
-                decision.Revision.Value,
-                recordedAt,
-                batch.RecordedBy,
-                prepared.Earliest,
-                prepared.Latest,
-                content.Kind,
-                content.Location?.Country ?? string.Empty,
-                content.Deadline?.DeadlineId,
-                content.Retracted,
-                prepared.Body);
-            var position = sql.InsertRevision(row);
-            foreach (var tag in content.Tags)
-            {
-                sql.InsertTag(tag, position);
-            }
-
-            foreach (var actor in content.Actors)
-            {
-                sql.InsertActor(actor, position);
-            }
-
-            sql.UpsertCurrent(row, position);
-            committed.Add(AppendRules.Committed(prepared, e.EventId, decision.Revision, new LogPosition(position), recordedAt, batch.RecordedBy));
-            if (latest?.DeadlineId is { } previousDeadline)
-            {
-                previousDeadlines[position] = previousDeadline;
-            }
-
-            results.Add(new AppendedEvent(e.EventId, decision.Revision, new LogPosition(position), NoOp: false));
-        }
-
-        return results;
+        head = plan.Head;
+        return plan;
     }
 }
