@@ -90,10 +90,10 @@ internal sealed class Subscription : IDisposable
                 var page = await log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken);
                 for (var i = 0; i < page.Count; i++)
                 {
-                    yield return new StreamMessage.Revision(page[i], MoreFollows: i < page.Count - 1);
+                    yield return new StreamMessage.Stored(page[i], MoreFollows: i < page.Count - 1);
                 }
 
-                last = page.Count < CatchUpPage ? upTo : LogPosition.Of(page[^1]);
+                last = page.Count < CatchUpPage ? upTo : page[^1].LogPosition;
             }
 
             if (!feed.Overflowed)

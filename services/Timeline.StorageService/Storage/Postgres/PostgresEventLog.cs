@@ -64,13 +64,19 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
         return (PostgresSql.ListCurrent, parameters);
     }
 
-    public Task<IReadOnlyList<EventRecord>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
     {
         var parameters = PostgresFilter.Bind(criteria);
         parameters.Add("After", after.Value);
         parameters.Add("UpTo", upTo.Value);
         parameters.Add("Limit", limit);
-        return QueryAsync(PostgresSql.ReadAfter, parameters, cancellationToken);
+        return database.ReadAsync(
+            async connection =>
+            {
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(PostgresSql.ReadAfter, parameters, cancellationToken: cancellationToken));
+                return await StoredRevision.ReadAllAsync(reader, limit, cancellationToken);
+            },
+            cancellationToken);
     }
 
     public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) =>
