@@ -13,7 +13,7 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
 {
     public Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> events, string recordedBy) => writer.AppendAsync(events, recordedBy);
 
-    public Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
+    public async Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
     {
         var (sql, args) = version switch
         {
@@ -21,13 +21,22 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
             EventVersion.AtRevision r => (LogSql.GetRevision, new { EventId = eventId, Revision = r.Revision.Value }),
             _ => (LogSql.GetCurrent, new { EventId = eventId }),
         };
-        return database.ReadAsync(
-            async connection => (await connection.QuerySingleOrDefaultAsync<RevisionRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken)))?.ToRecord(),
+
+        // Parsed after the read: a body that cannot be parsed is no failure of the database
+        // (InvalidProtocolBufferException is an IOException, which ReadAsync would take for one).
+        var row = await database.ReadAsync(
+            connection => connection.QuerySingleOrDefaultAsync<RevisionRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken)),
             cancellationToken);
+        return row?.ToRecord();
     }
 
-    public Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken) =>
-        QueryAsync(LogSql.History, new DynamicParameters(new { EventId = eventId }), cancellationToken);
+    public async Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var rows = await database.ReadAsync(
+            async connection => (await connection.QueryAsync<RevisionRow>(new CommandDefinition(LogSql.History, new { EventId = eventId }, cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
+        return [.. rows.Select(r => r.ToRecord())];
+    }
 
     public async Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
     {
@@ -82,10 +91,5 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
     public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(
             async connection => new LogPosition(await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresSql.Head, cancellationToken: cancellationToken))),
-            cancellationToken);
-
-    private Task<IReadOnlyList<EventRecord>> QueryAsync(string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<EventRecord>>(
-            async connection => [.. (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToRecord())],
             cancellationToken);
 }
