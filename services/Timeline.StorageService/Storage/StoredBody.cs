@@ -26,13 +26,13 @@ internal static class StoredBody
     /// <summary>Deeper than this takes the parsing path (the content nests three levels: a deadline's due date).</summary>
     private const int MaxDepth = 16;
 
-    public static bool PassesThrough(ReadOnlySpan<byte> body) => Walk(EventRecord.Descriptor, body, 0);
+    /// <summary>What the walk expects of each field number of <see cref="EventRecord"/> and the messages in it, built once.</summary>
+    private static readonly Shape Content = Shape.Of(EventRecord.Descriptor,
+        refused: [EventRecord.EventIdFieldNumber, EventRecord.RevisionFieldNumber, EventRecord.PositionFieldNumber, EventRecord.RecordedAtFieldNumber, EventRecord.RecordedByFieldNumber]);
 
-    /// <summary>The fields the revision's columns supply: a body that carries one would be overridden by them, so it is not passed through.</summary>
-    private static bool IsIdField(int number) => number is EventRecord.EventIdFieldNumber or EventRecord.RevisionFieldNumber
-        or EventRecord.PositionFieldNumber or EventRecord.RecordedAtFieldNumber or EventRecord.RecordedByFieldNumber;
+    public static bool PassesThrough(ReadOnlySpan<byte> body) => Walk(Content, body, 0);
 
-    private static bool Walk(MessageDescriptor descriptor, ReadOnlySpan<byte> bytes, int depth)
+    private static bool Walk(Shape shape, ReadOnlySpan<byte> bytes, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -48,36 +48,36 @@ internal static class StoredBody
             }
 
             var number = WireFormat.GetTagFieldNumber((uint)tag);
-            if (number == 0 || (depth == 0 && IsIdField(number)))
+            if (number == 0)
             {
                 return false;
             }
 
-            var field = descriptor.FindFieldByNumber(number);
+            var kind = shape.KindOf(number);
             switch (WireFormat.GetTagWireType((uint)tag))
             {
-                case WireFormat.WireType.Varint:
-                    if (!TryVarint(bytes, ref i, out _) || (field is not null && !IsVarint(field.FieldType)))
+                case WireFormat.WireType.Varint when kind is Kind.Unknown or Kind.Varint:
+                    if (!TryVarint(bytes, ref i, out _))
                     {
                         return false;
                     }
 
                     break;
-                case WireFormat.WireType.Fixed64:
-                    if (!Skip(bytes, ref i, 8) || (field is not null && field.FieldType is not (FieldType.Double or FieldType.Fixed64 or FieldType.SFixed64)))
+                case WireFormat.WireType.Fixed64 when kind is Kind.Unknown or Kind.Fixed64:
+                    if (!Skip(bytes, ref i, 8))
                     {
                         return false;
                     }
 
                     break;
-                case WireFormat.WireType.Fixed32:
-                    if (!Skip(bytes, ref i, 4) || (field is not null && field.FieldType is not (FieldType.Float or FieldType.Fixed32 or FieldType.SFixed32)))
+                case WireFormat.WireType.Fixed32 when kind is Kind.Unknown or Kind.Fixed32:
+                    if (!Skip(bytes, ref i, 4))
                     {
                         return false;
                     }
 
                     break;
-                case WireFormat.WireType.LengthDelimited:
+                case WireFormat.WireType.LengthDelimited when kind is Kind.Unknown or Kind.Bytes or Kind.String or Kind.Message:
                     if (!TryVarint(bytes, ref i, out var length) || length > (ulong)(bytes.Length - i))
                     {
                         return false;
@@ -85,21 +85,15 @@ internal static class StoredBody
 
                     var value = bytes.Slice(i, (int)length);
                     i += (int)length;
-                    var ok = field?.FieldType switch
-                    {
-                        null or FieldType.Bytes => true,
-                        FieldType.String => Utf8.IsValid(value),
-                        FieldType.Message => Walk(field.MessageType, value, depth + 1),
-
-                        // A packed repeated scalar: the content has none.
-                        _ => false,
-                    };
-                    if (!ok)
+                    if ((kind == Kind.String && !Utf8.IsValid(value)) || (kind == Kind.Message && !Walk(shape.Nested[number]!, value, depth + 1)))
                     {
                         return false;
                     }
 
                     break;
+
+                // An id field, a wire type the parser does not read the field with (it would keep it
+                // as unknown), a packed repeated scalar (the content has none), a group.
                 default:
                     return false;
             }
@@ -107,9 +101,6 @@ internal static class StoredBody
 
         return true;
     }
-
-    private static bool IsVarint(FieldType type) => type is FieldType.Int32 or FieldType.Int64 or FieldType.UInt32 or FieldType.UInt64
-        or FieldType.SInt32 or FieldType.SInt64 or FieldType.Bool or FieldType.Enum;
 
     private static bool Skip(ReadOnlySpan<byte> bytes, ref int i, int count)
     {
@@ -137,5 +128,78 @@ internal static class StoredBody
         }
 
         return false;
+    }
+
+    /// <summary>How the parser reads a field: by the wire type it expects, or not at all (refused).</summary>
+    private enum Kind : byte
+    {
+        Unknown,
+        Varint,
+        Fixed64,
+        Fixed32,
+        String,
+        Bytes,
+        Message,
+        Refused,
+    }
+
+    /// <summary>A message descriptor as arrays indexed by field number (a dictionary lookup per field cost more than the rest of the walk).</summary>
+    private sealed class Shape
+    {
+        private readonly Kind[] kinds;
+
+        private Shape(int size)
+        {
+            kinds = new Kind[size];
+            Nested = new Shape?[size];
+        }
+
+        public Shape?[] Nested { get; }
+
+        public Kind KindOf(int number) => number < kinds.Length ? kinds[number] : Kind.Unknown;
+
+        public static Shape Of(MessageDescriptor descriptor, int[] refused)
+        {
+            var shape = Of(descriptor, new Dictionary<MessageDescriptor, Shape>());
+            foreach (var number in refused)
+            {
+                shape.kinds[number] = Kind.Refused;
+            }
+
+            return shape;
+        }
+
+        private static Shape Of(MessageDescriptor descriptor, Dictionary<MessageDescriptor, Shape> built)
+        {
+            if (built.TryGetValue(descriptor, out var known))
+            {
+                return known;
+            }
+
+            var fields = descriptor.Fields.InFieldNumberOrder();
+            var shape = new Shape(fields.Count == 0 ? 1 : fields[^1].FieldNumber + 1);
+            built[descriptor] = shape;
+            foreach (var field in fields)
+            {
+                shape.kinds[field.FieldNumber] = KindOf(field);
+                if (field.FieldType == FieldType.Message)
+                {
+                    shape.Nested[field.FieldNumber] = Of(field.MessageType, built);
+                }
+            }
+
+            return shape;
+        }
+
+        private static Kind KindOf(FieldDescriptor field) => field.FieldType switch
+        {
+            FieldType.Int32 or FieldType.Int64 or FieldType.UInt32 or FieldType.UInt64 or FieldType.SInt32 or FieldType.SInt64 or FieldType.Bool or FieldType.Enum => Kind.Varint,
+            FieldType.Double or FieldType.Fixed64 or FieldType.SFixed64 => Kind.Fixed64,
+            FieldType.Float or FieldType.Fixed32 or FieldType.SFixed32 => Kind.Fixed32,
+            FieldType.String => Kind.String,
+            FieldType.Bytes => Kind.Bytes,
+            FieldType.Message => Kind.Message,
+            _ => Kind.Refused,
+        };
     }
 }
