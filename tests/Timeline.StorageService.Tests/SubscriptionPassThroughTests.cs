@@ -139,17 +139,8 @@ public abstract class SubscriptionPassThroughTests(StorageBackend backend) : IAs
     [Fact]
     public async Task Catch_up_pages_caught_up_live_revisions_and_checkpoints_arrive_in_log_order()
     {
-        // 1,200 events: three catch-up pages (500 a page), every other one tagged "wanted".
-        for (var b = 0; b < 2; b++)
-        {
-            var batch = new AppendEventsRequest();
-            for (var i = 0; i < 600; i++)
-            {
-                batch.Events.Add(Events.Dated($"e{b}-{i}", "2023-10-14", $"event {b}-{i}", i % 2 == 0 ? "wanted" : "other"));
-            }
-
-            await Client.AppendEventsAsync(batch, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, TestContext.Current.CancellationToken);
-        }
+        // Three catch-up pages, every other event tagged "wanted".
+        await AppendPagesAsync(tagged: i => i % 2 == 0 ? "wanted" : "other");
 
         using var cts = new CancellationTokenSource(CallTimeout);
         using var call = Client.SubscribeEvents(new SubscribeEventsRequest { Filter = new EventFilter { Tags = { "wanted" } } }, cancellationToken: cts.Token);
@@ -193,6 +184,53 @@ public abstract class SubscriptionPassThroughTests(StorageBackend backend) : IAs
         Assert.Equal(["event", "caught_up 1200", "event", "checkpoint 1202"], sequence);
         Assert.Equal([.. Enumerable.Range(0, 600).Select(i => 1L + (2 * i)), 1_201], positions);
         cts.Cancel();
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_leaves_while_the_next_page_is_being_read_leaves_nothing_behind()
+    {
+        await AppendPagesAsync(tagged: _ => "any");
+        var broadcaster = server.GetService<Storage.LogBroadcaster>();
+
+        // Leave in the middle of the second page: the third is being read (or was read) by then.
+        using (var cts = new CancellationTokenSource(CallTimeout))
+        using (var call = Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: cts.Token))
+        {
+            var seen = 0;
+            while (seen < 700 && await call.ResponseStream.MoveNext(cts.Token))
+            {
+                seen++;
+            }
+
+            Assert.Equal(700, seen);
+            cts.Cancel();
+        }
+
+        var deadline = DateTime.UtcNow + CallTimeout;
+        while (broadcaster.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(0, broadcaster.Count);
+        var (records, caughtUp) = await CatchUpAsync();
+        Assert.Equal(1_200, caughtUp);
+        Assert.Equal(Enumerable.Range(1, 1_200).Select(i => (long)i), records.Select(r => r.Position));
+    }
+
+    /// <summary>1,200 events in two batches: three catch-up pages (500 a page).</summary>
+    private async Task AppendPagesAsync(Func<int, string> tagged)
+    {
+        for (var b = 0; b < 2; b++)
+        {
+            var batch = new AppendEventsRequest();
+            for (var i = 0; i < 600; i++)
+            {
+                batch.Events.Add(Events.Dated($"e{b}-{i}", "2023-10-14", $"event {b}-{i}", tagged(i)));
+            }
+
+            await Client.AppendEventsAsync(batch, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>Six revisions: a fully populated event, three revisions of another (the last a tombstone), two plain ones.</summary>
