@@ -39,7 +39,8 @@ internal sealed class GuardedMethods(ServiceProviderOptions options) : IServiceP
 /// cannot be parsed is INVALID_ARGUMENT naming the field, and a response that cannot be serialized
 /// is INTERNAL with a logged error id. grpc-dotnet reads the request before any interceptor runs and
 /// answers what its deserializer throws with UNKNOWN "Exception was thrown by handler.", so this is
-/// the only place that can do it.
+/// the only place that can do it. A server-streaming method the service serves with a response
+/// type of its own (<see cref="IWireResponse{TSelf}"/>) is bound to that type's marshaller instead.
 /// </summary>
 internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILoggerFactory loggers) : IServiceMethodProvider<TService>
     where TService : class
@@ -79,9 +80,59 @@ internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILogge
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
         {
+            if (WireResponseOf(method.Name, typeof(TRequest)) is { } wire)
+            {
+                typeof(Binder).GetMethod(nameof(AddWireResponseMethod), BindingFlags.NonPublic | BindingFlags.Instance)!
+                    .MakeGenericMethod(typeof(TRequest), typeof(TResponse), wire)
+                    .Invoke(this, [method]);
+                return;
+            }
+
             var (invoker, metadata) = Model<ServerStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
             context.AddServerStreamingMethod(marshallers.Guard(method), metadata, invoker);
+        }
+
+        /// <summary>
+        /// The <see cref="IWireResponse{TSelf}"/> type of the service's own method of this name
+        /// (<c>(TRequest, IServerStreamWriter&lt;T&gt;, ServerCallContext)</c>), if it declares one.
+        /// </summary>
+        private static Type? WireResponseOf(string name, Type request)
+        {
+            var own = typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .Where(m => m.Name == name && !m.IsVirtual)
+                .Select(m => m.GetParameters())
+                .Where(p => p.Length == 3 && p[0].ParameterType == request && p[2].ParameterType == typeof(ServerCallContext)
+                    && p[1].ParameterType.IsGenericType && p[1].ParameterType.GetGenericTypeDefinition() == typeof(IServerStreamWriter<>))
+                .Select(p => p[1].ParameterType.GetGenericArguments()[0])
+                .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IWireResponse<>)))
+                .ToList();
+            return own.Count switch
+            {
+                0 => null,
+                1 => own[0],
+                _ => throw new InvalidOperationException($"{typeof(TService)} declares {own.Count} wire-response methods {name}; one at most"),
+            };
+        }
+
+        /// <summary>
+        /// Binds the service's own method to the contract method's route: the same service and
+        /// method name, the contract's request marshaller, the wire type's response marshaller
+        /// (both guarded), the method's metadata.
+        /// </summary>
+        private void AddWireResponseMethod<TRequest, TContract, TWire>(Method<TRequest, TContract> contract)
+            where TRequest : class
+            where TContract : class
+            where TWire : class, IWireResponse<TWire>
+        {
+            if (TWire.Contract != typeof(TContract))
+            {
+                throw new InvalidOperationException($"{typeof(TWire)} is a form of {TWire.Contract}, but {contract.FullName} responds with {typeof(TContract)}");
+            }
+
+            var method = new Method<TRequest, TWire>(contract.Type, contract.ServiceName, contract.Name, contract.RequestMarshaller, TWire.Marshaller);
+            var handler = typeof(TService).GetMethod(contract.Name, BindingFlags.Public | BindingFlags.Instance, [typeof(TRequest), typeof(IServerStreamWriter<TWire>), typeof(ServerCallContext)])!;
+            context.AddServerStreamingMethod(marshallers.Guard(method), Metadata(handler), (ServerStreamingServerMethod<TService, TRequest, TWire>)Delegate.CreateDelegate(typeof(ServerStreamingServerMethod<TService, TRequest, TWire>), handler));
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)
@@ -107,11 +158,16 @@ internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILogge
             where TDelegate : Delegate
         {
             var handler = Implementation(name, parameters) ?? throw new InvalidOperationException($"{typeof(TService)} has no method {name} to bind");
+            return ((TDelegate)Delegate.CreateDelegate(typeof(TDelegate), handler), Metadata(handler));
+        }
+
+        private static List<object> Metadata(MethodInfo handler)
+        {
             var metadata = new List<object>();
             metadata.AddRange(typeof(TService).GetCustomAttributes(inherit: true));
             metadata.AddRange(handler.GetCustomAttributes(inherit: true));
             metadata.Add(new HttpMethodMetadata(["POST"], acceptCorsPreflight: true));
-            return ((TDelegate)Delegate.CreateDelegate(typeof(TDelegate), handler), metadata);
+            return metadata;
         }
 
         private MethodInfo? Implementation(string name, Type[] parameters)

@@ -101,9 +101,15 @@ internal sealed class EventStoreGrpcService(
         };
     }
 
+    /// <summary>
+    /// SubscribeEvents, served with <see cref="SubscriptionFrame"/>s in place of
+    /// <see cref="SubscribeEventsResponse"/>s (the same bytes on the wire; stored revisions are not
+    /// parsed and serialized again): the service's binder (<c>GuardedMethodProvider</c>) binds this
+    /// method to the contract's route, with its marshaller, so the generated override is not declared.
+    /// </summary>
     [Authorize(Policy = Scopes.EventsRead)]
     [EnableRateLimiting(RateLimits.Streams)]
-    public override async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscribeEventsResponse> responseStream, ServerCallContext context)
+    public async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscriptionFrame> responseStream, ServerCallContext context)
     {
         var (from, criteria) = requests.Check(request);
         using var subscription = await subscriptions.OpenAsync(from, criteria, context.CancellationToken);

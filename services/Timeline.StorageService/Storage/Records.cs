@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Timeline.V1;
@@ -28,12 +29,54 @@ internal sealed class RevisionRow
     public EventRecord ToRecord() => RevisionRecord.From(Body, EventId, Revision, Position, RecordedAt, RecordedBy);
 }
 
+/// <summary>
+/// One stored revision as a subscription's catch-up reads it (a plain data reader, no parsing): its
+/// ids and provenance from their columns, its content as the stored body's bytes.
+/// </summary>
+internal sealed record StoredRevision(long Position, string EventId, long Revision, long RecordedAt, string RecordedBy, byte[] Body)
+{
+    public LogPosition LogPosition => new(Position);
+
+    /// <summary>The revision as the contract has it, parsed (<see cref="RevisionRecord.From"/>).</summary>
+    public EventRecord ToRecord() => RevisionRecord.From(Body, EventId, Revision, Position, RecordedAt, RecordedBy);
+
+    /// <summary>Its ids and provenance alone, as an <see cref="EventRecord"/> without content (<see cref="RevisionRecord.Ids"/>).</summary>
+    public EventRecord Ids() => RevisionRecord.Ids(EventId, Revision, Position, RecordedAt, RecordedBy);
+
+    /// <summary>
+    /// Every row of a reader whose first columns are <see cref="LogSql.RevisionColumns"/>, in that
+    /// order, by ordinal: no mapper, one record per row.
+    /// </summary>
+    public static async Task<IReadOnlyList<StoredRevision>> ReadAllAsync(DbDataReader reader, int expected, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredRevision>(expected);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredRevision(
+                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5)));
+        }
+
+        return rows;
+    }
+}
+
+/// <summary>
+/// A stored revision as the contract has it: its content (the body, an <see cref="EventRecord"/>
+/// without ids, <see cref="RevisionBody"/>) with its ids and provenance, which live in columns of
+/// their own. Parsed, the ids are set on the parsed body; on the wire, a body without id fields
+/// followed by the ids' bytes is the same record (<c>Grpc/SubscriptionFrame</c>, <see cref="StoredBody"/>).
+/// </summary>
 internal static class RevisionRecord
 {
-    /// <summary>A stored revision as the contract has it: its content (the body) with its ids and provenance.</summary>
-    public static EventRecord From(byte[] body, string eventId, long revision, long position, long recordedAt, string recordedBy)
+    public static EventRecord From(byte[] body, string eventId, long revision, long position, long recordedAt, string recordedBy) =>
+        SetIds(EventRecord.Parser.ParseFrom(body), eventId, revision, position, recordedAt, recordedBy);
+
+    /// <summary>A record holding only the ids and provenance.</summary>
+    public static EventRecord Ids(string eventId, long revision, long position, long recordedAt, string recordedBy) =>
+        SetIds(new EventRecord(), eventId, revision, position, recordedAt, recordedBy);
+
+    private static EventRecord SetIds(EventRecord record, string eventId, long revision, long position, long recordedAt, string recordedBy)
     {
-        var record = EventRecord.Parser.ParseFrom(body);
         record.EventId = eventId;
         record.Revision = revision;
         record.Position = position;

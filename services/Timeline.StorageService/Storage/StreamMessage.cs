@@ -13,11 +13,15 @@ internal abstract record StreamMessage
     }
 
     /// <summary>
-    /// A matching revision, in position order. <paramref name="MoreFollows"/>: the next message
-    /// is already at hand (the rest of a catch-up page), so the writer may hold this one back and
-    /// send both in one write; the last revision of a page, and every live one, is sent at once.
+    /// A matching revision read from the database while catching up, as stored (the body not parsed:
+    /// <c>Grpc/SubscriptionFrame</c> writes it as it is). <paramref name="MoreFollows"/>: the next
+    /// message is already at hand (the rest of a catch-up page), so the writer may hold this one back
+    /// and send both in one write; the last revision of a page is sent at once.
     /// </summary>
-    public sealed record Revision(EventRecord Record, bool MoreFollows = false) : StreamMessage;
+    public sealed record Stored(StoredRevision Row, bool MoreFollows) : StreamMessage;
+
+    /// <summary>A matching live revision, as the writer committed it, sent at once.</summary>
+    public sealed record Revision(EventRecord Record) : StreamMessage;
 
     /// <summary>Every stored revision up to <paramref name="Position"/> was sent; live ones follow.</summary>
     public sealed record CaughtUp(LogPosition Position) : StreamMessage;

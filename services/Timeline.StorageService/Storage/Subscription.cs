@@ -79,27 +79,42 @@ internal sealed class Subscription : IDisposable
         var last = from;
         var upTo = Head;
 
-        // Catch up from the database; if the live feed overflowed meanwhile, register again and keep reading.
-        while (true)
+        // Catch up from the database; if the live feed overflowed meanwhile, register again and keep
+        // reading. The next page is read while this one is written: the writer waits for the client
+        // (HTTP/2 flow control), the reader for the database, and neither needs to wait for the other.
+        Task<IReadOnlyList<StoredRevision>>? next = null;
+        try
         {
-            while (last < upTo)
+            while (true)
             {
-                var page = await log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken);
-                for (var i = 0; i < page.Count; i++)
+                next = last < upTo ? log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken) : null;
+                while (next is not null)
                 {
-                    yield return new StreamMessage.Revision(page[i], MoreFollows: i < page.Count - 1);
+                    var page = await next;
+                    last = page.Count < CatchUpPage ? upTo : page[^1].LogPosition;
+                    next = last < upTo ? log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken) : null;
+                    for (var i = 0; i < page.Count; i++)
+                    {
+                        yield return new StreamMessage.Stored(page[i], MoreFollows: i < page.Count - 1);
+                    }
                 }
 
-                last = page.Count < CatchUpPage ? upTo : LogPosition.Of(page[^1]);
-            }
+                if (!feed.Overflowed)
+                {
+                    break;
+                }
 
-            if (!feed.Overflowed)
+                feed.Dispose();
+                (feed, upTo) = broadcaster.Register();
+            }
+        }
+        finally
+        {
+            // A stream that ends while a page is being read: let the read finish, its rows unused, its failure unobserved by anyone else.
+            if (next is not null)
             {
-                break;
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-
-            feed.Dispose();
-            (feed, upTo) = broadcaster.Register();
         }
 
         yield return new StreamMessage.CaughtUp(last);

@@ -13,7 +13,7 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
 {
     public Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> events, string recordedBy) => writer.AppendAsync(events, recordedBy);
 
-    public Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
+    public async Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
     {
         var (sql, args) = version switch
         {
@@ -21,13 +21,22 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
             EventVersion.AtRevision r => (LogSql.GetRevision, new { EventId = eventId, Revision = r.Revision.Value }),
             _ => (LogSql.GetCurrent, new { EventId = eventId }),
         };
-        return database.ReadAsync(
-            async connection => (await connection.QuerySingleOrDefaultAsync<RevisionRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken)))?.ToRecord(),
+
+        // Parsed after the read: a body that cannot be parsed is no failure of the database
+        // (InvalidProtocolBufferException is an IOException, which ReadAsync would take for one).
+        var row = await database.ReadAsync(
+            connection => connection.QuerySingleOrDefaultAsync<RevisionRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken)),
             cancellationToken);
+        return row?.ToRecord();
     }
 
-    public Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken) =>
-        QueryAsync(LogSql.History, new DynamicParameters(new { EventId = eventId }), cancellationToken);
+    public async Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var rows = await database.ReadAsync(
+            async connection => (await connection.QueryAsync<RevisionRow>(new CommandDefinition(LogSql.History, new { EventId = eventId }, cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
+        return [.. rows.Select(r => r.ToRecord())];
+    }
 
     public async Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
     {
@@ -64,22 +73,23 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
         return (PostgresSql.ListCurrent, parameters);
     }
 
-    public Task<IReadOnlyList<EventRecord>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
     {
         var parameters = PostgresFilter.Bind(criteria);
         parameters.Add("After", after.Value);
         parameters.Add("UpTo", upTo.Value);
         parameters.Add("Limit", limit);
-        return QueryAsync(PostgresSql.ReadAfter, parameters, cancellationToken);
+        return database.ReadAsync(
+            async connection =>
+            {
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(PostgresSql.ReadAfter, parameters, cancellationToken: cancellationToken));
+                return await StoredRevision.ReadAllAsync(reader, limit, cancellationToken);
+            },
+            cancellationToken);
     }
 
     public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(
             async connection => new LogPosition(await connection.ExecuteScalarAsync<long>(new CommandDefinition(PostgresSql.Head, cancellationToken: cancellationToken))),
-            cancellationToken);
-
-    private Task<IReadOnlyList<EventRecord>> QueryAsync(string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<EventRecord>>(
-            async connection => [.. (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToRecord())],
             cancellationToken);
 }

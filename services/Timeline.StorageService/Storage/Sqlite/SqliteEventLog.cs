@@ -94,15 +94,15 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return ListPage.From(rows, size);
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
     {
         var parameters = SqliteFilter.Bind(criteria).ToDynamic();
         parameters.Add("After", after.Value);
         parameters.Add("UpTo", upTo.Value);
         parameters.Add("Limit", limit);
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RevisionRow>(new CommandDefinition(SqliteSql.ReadAfter, parameters, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToRecord()).ToList();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SqliteSql.ReadAfter, parameters, cancellationToken: cancellationToken));
+        return await StoredRevision.ReadAllAsync(reader, limit, cancellationToken);
     }
 
     public async Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken)

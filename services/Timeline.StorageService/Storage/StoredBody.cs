@@ -1,0 +1,205 @@
+using System.Text.Unicode;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Timeline.V1;
+
+namespace Timeline.StorageService.Storage;
+
+/// <summary>
+/// Whether a stored body can go to a client byte for byte, followed by its revision's ids
+/// (<see cref="RevisionRecord"/>): true when the generated parser reads it as exactly the content a
+/// parse would give, and it holds none of the id fields that the columns supply. Every body the
+/// writers store passes: <see cref="RevisionBody"/> builds it from the content fields of a
+/// validated <see cref="NewEvent"/> and Google.Protobuf serializes it. A body that does not pass (a
+/// row written by other means, damaged bytes) takes the parsing path, as every body did before:
+/// parsed, its ids set, serialized again; if it cannot be parsed the stream fails, and no client
+/// ever receives a record it cannot read.
+/// <para>
+/// The walk is the parser's, without allocating: each tag and varint well-formed, each length
+/// inside its message, each known field with the wire type the parser expects for it, strings valid
+/// UTF-8, nested messages (and map entries) walked by their own descriptors; unknown fields are
+/// kept, as the parser keeps them, except groups (deprecated, never written by proto3).
+/// </para>
+/// </summary>
+internal static class StoredBody
+{
+    /// <summary>Deeper than this takes the parsing path (the content nests three levels: a deadline's due date).</summary>
+    private const int MaxDepth = 16;
+
+    /// <summary>What the walk expects of each field number of <see cref="EventRecord"/> and the messages in it, built once.</summary>
+    private static readonly Shape Content = Shape.Of(EventRecord.Descriptor,
+        refused: [EventRecord.EventIdFieldNumber, EventRecord.RevisionFieldNumber, EventRecord.PositionFieldNumber, EventRecord.RecordedAtFieldNumber, EventRecord.RecordedByFieldNumber]);
+
+    public static bool PassesThrough(ReadOnlySpan<byte> body) => Walk(Content, body, 0);
+
+    private static bool Walk(Shape shape, ReadOnlySpan<byte> bytes, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        var i = 0;
+        while (i < bytes.Length)
+        {
+            if (!TryVarint(bytes, ref i, out var tag) || tag > uint.MaxValue)
+            {
+                return false;
+            }
+
+            var number = WireFormat.GetTagFieldNumber((uint)tag);
+            if (number == 0)
+            {
+                return false;
+            }
+
+            var kind = shape.KindOf(number);
+            switch (WireFormat.GetTagWireType((uint)tag))
+            {
+                case WireFormat.WireType.Varint when kind is Kind.Unknown or Kind.Varint:
+                    if (!TryVarint(bytes, ref i, out _))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case WireFormat.WireType.Fixed64 when kind is Kind.Unknown or Kind.Fixed64:
+                    if (!Skip(bytes, ref i, 8))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case WireFormat.WireType.Fixed32 when kind is Kind.Unknown or Kind.Fixed32:
+                    if (!Skip(bytes, ref i, 4))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case WireFormat.WireType.LengthDelimited when kind is Kind.Unknown or Kind.Bytes or Kind.String or Kind.Message:
+                    if (!TryVarint(bytes, ref i, out var length) || length > (ulong)(bytes.Length - i))
+                    {
+                        return false;
+                    }
+
+                    var value = bytes.Slice(i, (int)length);
+                    i += (int)length;
+                    if ((kind == Kind.String && !Utf8.IsValid(value)) || (kind == Kind.Message && !Walk(shape.Nested[number]!, value, depth + 1)))
+                    {
+                        return false;
+                    }
+
+                    break;
+
+                // An id field, a wire type the parser does not read the field with (it would keep it
+                // as unknown), a packed repeated scalar (the content has none), a group.
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Skip(ReadOnlySpan<byte> bytes, ref int i, int count)
+    {
+        if (bytes.Length - i < count)
+        {
+            return false;
+        }
+
+        i += count;
+        return true;
+    }
+
+    /// <summary>A base-128 varint of at most 10 bytes, as the parser reads one.</summary>
+    private static bool TryVarint(ReadOnlySpan<byte> bytes, ref int i, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 70 && i < bytes.Length; shift += 7)
+        {
+            var b = bytes[i++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How the parser reads a field: by the wire type it expects, or not at all (refused).</summary>
+    private enum Kind : byte
+    {
+        Unknown,
+        Varint,
+        Fixed64,
+        Fixed32,
+        String,
+        Bytes,
+        Message,
+        Refused,
+    }
+
+    /// <summary>A message descriptor as arrays indexed by field number (a dictionary lookup per field cost more than the rest of the walk).</summary>
+    private sealed class Shape
+    {
+        private readonly Kind[] kinds;
+
+        private Shape(int size)
+        {
+            kinds = new Kind[size];
+            Nested = new Shape?[size];
+        }
+
+        public Shape?[] Nested { get; }
+
+        public Kind KindOf(int number) => number < kinds.Length ? kinds[number] : Kind.Unknown;
+
+        public static Shape Of(MessageDescriptor descriptor, int[] refused)
+        {
+            var shape = Of(descriptor, new Dictionary<MessageDescriptor, Shape>());
+            foreach (var number in refused)
+            {
+                shape.kinds[number] = Kind.Refused;
+            }
+
+            return shape;
+        }
+
+        private static Shape Of(MessageDescriptor descriptor, Dictionary<MessageDescriptor, Shape> built)
+        {
+            if (built.TryGetValue(descriptor, out var known))
+            {
+                return known;
+            }
+
+            var fields = descriptor.Fields.InFieldNumberOrder();
+            var shape = new Shape(fields.Count == 0 ? 1 : fields[^1].FieldNumber + 1);
+            built[descriptor] = shape;
+            foreach (var field in fields)
+            {
+                shape.kinds[field.FieldNumber] = KindOf(field);
+                if (field.FieldType == FieldType.Message)
+                {
+                    shape.Nested[field.FieldNumber] = Of(field.MessageType, built);
+                }
+            }
+
+            return shape;
+        }
+
+        private static Kind KindOf(FieldDescriptor field) => field.FieldType switch
+        {
+            FieldType.Int32 or FieldType.Int64 or FieldType.UInt32 or FieldType.UInt64 or FieldType.SInt32 or FieldType.SInt64 or FieldType.Bool or FieldType.Enum => Kind.Varint,
+            FieldType.Double or FieldType.Fixed64 or FieldType.SFixed64 => Kind.Fixed64,
+            FieldType.Float or FieldType.Fixed32 or FieldType.SFixed32 => Kind.Fixed32,
+            FieldType.String => Kind.String,
+            FieldType.Bytes => Kind.Bytes,
+            FieldType.Message => Kind.Message,
+            _ => Kind.Refused,
+        };
+    }
+}
