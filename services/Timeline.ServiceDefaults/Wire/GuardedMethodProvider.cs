@@ -80,11 +80,11 @@ internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILogge
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
         {
-            if (WireResponseOf(method.Name, typeof(TRequest)) is { } wire)
+            if (WireResponseMethod(method.Name, typeof(TRequest)) is { } wire)
             {
                 typeof(Binder).GetMethod(nameof(AddWireResponseMethod), BindingFlags.NonPublic | BindingFlags.Instance)!
-                    .MakeGenericMethod(typeof(TRequest), typeof(TResponse), wire)
-                    .Invoke(this, [method]);
+                    .MakeGenericMethod(typeof(TRequest), typeof(TResponse), wire.Response)
+                    .Invoke(this, [method, wire.Handler]);
                 return;
             }
 
@@ -94,18 +94,18 @@ internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILogge
         }
 
         /// <summary>
-        /// The <see cref="IWireResponse{TSelf}"/> type of the service's own method of this name
-        /// (<c>(TRequest, IServerStreamWriter&lt;T&gt;, ServerCallContext)</c>), if it declares one.
+        /// The service's own method of this name (<c>(TRequest, IServerStreamWriter&lt;T&gt;, ServerCallContext)</c>)
+        /// whose <c>T</c> is an <see cref="IWireResponse{TSelf}"/>, with that type, if it declares one.
         /// </summary>
-        private static Type? WireResponseOf(string name, Type request)
+        private static (MethodInfo Handler, Type Response)? WireResponseMethod(string name, Type request)
         {
             var own = typeof(TService).GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Where(m => m.Name == name && !m.IsVirtual)
-                .Select(m => m.GetParameters())
-                .Where(p => p.Length == 3 && p[0].ParameterType == request && p[2].ParameterType == typeof(ServerCallContext)
-                    && p[1].ParameterType.IsGenericType && p[1].ParameterType.GetGenericTypeDefinition() == typeof(IServerStreamWriter<>))
-                .Select(p => p[1].ParameterType.GetGenericArguments()[0])
-                .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IWireResponse<>)))
+                .Select(m => (Handler: m, Parameters: m.GetParameters()))
+                .Where(m => m.Parameters.Length == 3 && m.Parameters[0].ParameterType == request && m.Parameters[2].ParameterType == typeof(ServerCallContext)
+                    && m.Parameters[1].ParameterType.IsGenericType && m.Parameters[1].ParameterType.GetGenericTypeDefinition() == typeof(IServerStreamWriter<>))
+                .Select(m => (m.Handler, Response: m.Parameters[1].ParameterType.GetGenericArguments()[0]))
+                .Where(m => m.Response.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IWireResponse<>)))
                 .ToList();
             return own.Count switch
             {
@@ -120,7 +120,7 @@ internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILogge
         /// method name, the contract's request marshaller, the wire type's response marshaller
         /// (both guarded), the method's metadata.
         /// </summary>
-        private void AddWireResponseMethod<TRequest, TContract, TWire>(Method<TRequest, TContract> contract)
+        private void AddWireResponseMethod<TRequest, TContract, TWire>(Method<TRequest, TContract> contract, MethodInfo handler)
             where TRequest : class
             where TContract : class
             where TWire : class, IWireResponse<TWire>
@@ -131,8 +131,7 @@ internal sealed class GuardedMethodProvider<TService>(ErrorDomain domain, ILogge
             }
 
             var method = new Method<TRequest, TWire>(contract.Type, contract.ServiceName, contract.Name, contract.RequestMarshaller, TWire.Marshaller);
-            var handler = typeof(TService).GetMethod(contract.Name, BindingFlags.Public | BindingFlags.Instance, [typeof(TRequest), typeof(IServerStreamWriter<TWire>), typeof(ServerCallContext)])!;
-            context.AddServerStreamingMethod(marshallers.Guard(method), Metadata(handler), (ServerStreamingServerMethod<TService, TRequest, TWire>)Delegate.CreateDelegate(typeof(ServerStreamingServerMethod<TService, TRequest, TWire>), handler));
+            context.AddServerStreamingMethod(marshallers.Guard(method), Metadata(handler), handler.CreateDelegate<ServerStreamingServerMethod<TService, TRequest, TWire>>());
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)

@@ -14,9 +14,9 @@ namespace Timeline.StorageService.Storage;
 internal sealed class GroupPlan
 {
     private readonly Dictionary<string, int> lastOfEvent = new(StringComparer.Ordinal);
-    private readonly HashSet<string> inView;
+    private readonly IReadOnlyDictionary<string, LatestRevision> stored;
 
-    private GroupPlan(HashSet<string> inView) => this.inView = inView;
+    private GroupPlan(IReadOnlyDictionary<string, LatestRevision> stored) => this.stored = stored;
 
     /// <summary>The new revisions, in position order.</summary>
     public List<PlannedRevision> Revisions { get; } = [];
@@ -42,7 +42,7 @@ internal sealed class GroupPlan
     /// </summary>
     public static GroupPlan Decide(List<PendingAppend> group, IReadOnlyDictionary<string, LatestRevision> stored, LogPosition head, long recordedAt)
     {
-        var plan = new GroupPlan([.. stored.Keys]) { Head = head };
+        var plan = new GroupPlan(stored) { Head = head };
         var latestOf = new Dictionary<string, LatestRevision>(stored, StringComparer.Ordinal);
         foreach (var pending in group)
         {
@@ -105,7 +105,7 @@ internal sealed class GroupPlan
     /// (an insert): the writer knows which from its read, so it needs no conflict check.
     /// </summary>
     public IEnumerable<(PlannedRevision Revision, bool InView)> CurrentRows() =>
-        lastOfEvent.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (Revisions[p.Value], inView.Contains(p.Key)));
+        lastOfEvent.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (Revisions[p.Value], stored.ContainsKey(p.Key)));
 
     /// <summary>A row per tag of each new revision, in key order (tag, position), so the inserts walk each B-tree once.</summary>
     public List<(string Value, long Position)> TagRows() => KeyRows(r => r.Record.Tags);
