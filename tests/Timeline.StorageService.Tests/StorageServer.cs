@@ -88,7 +88,13 @@ public sealed class StorageServer : IAsyncDisposable
         await StartAppAsync(null);
     }
 
-    /// <summary>Stops the service gracefully (the client channel stays open until it is done).</summary>
+    /// <summary>
+    /// Stops the service gracefully. The client's channel stays open, as a real client's would: a
+    /// call still reading what the server sent before it stopped (a stream's trailer) reads it to
+    /// the end, and a call made after gets UNAVAILABLE. Disposing the channel here cancelled such a
+    /// call on the client's side whenever the server finished stopping before the client had read
+    /// the trailer (a test saw CANCELLED for the stream's UNAVAILABLE under a loaded machine).
+    /// </summary>
     public async Task StopAsync()
     {
         if (app is not null)
@@ -97,9 +103,6 @@ public sealed class StorageServer : IAsyncDisposable
             await app.DisposeAsync();
             app = null;
         }
-
-        channel?.Dispose();
-        channel = null;
     }
 
     private async Task StartAppAsync(Action<WebApplicationBuilder>? configure)
@@ -108,6 +111,7 @@ public sealed class StorageServer : IAsyncDisposable
         app = StorageServiceApp.Create([.. args, .. settings.Select(s => $"--{s.Key}={s.Value}")], configure);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Address = app.BoundAddresses()[0];
+        channel?.Dispose();
         channel = GrpcChannel.ForAddress(Address);
         Client = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(channel));
         Health = new Health.HealthClient(TestCalls.Bound(channel));
@@ -119,6 +123,8 @@ public sealed class StorageServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        channel?.Dispose();
+        channel = null;
         if (ownsDatabase)
         {
             await Database.DisposeAsync();
