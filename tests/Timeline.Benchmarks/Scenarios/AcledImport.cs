@@ -18,7 +18,7 @@ namespace Timeline.Benchmarks.Scenarios;
 /// first, for a warm-up time), so the timed ones measure an import, not a service still compiling
 /// its code; the raw twin receives the same rows each time, so both files grow alike.
 /// The CLI timed is the ReadyToRun publish for this machine
-/// (<c>dotnet publish clients/Timeline.Cli -c Release -r RID</c>: the CLI's project compiles it
+/// (<c>dotnet publish clients/Timeline.Cli -c Release -r RID</c>: Directory.Build.props compiles it
 /// ahead of time whenever a runtime is named), published into the run's folder first; the JIT
 /// build (<c>bin/Release</c>, what the portable tool package and <c>dotnet run</c> execute)
 /// imports beside it in every repetition, in alternating order, for the note that compares them.
