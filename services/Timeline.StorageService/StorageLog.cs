@@ -29,4 +29,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(9, LogLevel.Warning, "Append transaction hit {SqlState} (serialization failure or deadlock) on attempt {Attempt}; running it again")]
     public static partial void TransactionRetried(ILogger logger, string sqlState, int attempt);
+
+    [LoggerMessage(10, LogLevel.Error, "The revision at position {Position} cannot be read: its stored body is damaged. Live subscriptions of this instance end with INTERNAL until the row is restored")]
+    public static partial void DamagedRevision(ILogger logger, Exception exception, long position);
 }

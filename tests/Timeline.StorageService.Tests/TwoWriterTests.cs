@@ -112,6 +112,49 @@ public sealed class TwoWriterTests
     /// Subscribes from the last position seen, reads for a random number of revisions or a random
     /// time, drops the stream and subscribes again, until it has seen the last position appended.
     /// </summary>
+    [Fact]
+    public async Task A_damaged_body_another_instance_committed_ends_live_streams_with_internal_and_the_reader_stays_healthy()
+    {
+        await using var writer = await StorageServer.StartAsync(StorageBackend.Postgres);
+
+        // This instance's tail reads only when its own commit shows it is behind (its next poll is an hour away).
+        await using var reader = await StorageServer.StartOnAsync(writer.Database, new Dictionary<string, string?> { ["Storage:TailInterval"] = "01:00:00" });
+        using var cts = new CancellationTokenSource(CallTimeout);
+        using var call = reader.Client.SubscribeEvents(new SubscribeEventsRequest(), cancellationToken: cts.Token);
+        Assert.True(await call.ResponseStream.MoveNext(cts.Token));
+        Assert.NotNull(call.ResponseStream.Current.CaughtUp);
+
+        // Another instance commits position 1; its body is then damaged in the database (a title running past the end).
+        await writer.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("elsewhere", "2023-10") } }, cancellationToken: TestContext.Current.CancellationToken);
+        var body = await StoredRows.ReadBodyAsync(writer.Database, 1);
+        await StoredRows.WriteBodyAsync(writer.Database, 1, [.. body, (byte)Google.Protobuf.WireFormat.MakeTag(Timeline.V1.EventRecord.TitleFieldNumber, Google.Protobuf.WireFormat.WireType.LengthDelimited), 0x7F, 0x41]);
+
+        // The reader's own commit (position 2) wakes its tail, which meets position 1 first.
+        var own = await reader.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("here", "2023-11") } }, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(2, own.Results.Single().Position);
+
+        var received = new List<long>();
+        var end = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext(cts.Token))
+            {
+                if (call.ResponseStream.Current.Event is { } e)
+                {
+                    received.Add(e.Position);
+                }
+            }
+        });
+
+        // INTERNAL, as a catch-up over the same row says, and not UNAVAILABLE: the database answered.
+        Assert.Equal(StatusCode.Internal, end.StatusCode);
+        Assert.Empty(received);
+        var health = await reader.Health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync.WaitAsync(CallTimeout, TestContext.Current.CancellationToken);
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        var later = await reader.Client.AppendEventsAsync(new AppendEventsRequest { Events = { Events.Dated("after", "2023-12") } }, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(3, later.Results.Single().Position);
+        Assert.Equal("here", (await reader.Client.GetEventAsync(new GetEventRequest { EventId = "here" }, cancellationToken: TestContext.Current.CancellationToken)).Event.EventId);
+    }
+
     private static async Task<(string Name, List<(long Position, string Revision)> Log, int Resumes)> FollowWithResumes(
         EventStoreService.EventStoreServiceClient client, string name, Random random, Task<long> finalHead)
     {

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Timeline.V1;
@@ -11,17 +12,23 @@ namespace Timeline.StorageService.Storage.Postgres;
 /// of this instance see what other instances append. Positions commit in order (the counter row),
 /// so one read past the head is a gap-free run and nothing can be skipped. Nothing depends on
 /// LISTEN/NOTIFY (poolers in transaction mode and hot standbys do not deliver it). Each poll is
-/// also the database probe behind the health check.
+/// also the database probe behind the health check. A body that cannot be parsed is a damaged
+/// log, not an unreachable database: the live streams end with INTERNAL (as a catch-up over the
+/// same row does), the instance stays healthy, and the tail reads from the same place again.
 /// </summary>
 internal sealed class PostgresTail(
     PostgresDatabase database,
     LogBroadcaster broadcaster,
     TimeProvider time,
-    IOptions<StorageOptions> options) : BackgroundService
+    IOptions<StorageOptions> options,
+    ILogger<PostgresTail> logger) : BackgroundService
 {
     private const int Page = 1_000;
 
     private readonly SemaphoreSlim wake = new(0, 1);
+
+    /// <summary>The damaged position last logged: each poll meets it again, and one log line says it.</summary>
+    private long damagedLogged;
 
     /// <summary>Reads now instead of at the next interval.</summary>
     public void Wake()
@@ -46,6 +53,18 @@ internal sealed class PostgresTail(
             {
                 full = await ReadAsync(stoppingToken) == Page;
                 database.Succeeded();
+            }
+            catch (DamagedRevisionException ex)
+            {
+                database.Succeeded();
+                if (ex.Position != damagedLogged)
+                {
+                    StorageLog.DamagedRevision(logger, ex, ex.Position);
+                    damagedLogged = ex.Position;
+                }
+
+                // Subscribers would otherwise wait for a revision that cannot be sent, told nothing.
+                broadcaster.CompleteAll(ex);
             }
             catch (Exception ex) when (PostgresDatabase.IsDatabaseFailure(ex) && !stoppingToken.IsCancellationRequested)
             {
@@ -92,8 +111,18 @@ internal sealed class PostgresTail(
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var record = RevisionRecord.From(
-                    reader.GetFieldValue<byte[]>(5), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(0), reader.GetInt64(3), reader.GetString(4));
+                EventRecord record;
+                try
+                {
+                    record = RevisionRecord.From(
+                        reader.GetFieldValue<byte[]>(5), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(0), reader.GetInt64(3), reader.GetString(4));
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    // An IOException: left as it is, it would read as the database failing.
+                    throw new DamagedRevisionException(reader.GetInt64(0), ex);
+                }
+
                 records.Add(record);
                 if (!reader.IsDBNull(6))
                 {
@@ -115,4 +144,11 @@ internal sealed class PostgresTail(
         wake.Dispose();
         base.Dispose();
     }
+}
+
+/// <summary>A stored revision whose body cannot be parsed (not a failure of the database, which answered).</summary>
+internal sealed class DamagedRevisionException(long position, Exception inner)
+    : Exception($"the revision at position {position} cannot be read: its stored body is damaged", inner)
+{
+    public long Position { get; } = position;
 }
