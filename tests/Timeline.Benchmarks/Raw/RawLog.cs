@@ -21,6 +21,10 @@ internal sealed class RawLog : IDisposable
     private readonly SqliteCommand insertTag;
     private readonly SqliteCommand insertActor;
     private readonly SqliteCommand upsertCurrent;
+    private readonly SqliteCommand insertRevisionAt;
+    private readonly SqliteCommand insertTags;
+    private readonly SqliteCommand insertActors;
+    private readonly SqliteCommand upsertCurrents;
 
     private RawLog(string path, string synchronous = "FULL")
     {
@@ -32,6 +36,10 @@ internal sealed class RawLog : IDisposable
         insertTag = Prepare(SqliteSql.InsertTag, "Tag", "Position");
         insertActor = Prepare(SqliteSql.InsertActor, "Actor", "Position");
         upsertCurrent = Prepare(SqliteSql.UpsertCurrent, "EventId", "Position", "Revision", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted");
+        insertRevisionAt = Prepare(SqliteSql.InsertRevisionAt, "Position", "EventId", "Revision", "RecordedAt", "RecordedBy", "Earliest", "Latest", "Kind", "Country", "DeadlineId", "Retracted", "Body");
+        insertTags = Prepare(SqliteSql.InsertTags, "Rows");
+        insertActors = Prepare(SqliteSql.InsertActors, "Rows");
+        upsertCurrents = Prepare(SqliteSql.UpsertCurrents, "Rows");
     }
 
     public string Path { get; }
@@ -74,17 +82,77 @@ internal sealed class RawLog : IDisposable
         }
     }
 
-    /// <summary>Rows in a transaction, as S1's baseline does with each batch of 1,000.</summary>
+    /// <summary>
+    /// Rows in a transaction, as S1's baseline does with each batch of 1,000, with the statements
+    /// the service's writer runs for a group commit: a revision row each at its position, then one
+    /// statement per table for the batch (tags, actors, the current view: JSON arrays of rows).
+    /// The rows keep the service's positions, so the twin stays identical to the service's file.
+    /// </summary>
     public void InsertBatch(IReadOnlyList<StoredRow> rows, int start, int count)
     {
         using var transaction = connection.BeginTransaction();
-        Enlist(transaction);
-        for (var i = start; i < start + count; i++)
+        insertRevisionAt.Transaction = insertTags.Transaction = insertActors.Transaction = upsertCurrents.Transaction = transaction;
+        var batch = rows.Skip(start).Take(count).ToList();
+        foreach (var row in batch)
         {
-            Insert(rows[i], rows[i].EventId);
+            Set(insertRevisionAt, "Position", row.Position);
+            Set(insertRevisionAt, "EventId", row.EventId);
+            Set(insertRevisionAt, "Revision", row.Revision);
+            Set(insertRevisionAt, "RecordedAt", row.RecordedAt);
+            Set(insertRevisionAt, "RecordedBy", row.RecordedBy);
+            Set(insertRevisionAt, "Earliest", row.Earliest);
+            Set(insertRevisionAt, "Latest", row.Latest);
+            Set(insertRevisionAt, "Kind", row.Kind);
+            Set(insertRevisionAt, "Country", row.Country);
+            Set(insertRevisionAt, "DeadlineId", row.DeadlineId);
+            Set(insertRevisionAt, "Retracted", row.Retracted);
+            Set(insertRevisionAt, "Body", row.Body);
+            insertRevisionAt.ExecuteNonQuery();
         }
 
+        RunWithRows(insertTags, batch.SelectMany(r => r.Tags.Select(t => (object?[])[t, r.Position])));
+        RunWithRows(insertActors, batch.SelectMany(r => r.Actors.Distinct(StringComparer.Ordinal).Select(a => (object?[])[a, r.Position])));
+
+        // The view holds an event's latest revision: the last of the batch's rows for it.
+        RunWithRows(upsertCurrents, batch.GroupBy(r => r.EventId, StringComparer.Ordinal).Select(g => g.Last())
+            .Select(r => (object?[])[r.EventId, r.Position, r.Revision, r.Earliest, r.Latest, r.Kind, r.Country, r.DeadlineId, r.Retracted]));
         transaction.Commit();
+    }
+
+    /// <summary>Runs a set statement with its rows as one JSON array parameter (text), as the service's writer binds it.</summary>
+    private static void RunWithRows(SqliteCommand command, IEnumerable<object?[]> rows)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var any = false;
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                any = true;
+                writer.WriteStartArray();
+                foreach (var value in row)
+                {
+                    switch (value)
+                    {
+                        case null: writer.WriteNullValue(); break;
+                        case string text: writer.WriteStringValue(text); break;
+                        case long number: writer.WriteNumberValue(number); break;
+                        default: throw new ArgumentException($"a {value.GetType().Name} in a row", nameof(rows));
+                    }
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (any)
+        {
+            command.Parameters[0].Value = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>One event in its own transaction (its revision, tag, actor and current rows): one fsync per event.</summary>
@@ -293,6 +361,10 @@ internal sealed class RawLog : IDisposable
         insertTag.Dispose();
         insertActor.Dispose();
         upsertCurrent.Dispose();
+        insertRevisionAt.Dispose();
+        insertTags.Dispose();
+        insertActors.Dispose();
+        upsertCurrents.Dispose();
         connection.Dispose();
     }
 }
