@@ -95,18 +95,7 @@ internal sealed class RawLog : IDisposable
         var batch = rows.Skip(start).Take(count).ToList();
         foreach (var row in batch)
         {
-            Set(insertRevisionAt, "Position", row.Position);
-            Set(insertRevisionAt, "EventId", row.EventId);
-            Set(insertRevisionAt, "Revision", row.Revision);
-            Set(insertRevisionAt, "RecordedAt", row.RecordedAt);
-            Set(insertRevisionAt, "RecordedBy", row.RecordedBy);
-            Set(insertRevisionAt, "Earliest", row.Earliest);
-            Set(insertRevisionAt, "Latest", row.Latest);
-            Set(insertRevisionAt, "Kind", row.Kind);
-            Set(insertRevisionAt, "Country", row.Country);
-            Set(insertRevisionAt, "DeadlineId", row.DeadlineId);
-            Set(insertRevisionAt, "Retracted", row.Retracted);
-            Set(insertRevisionAt, "Body", row.Body);
+            SetRevision(insertRevisionAt, row, row.EventId);
             insertRevisionAt.ExecuteNonQuery();
         }
 
@@ -174,17 +163,7 @@ internal sealed class RawLog : IDisposable
 
     private void Insert(StoredRow row, string eventId)
     {
-        Set(insertRevision, "EventId", eventId);
-        Set(insertRevision, "Revision", row.Revision);
-        Set(insertRevision, "RecordedAt", row.RecordedAt);
-        Set(insertRevision, "RecordedBy", row.RecordedBy);
-        Set(insertRevision, "Earliest", row.Earliest);
-        Set(insertRevision, "Latest", row.Latest);
-        Set(insertRevision, "Kind", row.Kind);
-        Set(insertRevision, "Country", row.Country);
-        Set(insertRevision, "DeadlineId", row.DeadlineId);
-        Set(insertRevision, "Retracted", row.Retracted);
-        Set(insertRevision, "Body", row.Body);
+        SetRevision(insertRevision, row, eventId);
         var position = (long)insertRevision.ExecuteScalar()!;
         foreach (var tag in row.Tags)
         {
@@ -324,6 +303,23 @@ internal sealed class RawLog : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>A revision row's columns, on either insert (the one that takes the position, and the one that hands it out).</summary>
+    private static void SetRevision(SqliteCommand command, StoredRow row, string eventId)
+    {
+        Set(command, "Position", row.Position);
+        Set(command, "EventId", eventId);
+        Set(command, "Revision", row.Revision);
+        Set(command, "RecordedAt", row.RecordedAt);
+        Set(command, "RecordedBy", row.RecordedBy);
+        Set(command, "Earliest", row.Earliest);
+        Set(command, "Latest", row.Latest);
+        Set(command, "Kind", row.Kind);
+        Set(command, "Country", row.Country);
+        Set(command, "DeadlineId", row.DeadlineId);
+        Set(command, "Retracted", row.Retracted);
+        Set(command, "Body", row.Body);
     }
 
     /// <summary>Sets a parameter when the statement has it (the service's statements may gain columns).</summary>
