@@ -36,11 +36,14 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
         // Up to a month: 8 to 31.
         "2023-08-02/2023-08-10", "2023-07-09/2023-08-09", "2023-07-10/2023-08-10", "2023-07", "2023-08", "2023-09", "2023-10",
 
-        // Up to a year: 32 to 366 (a quarter, a leap year).
-        "2023-07-09/2023-08-10", "2022-08-08/2023-08-09", "2022-08-09/2023-08-10", "2022", "2023", "2023-33", "2020",
+        // Up to 363 days (a quarter), then exactly 364 (a year) and 365 (a leap year), each class's
+        // widest ending the day before and on occurred_from.
+        "2023-07-09/2023-08-10", "2022-08-11/2023-08-09", "2022-08-12/2023-08-10", "2023-33",
+        "2022-08-10/2023-08-09", "2022-08-11/2023-08-10", "2022", "2023",
+        "2022-08-09/2023-08-09", "2022-08-10/2023-08-10", "2020", "2024",
 
-        // Up to a decade: 367 to 3,660.
-        "2022-08-08/2023-08-10", "2013-08-01/2023-08-09", "2013-08-02/2023-08-10", "201X", "202X", "2020/2029",
+        // Up to a decade: 366 to 3,660.
+        "2022-08-08/2023-08-09", "2022-08-09/2023-08-10", "2022-08-08/2023-08-10", "2013-08-01/2023-08-09", "2013-08-02/2023-08-10", "201X", "202X", "2020/2029",
 
         // Up to a century: 3,661 to 36,600.
         "2013-08-01/2023-08-10", "1923-05-26/2023-08-09", "1923-05-27/2023-08-10", "19XX", "20XX",
@@ -137,7 +140,7 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
         return listed;
     }
 
-    /// <summary>Turns a file this build created back into the schema of version 2 (migrations 3 and 4 undone), rows untouched.</summary>
+    /// <summary>Turns a file this build created back into the schema of version 2 (migrations 3 to 5 undone), rows untouched.</summary>
     private static void DowngradeToVersion2(string path)
     {
         using var connection = Open(path);
@@ -204,6 +207,23 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
 
     private sealed record Appended(string EventId, Timeline.Domain.Dates.CalendarDay Earliest, Timeline.Domain.Dates.CalendarDay Latest, long Position);
 
+    /// <summary>The span classes of migration 3 (SQLite) and 1 (PostgreSQL), before a calendar year's two widths had classes of their own.</summary>
+    private const string PreviousSpanClass =
+        "(CASE WHEN latest - earliest <= 0 THEN 0 WHEN latest - earliest <= 7 THEN 1 WHEN latest - earliest <= 31 THEN 2" +
+        " WHEN latest - earliest <= 366 THEN 3 WHEN latest - earliest <= 3660 THEN 4 WHEN latest - earliest <= 36600 THEN 5 ELSE 6 END)";
+
+    /// <summary>A database whose current view was classed by the previous span classes: the upgrade reclasses it, and every list is exact.</summary>
+    protected async Task AssertUpgradeFromPreviousSpanClassesAsync(Func<Task<StorageServer>> downgradeAndRestart)
+    {
+        var appended = await AppendAsync(Dates, "reclassed");
+        await using var upgraded = await downgradeAndRestart();
+        foreach (var (from, to) in new[] { (From, ""), (From, To), ("", "") })
+        {
+            var filter = new EventFilter { Tags = { "reclassed" }, OccurredFrom = from, OccurredTo = to };
+            Assert.Equal(Expected(appended, from, to), await ListAllAsync(upgraded.Client, filter, 3));
+        }
+    }
+
     /// <summary>On SQLite, also: a file of an earlier schema version opens and is migrated forward.</summary>
     public sealed class Sqlite() : SpanClassListTests(StorageBackend.Sqlite)
     {
@@ -232,7 +252,42 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
             var later = await AppendAsync(upgraded.Client, ["2023-08-10/2023-08-12"], "old", "new-");
             Assert.Equal(Expected([.. appended, .. later], From, ""), await ListAllAsync(upgraded.Client, filter, 3));
         }
+
+        [Fact]
+        public Task A_version_4_database_gets_the_span_index_of_migration_5() =>
+            AssertUpgradeFromPreviousSpanClassesAsync(async () =>
+            {
+                await server.StopAsync();
+                var path = Path.Combine(server.Directory, "version4.db");
+                File.Copy(server.DatabasePath, path);
+                using (var connection = Open(path))
+                using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = $"DROP INDEX current_events_span; CREATE INDEX current_events_span ON current_events ({PreviousSpanClass}, earliest, latest, position); PRAGMA user_version = 4;";
+                    command.ExecuteNonQuery();
+                }
+
+                var upgraded = await StorageServer.StartAsync(StorageBackend.Sqlite, new Dictionary<string, string?> { ["Storage:DatabasePath"] = path });
+                Assert.Equal(5L, Scalar(path, "PRAGMA user_version"));
+                Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_span' AND sql LIKE '%<= 364 THEN 4%'"));
+                return upgraded;
+            });
     }
 
-    public sealed class Postgres() : SpanClassListTests(StorageBackend.Postgres);
+    public sealed class Postgres() : SpanClassListTests(StorageBackend.Postgres)
+    {
+        [Fact]
+        public Task A_database_of_the_previous_span_classes_is_reclassed_by_migration_3() =>
+            AssertUpgradeFromPreviousSpanClassesAsync(async () =>
+            {
+                // Version 2: the rows carry the classes the writer gave them then.
+                var old = PreviousSpanClass.Replace("latest - earliest", "(latest::bigint - earliest)", StringComparison.Ordinal);
+                await server.Database.ExecuteAsync($"UPDATE current_events SET span_class = {old}; DELETE FROM schema_migrations WHERE version >= 3").WaitAsync(CallTimeout);
+                // Every row wider than 363 days is in another class than this build's (years, decades and wider ones all are among Dates).
+                Assert.NotEqual("0", await server.Database.ExecuteAsync("SELECT COUNT(*) FROM current_events WHERE latest::bigint - earliest > 363").WaitAsync(CallTimeout));
+                var upgraded = await StorageServer.StartOnAsync(server.Database);
+                Assert.Equal("3", await upgraded.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout));
+                return upgraded;
+            });
+    }
 }

@@ -96,5 +96,17 @@ internal static class PostgresSchema
             -- (LogSql.KnownAtFrom); the index cost every append a B-tree write (issue 17).
             DROP INDEX revisions_by_record_time;
             """),
+        (3, "a span class for each width of a calendar year", """
+            -- SpanClasses.Of since this version: a year is 364 or 365 days from its first day to its
+            -- last, and each width has a class of its own (3 up to 363 days, 4 and 5 a year, 6 up to
+            -- a decade, 7 up to a century, 8 wider), so a list from occurred_from seeks the first year
+            -- that reaches it instead of passing over every year event of the year before (issue 17).
+            -- The width in bigint: an open range spans more days than an integer holds.
+            UPDATE current_events SET span_class = c.span_class
+            FROM (SELECT event_id, CASE WHEN w <= 0 THEN 0 WHEN w <= 7 THEN 1 WHEN w <= 31 THEN 2 WHEN w <= 363 THEN 3
+                         WHEN w <= 364 THEN 4 WHEN w <= 365 THEN 5 WHEN w <= 3660 THEN 6 WHEN w <= 36600 THEN 7 ELSE 8 END AS span_class
+                  FROM (SELECT event_id, latest::bigint - earliest AS w FROM current_events) widths) c
+            WHERE current_events.event_id = c.event_id AND current_events.span_class <> c.span_class;
+            """),
     ];
 }

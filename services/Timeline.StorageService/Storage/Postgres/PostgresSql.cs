@@ -64,6 +64,8 @@ internal static class PostgresSql
         " UNION ALL " + ArmSelect + "4 AND (e.earliest, e.latest, e.position) > (@E4, @L4, @P4)" + ArmWhere +
         " UNION ALL " + ArmSelect + "5 AND (e.earliest, e.latest, e.position) > (@E5, @L5, @P5)" + ArmWhere +
         " UNION ALL " + ArmSelect + "6 AND (e.earliest, e.latest, e.position) > (@E6, @L6, @P6)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "7 AND (e.earliest, e.latest, e.position) > (@E7, @L7, @P7)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "8 AND (e.earliest, e.latest, e.position) > (@E8, @L8, @P8)" + ArmWhere +
         " ORDER BY earliest, latest, position LIMIT @Limit) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
     public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;

@@ -78,5 +78,17 @@ internal static class SqliteSchema
             -- every append a B-tree write for that rare query (issue 17).
             DROP INDEX revisions_by_record_time;
             """),
+        (5, "a span class for each width of a calendar year", """
+            -- A year is 364 or 365 days from its first day to its last: with one class up to 366
+            -- days, a list from occurred_from passed over every year event of the year before it
+            -- (all of them end before it) in the index, as many as the log holds per year (issue 17,
+            -- S6 at 10M). Each width has its own class now, sought exactly at occurred_from minus it.
+            DROP INDEX current_events_span;
+            CREATE INDEX current_events_span ON current_events (
+                (CASE WHEN latest - earliest <= 0 THEN 0 WHEN latest - earliest <= 7 THEN 1 WHEN latest - earliest <= 31 THEN 2
+                 WHEN latest - earliest <= 363 THEN 3 WHEN latest - earliest <= 364 THEN 4 WHEN latest - earliest <= 365 THEN 5
+                 WHEN latest - earliest <= 3660 THEN 6 WHEN latest - earliest <= 36600 THEN 7 ELSE 8 END),
+                earliest, latest, position);
+            """),
     ];
 }

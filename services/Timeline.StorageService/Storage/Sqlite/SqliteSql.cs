@@ -38,14 +38,15 @@ internal static class SqliteSql
 
     /// <summary>
     /// The span class of an index row <c>i</c>, from the width <c>latest - earliest</c> of its
-    /// occurred interval in days: 0 one day, 1 up to a week, 2 up to a month, 3 up to a year,
-    /// 4 up to a decade, 5 up to a century, 6 wider or open. The first column of
-    /// <c>current_events_span</c> (migration 3) word for word but for the <c>i.</c>: SQLite
+    /// occurred interval in days: 0 one day, 1 up to a week, 2 up to a month, 3 up to 363 days,
+    /// 4 and 5 exactly 364 and 365 (a calendar year), 6 up to a decade, 7 up to a century, 8 wider
+    /// or open. The first column of <c>current_events_span</c> (migration 5) word for word but for the <c>i.</c>: SQLite
     /// matches an indexed expression by its terms. See <see cref="SpanClasses"/>.
     /// </summary>
     public const string SpanClass =
         "(CASE WHEN i.latest - i.earliest <= 0 THEN 0 WHEN i.latest - i.earliest <= 7 THEN 1 WHEN i.latest - i.earliest <= 31 THEN 2" +
-        " WHEN i.latest - i.earliest <= 366 THEN 3 WHEN i.latest - i.earliest <= 3660 THEN 4 WHEN i.latest - i.earliest <= 36600 THEN 5 ELSE 6 END)";
+        " WHEN i.latest - i.earliest <= 363 THEN 3 WHEN i.latest - i.earliest <= 364 THEN 4 WHEN i.latest - i.earliest <= 365 THEN 5" +
+        " WHEN i.latest - i.earliest <= 3660 THEN 6 WHEN i.latest - i.earliest <= 36600 THEN 7 ELSE 8 END)";
 
     /// <summary>
     /// One arm of <see cref="ListCurrent"/>: the rows of one span class after that class's key.
@@ -83,6 +84,8 @@ internal static class SqliteSql
         " UNION ALL " + ArmSelect + "4 AND (i.earliest, i.latest, i.position) > (@E4, @L4, @P4)" + ArmWhere +
         " UNION ALL " + ArmSelect + "5 AND (i.earliest, i.latest, i.position) > (@E5, @L5, @P5)" + ArmWhere +
         " UNION ALL " + ArmSelect + "6 AND (i.earliest, i.latest, i.position) > (@E6, @L6, @P6)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "7 AND (i.earliest, i.latest, i.position) > (@E7, @L7, @P7)" + ArmWhere +
+        " UNION ALL " + ArmSelect + "8 AND (i.earliest, i.latest, i.position) > (@E8, @L8, @P8)" + ArmWhere +
         " ORDER BY earliest, latest, position LIMIT CAST(@Limit AS INTEGER)) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
     public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
