@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Timeline.Cli.Demo;
 using Timeline.Cli.Hosting;
 
 namespace Timeline.Cli.Tests;
@@ -127,5 +128,31 @@ public sealed class AcceleratedTimeProviderTests
 
         clock.Pause();
         Assert.Equal(Timeout.InfiniteTimeSpan, clock.RealDelayUntil(Start.AddDays(5)));
+    }
+
+    [Fact]
+    public async Task The_demo_waiting_for_a_day_that_the_clock_passes_while_it_looks_returns_on_that_day()
+    {
+        // Each look at the clock moves it 86.4 demo seconds (a millisecond of the real clock at a
+        // day a second): the day is still ahead at the first look and behind at the second.
+        var clock = new AcceleratedTimeProvider(Start, DayPerSecond, real: new TickingClock());
+        var day = clock.GetUtcNow() + TimeSpan.FromSeconds(100);
+
+        await DemoRun.WaitForDayAsync(clock, day, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(clock.GetUtcNow() >= day);
+    }
+
+    /// <summary>A real clock that moves a millisecond each time it is read; its timers are the system's.</summary>
+    private sealed class TickingClock : TimeProvider
+    {
+        private long ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref ticks, TimeSpan.TicksPerMillisecond);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, dueTime, period);
     }
 }

@@ -254,12 +254,16 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         await connections.Timeline.ListDeadlinesAsync(
             new ListDeadlinesRequest { DeadlineIds = { DeadlineId }, MinPosition = position }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct);
 
-    /// <summary>Sleeps on the demo clock itself, so the event is added on its day, never a moment before.</summary>
-    private static async Task WaitForDayAsync(AcceleratedTimeProvider clock, DateTimeOffset day, CancellationToken ct)
+    /// <summary>
+    /// Sleeps on the demo clock itself, so the event is added on its day, never a moment before.
+    /// The clock is read once per wait: read twice, it could pass the day between the check and
+    /// the delay, and a negative delay throws (a CI run's demo at 365 days a second did).
+    /// </summary>
+    internal static async Task WaitForDayAsync(AcceleratedTimeProvider clock, DateTimeOffset day, CancellationToken ct)
     {
-        while (clock.GetUtcNow() < day)
+        for (var remaining = day - clock.GetUtcNow(); remaining > TimeSpan.Zero; remaining = day - clock.GetUtcNow())
         {
-            await Task.Delay(day - clock.GetUtcNow(), clock, ct);
+            await Task.Delay(remaining, clock, ct);
         }
     }
 
