@@ -65,7 +65,7 @@ internal static class AcledImport
             var copy = Path.Combine(bench.Directory, $"acled-{copies}.csv");
             await File.WriteAllTextAsync(copy, text.Replace(",MLI", $",R{copies++}-MLI", StringComparison.Ordinal));
             var watch = Stopwatch.StartNew();
-            var (exit, output) = await RunCliAsync(dll, ["import", copy, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
+            var (exit, output) = await RunDotnetAsync([dll, "import", copy, "--format", "acled", "--storage", dataset.Storage.Address.ToString().TrimEnd('/')]);
             var seconds = watch.Elapsed.TotalSeconds;
             File.Delete(copy);
             if (exit != 0)
@@ -130,35 +130,24 @@ internal static class AcledImport
     private static async Task<(string? Dll, string? Failure)> PublishReadyToRunAsync(string directory)
     {
         var output = Path.Combine(directory, "cli-r2r");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            "publish", Path.Combine(ServiceProcess.RepoRoot(), "clients", "Timeline.Cli"), "-c", "Release",
-            "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", output, "-nologo",
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        BenchContext.Phase($"S9: dotnet publish of the CLI, ReadyToRun for {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var runtime = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        BenchContext.Phase($"S9: dotnet publish of the CLI, ReadyToRun for {runtime}");
+        var (exit, log) = await RunDotnetAsync(
+            ["publish", Path.Combine(ServiceProcess.RepoRoot(), "clients", "Timeline.Cli"), "-c", "Release", "-r", runtime, "--self-contained", "false", "-o", output, "-nologo"]);
         var dll = Path.Combine(output, "timeline.dll");
-        if (process.ExitCode != 0 || !File.Exists(dll))
+        if (exit != 0 || !File.Exists(dll))
         {
-            var error = (await stdout + await stderr).Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? $"exit code {process.ExitCode}";
+            var error = log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? $"exit code {exit}";
             return (null, "the CLI's ReadyToRun publish failed: " + error.Trim());
         }
 
         return (dll, null);
     }
 
-    private static async Task<(int Exit, string Output)> RunCliAsync(string dll, IEnumerable<string> args)
+    /// <summary>Runs <c>dotnet</c> with the arguments; returns its exit code and what it wrote (standard error first).</summary>
+    private static async Task<(int Exit, string Output)> RunDotnetAsync(IEnumerable<string> args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
