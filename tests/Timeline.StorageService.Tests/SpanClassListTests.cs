@@ -33,12 +33,18 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
         // Up to a week: 1 to 7 days wider than one day.
         "2023-08-02/2023-08-09", "2023-08-03/2023-08-10", "2023-08-09/2023-08-10", "2023-08-10/2023-08-17", "2023-09-20/2023-09-27",
 
-        // Up to a month: 8 to 31.
-        "2023-08-02/2023-08-10", "2023-07-09/2023-08-09", "2023-07-10/2023-08-10", "2023-07", "2023-08", "2023-09", "2023-10",
+        // Up to 26 days: 8 to 26.
+        "2023-08-02/2023-08-10", "2023-07-14/2023-08-09", "2023-07-15/2023-08-10",
 
-        // Up to 363 days (a quarter), then exactly 364 (a year) and 365 (a leap year), each class's
-        // widest ending the day before and on occurred_from.
-        "2023-07-09/2023-08-10", "2022-08-11/2023-08-09", "2022-08-12/2023-08-10", "2023-33",
+        // Exactly 27, 28, 29 and 30 days (a calendar month of each length), each ending the day
+        // before and on occurred_from, and months of each length on both sides of it.
+        "2023-07-13/2023-08-09", "2023-07-14/2023-08-10", "2023-07-12/2023-08-09", "2023-07-13/2023-08-10",
+        "2023-07-11/2023-08-09", "2023-07-12/2023-08-10", "2023-07-10/2023-08-09", "2023-07-11/2023-08-10",
+        "2023-02", "2024-02", "2023-06", "2023-07", "2023-08", "2023-09", "2023-10",
+
+        // Up to 363 days (31 days, a quarter), then exactly 364 (a year) and 365 (a leap year), each
+        // class's widest ending the day before and on occurred_from.
+        "2023-07-09/2023-08-09", "2023-07-10/2023-08-10", "2023-07-09/2023-08-10", "2022-08-11/2023-08-09", "2022-08-12/2023-08-10", "2023-33",
         "2022-08-10/2023-08-09", "2022-08-11/2023-08-10", "2022", "2023",
         "2022-08-09/2023-08-09", "2022-08-10/2023-08-10", "2020", "2024",
 
@@ -207,7 +213,7 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
 
     private sealed record Appended(string EventId, Timeline.Domain.Dates.CalendarDay Earliest, Timeline.Domain.Dates.CalendarDay Latest, long Position);
 
-    /// <summary>The span classes of migration 3 (SQLite) and 1 (PostgreSQL), before a calendar year's two widths had classes of their own.</summary>
+    /// <summary>The span classes of migration 3 (SQLite) and 1 (PostgreSQL), before a calendar month's four widths and a year's two had classes of their own.</summary>
     private const string PreviousSpanClass =
         "(CASE WHEN latest - earliest <= 0 THEN 0 WHEN latest - earliest <= 7 THEN 1 WHEN latest - earliest <= 31 THEN 2" +
         " WHEN latest - earliest <= 366 THEN 3 WHEN latest - earliest <= 3660 THEN 4 WHEN latest - earliest <= 36600 THEN 5 ELSE 6 END)";
@@ -269,7 +275,7 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
 
                 var upgraded = await StorageServer.StartAsync(StorageBackend.Sqlite, new Dictionary<string, string?> { ["Storage:DatabasePath"] = path });
                 Assert.Equal(5L, Scalar(path, "PRAGMA user_version"));
-                Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_span' AND sql LIKE '%<= 364 THEN 4%'"));
+                Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'current_events_span' AND sql LIKE '%<= 27 THEN 3%'"));
                 return upgraded;
             });
     }
@@ -283,8 +289,8 @@ public abstract class SpanClassListTests(StorageBackend backend) : IAsyncLifetim
                 // Version 2: the rows carry the classes the writer gave them then.
                 var old = PreviousSpanClass.Replace("latest - earliest", "(latest::bigint - earliest)", StringComparison.Ordinal);
                 await server.Database.ExecuteAsync($"UPDATE current_events SET span_class = {old}; DELETE FROM schema_migrations WHERE version >= 3").WaitAsync(CallTimeout);
-                // Every row wider than 363 days is in another class than this build's (years, decades and wider ones all are among Dates).
-                Assert.NotEqual("0", await server.Database.ExecuteAsync("SELECT COUNT(*) FROM current_events WHERE latest::bigint - earliest > 363").WaitAsync(CallTimeout));
+                // Every row wider than 26 days is in another class than this build's (months, years, decades and wider ones all are among Dates).
+                Assert.NotEqual("0", await server.Database.ExecuteAsync("SELECT COUNT(*) FROM current_events WHERE latest::bigint - earliest > 26").WaitAsync(CallTimeout));
                 var upgraded = await StorageServer.StartOnAsync(server.Database);
                 Assert.Equal("3", await upgraded.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout));
                 return upgraded;

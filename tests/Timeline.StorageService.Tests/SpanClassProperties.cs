@@ -31,7 +31,7 @@ public static class SpanArbitraries
 {
     public static readonly int Center = new DateOnly(2023, 8, 10).DayNumber;
 
-    private static readonly int[] Boundaries = [0, 7, 31, 363, 364, 365, 366, 3660, 36600];
+    private static readonly int[] Boundaries = [0, 7, 26, 27, 28, 29, 30, 31, 363, 364, 365, 366, 3660, 36600];
 
     /// <summary>
     /// Events that end (or start) within three weeks of <see cref="Center"/>, with widths at and

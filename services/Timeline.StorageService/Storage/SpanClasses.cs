@@ -14,23 +14,28 @@ namespace Timeline.StorageService.Storage;
 internal static class SpanClasses
 {
     /// <summary>How many classes (arms of the list statements).</summary>
-    public const int Count = 9;
+    public const int Count = 13;
 
     /// <summary>
     /// The widest <c>latest − earliest</c> (days) of each class but the last, which is unbounded
     /// (open ranges, centuries and wider): the thresholds of <see cref="Sqlite.SqliteSql.SpanClass"/> too.
-    /// A calendar year is 364 or 365 days from its first day to its last: each has a class of that
-    /// exact width (migration 5 on SQLite, 3 on PostgreSQL), so the arm starts at the first year
-    /// that reaches <c>occurred_from</c>. With one class up to 366 days, the arm passed over every
-    /// year-precision event of the year before it in the index (42,918 rows at 10M events in the
-    /// benchmark, none listed), a cost that grew with the log.
+    /// A calendar month is 27 to 30 days from its first day to its last, a calendar year 364 or 365:
+    /// each of those widths has a class of its own (migration 5 on SQLite, 3 on PostgreSQL), so the
+    /// arm starts at the first month or year that reaches <c>occurred_from</c>. With one class up to
+    /// 31 days and one up to 366, an arm passed over every month-precision event of the month
+    /// before and every year-precision event of the year before (5,874 and 42,918 rows at 10M
+    /// events in the benchmark, none listed), a cost that grew with the log.
     /// </summary>
-    private static readonly int[] Widest = [0, 7, 31, 363, 364, 365, 3660, 36600];
+    private static readonly int[] Widest = [0, 7, 26, 27, 28, 29, 30, 363, 364, 365, 3660, 36600];
 
     /// <summary>A key below every stored row.</summary>
     private static readonly (long Earliest, long Latest, long Position) Minimum = (long.MinValue, long.MinValue, long.MinValue);
 
-    /// <summary>The class of an interval of days (day numbers): 0 one day, 1 up to a week, 2 up to a month, 3 up to 363 days, 4 and 5 exactly 364 and 365 (a year), 6 up to a decade, 7 up to a century, 8 wider.</summary>
+    /// <summary>
+    /// The class of an interval of days (day numbers): 0 one day, 1 up to a week, 2 up to 26 days,
+    /// 3 to 6 exactly 27 to 30 (a month), 7 up to 363 days, 8 and 9 exactly 364 and 365 (a year),
+    /// 10 up to a decade, 11 up to a century, 12 wider.
+    /// </summary>
     public static int Of(int earliest, int latest)
     {
         var width = (long)latest - earliest;

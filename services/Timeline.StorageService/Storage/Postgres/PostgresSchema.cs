@@ -96,15 +96,18 @@ internal static class PostgresSchema
             -- (LogSql.KnownAtFrom); the index cost every append a B-tree write (issue 17).
             DROP INDEX revisions_by_record_time;
             """),
-        (3, "a span class for each width of a calendar year", """
-            -- SpanClasses.Of since this version: a year is 364 or 365 days from its first day to its
-            -- last, and each width has a class of its own (3 up to 363 days, 4 and 5 a year, 6 up to
-            -- a decade, 7 up to a century, 8 wider), so a list from occurred_from seeks the first year
-            -- that reaches it instead of passing over every year event of the year before (issue 17).
-            -- The width in bigint: an open range spans more days than an integer holds.
+        (3, "a span class for each width of a calendar month and year", """
+            -- SpanClasses.Of since this version: a month is 27 to 30 days from its first day to its
+            -- last, a year 364 or 365, and each of those widths has a class of its own (2 up to 26
+            -- days, 3 to 6 a month, 7 up to 363 days, 8 and 9 a year, 10 up to a decade, 11 up to a
+            -- century, 12 wider), so a list from occurred_from seeks the first month or year that
+            -- reaches it instead of passing over every month event of the month before and every
+            -- year event of the year before (issue 17). The width in bigint: an open range spans
+            -- more days than an integer holds.
             UPDATE current_events SET span_class = c.span_class
-            FROM (SELECT event_id, CASE WHEN w <= 0 THEN 0 WHEN w <= 7 THEN 1 WHEN w <= 31 THEN 2 WHEN w <= 363 THEN 3
-                         WHEN w <= 364 THEN 4 WHEN w <= 365 THEN 5 WHEN w <= 3660 THEN 6 WHEN w <= 36600 THEN 7 ELSE 8 END AS span_class
+            FROM (SELECT event_id, CASE WHEN w <= 0 THEN 0 WHEN w <= 7 THEN 1 WHEN w <= 26 THEN 2 WHEN w <= 27 THEN 3 WHEN w <= 28 THEN 4
+                         WHEN w <= 29 THEN 5 WHEN w <= 30 THEN 6 WHEN w <= 363 THEN 7 WHEN w <= 364 THEN 8 WHEN w <= 365 THEN 9
+                         WHEN w <= 3660 THEN 10 WHEN w <= 36600 THEN 11 ELSE 12 END AS span_class
                   FROM (SELECT event_id, latest::bigint - earliest AS w FROM current_events) widths) c
             WHERE current_events.event_id = c.event_id AND current_events.span_class <> c.span_class;
             """),

@@ -55,17 +55,9 @@ internal static class PostgresSql
     /// of <c>revision_tags</c>): otherwise the planner turns it into a hashed subplan that reads every
     /// row of the tag for each page.
     /// </summary>
-    public const string ListCurrent =
+    public static readonly string ListCurrent =
         "SELECT p.position AS Position, r.event_id AS EventId, r.revision AS Revision, r.recorded_at AS RecordedAt, r.recorded_by AS RecordedBy, r.body AS Body, p.earliest AS Earliest, p.latest AS Latest FROM (" +
-        ArmSelect + "0 AND (e.earliest, e.latest, e.position) > (@E0, @L0, @P0)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "1 AND (e.earliest, e.latest, e.position) > (@E1, @L1, @P1)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "2 AND (e.earliest, e.latest, e.position) > (@E2, @L2, @P2)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "3 AND (e.earliest, e.latest, e.position) > (@E3, @L3, @P3)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "4 AND (e.earliest, e.latest, e.position) > (@E4, @L4, @P4)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "5 AND (e.earliest, e.latest, e.position) > (@E5, @L5, @P5)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "6 AND (e.earliest, e.latest, e.position) > (@E6, @L6, @P6)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "7 AND (e.earliest, e.latest, e.position) > (@E7, @L7, @P7)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "8 AND (e.earliest, e.latest, e.position) > (@E8, @L8, @P8)" + ArmWhere +
+        string.Join(" UNION ALL ", Enumerable.Range(0, SpanClasses.Count).Select(k => ArmSelect + FormattableString.Invariant($"{k} AND (e.earliest, e.latest, e.position) > (@E{k}, @L{k}, @P{k})") + ArmWhere)) +
         " ORDER BY earliest, latest, position LIMIT @Limit) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
     public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;

@@ -78,16 +78,18 @@ internal static class SqliteSchema
             -- every append a B-tree write for that rare query (issue 17).
             DROP INDEX revisions_by_record_time;
             """),
-        (5, "a span class for each width of a calendar year", """
-            -- A year is 364 or 365 days from its first day to its last: with one class up to 366
-            -- days, a list from occurred_from passed over every year event of the year before it
-            -- (all of them end before it) in the index, as many as the log holds per year (issue 17,
-            -- S6 at 10M). Each width has its own class now, sought exactly at occurred_from minus it.
+        (5, "a span class for each width of a calendar month and year", """
+            -- A month is 27 to 30 days from its first day to its last, a year 364 or 365: with one
+            -- class up to 31 days and one up to 366, a list from occurred_from passed over every month
+            -- event of the month before it and every year event of the year before it (all of them end
+            -- before it) in the index, as many as the log holds per month and year (issue 17, S6 at
+            -- 10M). Each of those widths has its own class now, sought exactly at occurred_from minus it.
             DROP INDEX current_events_span;
             CREATE INDEX current_events_span ON current_events (
-                (CASE WHEN latest - earliest <= 0 THEN 0 WHEN latest - earliest <= 7 THEN 1 WHEN latest - earliest <= 31 THEN 2
-                 WHEN latest - earliest <= 363 THEN 3 WHEN latest - earliest <= 364 THEN 4 WHEN latest - earliest <= 365 THEN 5
-                 WHEN latest - earliest <= 3660 THEN 6 WHEN latest - earliest <= 36600 THEN 7 ELSE 8 END),
+                (CASE WHEN latest - earliest <= 0 THEN 0 WHEN latest - earliest <= 7 THEN 1 WHEN latest - earliest <= 26 THEN 2
+                 WHEN latest - earliest <= 27 THEN 3 WHEN latest - earliest <= 28 THEN 4 WHEN latest - earliest <= 29 THEN 5 WHEN latest - earliest <= 30 THEN 6
+                 WHEN latest - earliest <= 363 THEN 7 WHEN latest - earliest <= 364 THEN 8 WHEN latest - earliest <= 365 THEN 9
+                 WHEN latest - earliest <= 3660 THEN 10 WHEN latest - earliest <= 36600 THEN 11 ELSE 12 END),
                 earliest, latest, position);
             """),
     ];

@@ -38,15 +38,17 @@ internal static class SqliteSql
 
     /// <summary>
     /// The span class of an index row <c>i</c>, from the width <c>latest - earliest</c> of its
-    /// occurred interval in days: 0 one day, 1 up to a week, 2 up to a month, 3 up to 363 days,
-    /// 4 and 5 exactly 364 and 365 (a calendar year), 6 up to a decade, 7 up to a century, 8 wider
-    /// or open. The first column of <c>current_events_span</c> (migration 5) word for word but for the <c>i.</c>: SQLite
-    /// matches an indexed expression by its terms. See <see cref="SpanClasses"/>.
+    /// occurred interval in days: 0 one day, 1 up to a week, 2 up to 26 days, 3 to 6 exactly 27 to
+    /// 30 (a calendar month), 7 up to 363 days, 8 and 9 exactly 364 and 365 (a calendar year), 10 up
+    /// to a decade, 11 up to a century, 12 wider or open. The first column of <c>current_events_span</c>
+    /// (migration 5) word for word but for the <c>i.</c>: SQLite matches an indexed expression by its
+    /// terms. See <see cref="SpanClasses"/>.
     /// </summary>
     public const string SpanClass =
-        "(CASE WHEN i.latest - i.earliest <= 0 THEN 0 WHEN i.latest - i.earliest <= 7 THEN 1 WHEN i.latest - i.earliest <= 31 THEN 2" +
-        " WHEN i.latest - i.earliest <= 363 THEN 3 WHEN i.latest - i.earliest <= 364 THEN 4 WHEN i.latest - i.earliest <= 365 THEN 5" +
-        " WHEN i.latest - i.earliest <= 3660 THEN 6 WHEN i.latest - i.earliest <= 36600 THEN 7 ELSE 8 END)";
+        "(CASE WHEN i.latest - i.earliest <= 0 THEN 0 WHEN i.latest - i.earliest <= 7 THEN 1 WHEN i.latest - i.earliest <= 26 THEN 2" +
+        " WHEN i.latest - i.earliest <= 27 THEN 3 WHEN i.latest - i.earliest <= 28 THEN 4 WHEN i.latest - i.earliest <= 29 THEN 5 WHEN i.latest - i.earliest <= 30 THEN 6" +
+        " WHEN i.latest - i.earliest <= 363 THEN 7 WHEN i.latest - i.earliest <= 364 THEN 8 WHEN i.latest - i.earliest <= 365 THEN 9" +
+        " WHEN i.latest - i.earliest <= 3660 THEN 10 WHEN i.latest - i.earliest <= 36600 THEN 11 ELSE 12 END)";
 
     /// <summary>
     /// One arm of <see cref="ListCurrent"/>: the rows of one span class after that class's key.
@@ -75,17 +77,9 @@ internal static class SqliteSql
     /// then each new binding of it (every run of the prepared statement) recompiles the whole
     /// statement.
     /// </summary>
-    public const string ListCurrent =
+    public static readonly string ListCurrent =
         "SELECT p.position AS Position, r.event_id AS EventId, r.revision AS Revision, r.recorded_at AS RecordedAt, r.recorded_by AS RecordedBy, r.body AS Body, p.earliest AS Earliest, p.latest AS Latest FROM (" +
-        ArmSelect + "0 AND (i.earliest, i.latest, i.position) > (@E0, @L0, @P0)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "1 AND (i.earliest, i.latest, i.position) > (@E1, @L1, @P1)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "2 AND (i.earliest, i.latest, i.position) > (@E2, @L2, @P2)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "3 AND (i.earliest, i.latest, i.position) > (@E3, @L3, @P3)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "4 AND (i.earliest, i.latest, i.position) > (@E4, @L4, @P4)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "5 AND (i.earliest, i.latest, i.position) > (@E5, @L5, @P5)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "6 AND (i.earliest, i.latest, i.position) > (@E6, @L6, @P6)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "7 AND (i.earliest, i.latest, i.position) > (@E7, @L7, @P7)" + ArmWhere +
-        " UNION ALL " + ArmSelect + "8 AND (i.earliest, i.latest, i.position) > (@E8, @L8, @P8)" + ArmWhere +
+        string.Join(" UNION ALL ", Enumerable.Range(0, SpanClasses.Count).Select(k => ArmSelect + FormattableString.Invariant($"{k} AND (i.earliest, i.latest, i.position) > (@E{k}, @L{k}, @P{k})") + ArmWhere)) +
         " ORDER BY earliest, latest, position LIMIT CAST(@Limit AS INTEGER)) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
     public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
