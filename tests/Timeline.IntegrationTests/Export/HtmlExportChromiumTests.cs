@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Timeline.IntegrationTests.Cli;
 
@@ -11,8 +10,6 @@ namespace Timeline.IntegrationTests.Export;
 /// </summary>
 public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(90);
     private CliHost host = null!;
 
     public async ValueTask InitializeAsync() => host = await CliHost.StartAsync();
@@ -52,44 +49,21 @@ public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
         Assert.Equal(4318, BarElements().Matches(dom).Count);
     }
 
-    /// <summary>The page after its scripts ran, as headless Chromium serializes it.</summary>
+    /// <summary>
+    /// The page after its script drew it (<c>data-drawn</c> on the body), serialized by headless
+    /// Chromium, driven over DevTools. Not <c>--dump-dom</c>: that dumps at the load event, and on
+    /// a fresh machine's first start of Chromium a helper saw it dump a page with no entries.
+    /// </summary>
     internal static async Task<string> DumpDomAsync(string page)
     {
         Assert.True(
-            File.Exists(ChromiumPath),
-            $"Chromium is needed to render the HTML export and was not found at {ChromiumPath}. Install it: apt-get update && apt-get install -y chromium");
-        var profile = Path.Combine(Path.GetDirectoryName(page)!, "chromium-profile");
-        var start = new ProcessStartInfo(ChromiumPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--dump-dom", new Uri(page).AbsoluteUri,
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var browser = Process.Start(start) ?? throw new InvalidOperationException("Chromium did not start");
-        var stdout = browser.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = browser.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await browser.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(BrowserTimeout, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            browser.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var dom = await stdout.WaitAsync(BrowserTimeout, TestContext.Current.CancellationToken);
-        var errors = await stderr.WaitAsync(BrowserTimeout, TestContext.Current.CancellationToken);
-        Assert.True(browser.ExitCode == 0 && dom.Contains("</html>", StringComparison.Ordinal), $"Chromium exited {browser.ExitCode}: {errors}");
+            Chromium.Find() is not null,
+            $"Chromium is needed to render the HTML export and was not found at {Chromium.DefaultPath}. Install it: apt-get update && apt-get install -y chromium");
+        await using var browser = await Chromium.StartAsync(Path.GetDirectoryName(page)!);
+        await browser.NavigateAsync(page);
+        await browser.WaitUntilAsync("document.body && document.body.dataset.drawn === 'true'");
+        var dom = (await browser.EvaluateAsync("document.documentElement.outerHTML"))?.GetValue<string>() ?? "";
+        Assert.True(dom.Contains("</html>", StringComparison.Ordinal) && browser.PageErrors().Count == 0, $"the page failed: {string.Join("; ", browser.PageErrors())}");
         return dom;
     }
 
