@@ -95,10 +95,7 @@ public sealed class ProjectionTests
     public async Task A_watch_wakes_on_its_timer_when_time_alone_changes_a_status_and_unregisters_when_cancelled()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2023, 10, 16, 9, 0, 0, TimeSpan.Zero));
-        var watch = new DeadlineWatch(_projection, clock, NullLogger<DeadlineWatch>.Instance);
-        _projection.Apply(Set(revision: 1));
-        _projection.Apply(Record("un-warning", DeadlineEffectType.Risk, "2023-10-14"));
-        _projection.MarkCaughtUp(_position);
+        var watch = WatchOfAWarnedDeadline(clock);
 
         using var cts = new CancellationTokenSource();
         await using var updates = watch.WatchAsync([], cts.Token).GetAsyncEnumerator(cancellationToken: TestContext.Current.CancellationToken);
@@ -118,6 +115,56 @@ public sealed class ProjectionTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         await updates.DisposeAsync();
         Assert.Equal(0, _projection.WatcherCount);
+    }
+
+    [Fact]
+    public async Task A_clock_that_passes_the_wake_up_while_the_timer_is_being_set_still_wakes_the_watch()
+    {
+        var clock = new ClockMovingAtTimer(new DateTimeOffset(2023, 10, 16, 9, 0, 0, TimeSpan.Zero));
+        var watch = WatchOfAWarnedDeadline(clock);
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var updates = watch.WatchAsync([], cts.Token).GetAsyncEnumerator(cancellationToken: cts.Token);
+        Assert.Equal(DeadlineState.AtRisk, (await Next(updates)).As<WatchUpdate.Status>().Value.State);
+        Assert.IsType<WatchUpdate.CaughtUp>(await Next(updates));
+
+        // The watch reads the clock (the warning ages out on 2023-11-14), then sets its timer; the
+        // clock reaches that day in between, as a test's clock set forward or a suspended VM's would.
+        clock.JumpAtNextTimer = new DateTimeOffset(2023, 11, 14, 0, 0, 1, TimeSpan.Zero);
+        var next = updates.MoveNextAsync().AsTask();
+        var woke = await Task.WhenAny(next, Task.Delay(Timeout, TestContext.Current.CancellationToken)) == next;
+        await cts.CancelAsync();
+        Assert.True(woke, "the watch slept through the day its status changed (its timer was set from the clock read before the jump)");
+        Assert.True(await next);
+        var onTrack = updates.Current.As<WatchUpdate.Status>().Value;
+        Assert.Equal((DeadlineState.OnTrack, new DateOnly(2023, 11, 14)), (onTrack.State, onTrack.Since));
+        await updates.DisposeAsync();
+    }
+
+    /// <summary>A fake clock that moves to <see cref="JumpAtNextTimer"/> just before the next timer is created.</summary>
+    private sealed class ClockMovingAtTimer(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public DateTimeOffset? JumpAtNextTimer { get; set; }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (JumpAtNextTimer is { } to)
+            {
+                JumpAtNextTimer = null;
+                SetUtcNow(to);
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
+    /// <summary>A watch on a deadline due 2023-12-31 and warned of on 2023-10-14 (at risk until the warning ages out on 2023-11-14).</summary>
+    private DeadlineWatch WatchOfAWarnedDeadline(TimeProvider clock)
+    {
+        _projection.Apply(Set(revision: 1));
+        _projection.Apply(Record("un-warning", DeadlineEffectType.Risk, "2023-10-14"));
+        _projection.MarkCaughtUp(_position);
+        return new DeadlineWatch(_projection, clock, NullLogger<DeadlineWatch>.Instance);
     }
 
     private static async Task<WatchUpdate> Next(IAsyncEnumerator<WatchUpdate> updates)

@@ -94,6 +94,15 @@ public sealed class DeadlineWatch(DeadlineProjection projection, TimeProvider ti
         TimelineServiceLog.WatchTimer(logger, wake);
         var due = wake - time.GetUtcNow();
         due = due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxSleep ? MaxSleep : due;
-        return time.CreateTimer(static state => ((ProjectionWatcher)state!).Ring(), watcher, due, Timeout.InfiniteTimeSpan);
+        var timer = time.CreateTimer(static state => ((ProjectionWatcher)state!).Ring(), watcher, due, Timeout.InfiniteTimeSpan);
+
+        // A clock that passed the wake-up between the reading above and the timer's start (a test's
+        // fake clock set forward just then) would leave the timer a whole interval late.
+        if (time.GetUtcNow() >= wake)
+        {
+            watcher.Ring();
+        }
+
+        return timer;
     }
 }
