@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Grpc.Net.Client;
 using Timeline.Cli;
 using Timeline.Cli.Hosting;
+using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Cli;
 
@@ -7,7 +11,7 @@ namespace Timeline.IntegrationTests.Cli;
 /// Both real services embedded on loopback ports with a SQLite file in a temp folder, and the CLI's
 /// command tree run in-process against them, as `timeline ARGS --storage ... --timeline ...`.
 /// </summary>
-internal sealed class CliHost : IAsyncDisposable
+internal sealed partial class CliHost : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -43,8 +47,43 @@ internal sealed class CliHost : IAsyncDisposable
         var root = CliApp.BuildRootCommand(context);
         string[] all = [.. args, "--storage", Services.StorageAddress.ToString(), "--timeline", Services.TimelineAddress.ToString()];
         var exitCode = await root.Parse(all).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        if (exitCode == 0 && args is ["import" or "add", ..])
+        {
+            var token = args.SkipWhile(a => a != "--token").Skip(1).FirstOrDefault()
+                ?? (environment is not null && environment.TryGetValue(CliContext.TokenVariable, out var t) ? t : null);
+            await WaitForProjectionAsync(stdout.ToString(), token);
+        }
+
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>
+    /// What a user is told after an import ("read it back ... with --min-position N"), done for the
+    /// tests' next command, which passes no --min-position: wait until the timeline service's deadline
+    /// projection has read the positions the command printed (it follows the log asynchronously).
+    /// </summary>
+    private async Task WaitForProjectionAsync(string printed, string? token)
+    {
+        var positions = Positions().Matches(printed).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
+        var last = positions.Max();
+        using var channel = GrpcChannel.ForAddress(Services.TimelineAddress);
+        var timeline = new TimelineService.TimelineServiceClient(channel);
+        var headers = token is null ? new Grpc.Core.Metadata() : new Grpc.Core.Metadata { { "authorization", $"Bearer {token}" } };
+        var giveUp = DateTime.UtcNow + Timeout;
+        while ((await timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1 }, headers, cancellationToken: TestContext.Current.CancellationToken)).ProjectionPosition < last)
+        {
+            Assert.True(DateTime.UtcNow < giveUp, $"the timeline service's projection never read position {last}");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [GeneratedRegex(@"position (\d+)")]
+    private static partial Regex Positions();
 
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(null, args);
 

@@ -82,9 +82,12 @@ public sealed class TimelineJsChromiumTests : IAsyncLifetime
     private static async Task<JsonNode> ShowSlideAsync(Chromium browser, string id) => (await browser.EvaluateAsync($$"""
         (async () => {
           window.timeline.goToId({{System.Text.Json.JsonSerializer.Serialize(id)}});
-          await new Promise(r => setTimeout(r, 1500));
           const slide = document.getElementById({{System.Text.Json.JsonSerializer.Serialize(id)}});
           const text = slide.querySelector(".tl-text-content");
+          // Until the slide's animation has brought its text into the window (or 20 s), not a fixed pause.
+          const inView = () => { const b = text.getBoundingClientRect(); return b.width > 0 && b.height > 0 && b.left >= 0 && b.right <= window.innerWidth; };
+          for (let waited = 0; !inView() && waited < 20000; waited += 100) await new Promise(r => setTimeout(r, 100));
+          await new Promise(r => setTimeout(r, 200));
           const r = text.getBoundingClientRect();
           return {
             headline: slide.querySelector(".tl-headline").innerText,

@@ -34,8 +34,12 @@ public sealed class TimelineSecurityTests : IAsyncLifetime
                 "--Auth:Tokens:ingest:Sha256", Hash(Writer), "--Auth:Tokens:ingest:Scopes:0", "events:write",
                 "--Timeline:StorageToken", TimelineToStorage,
             ]);
-        await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, Bearer(Writer)).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
+        var appended = await system.Storage.AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, Bearer(Writer)).ResponseAsync.WaitAsync(TimelineSystem.Timeout);
         await system.WaitUntilServingAsync();
+
+        // Serving means caught up once, which may be before the append reached the projection.
+        var last = appended.Results.Max(r => r.Position);
+        await Calls.EventuallyAsync(() => system.Projection.Current.Position >= last, $"the deadline projection read past position {last}");
     }
 
     public async ValueTask DisposeAsync() => await system.DisposeAsync();
