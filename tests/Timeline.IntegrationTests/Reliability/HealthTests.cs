@@ -61,25 +61,27 @@ public sealed class HealthTests
         await system.WaitUntilServingAsync();
 
         using var done = new CancellationTokenSource();
-        var notLiveSeen = false;
         var statuses = new List<ServingStatus>();
         var probe = Task.Run(async () =>
         {
             while (!done.IsCancellationRequested)
             {
-                notLiveSeen |= !system.Projection.IsLive;
                 statuses.Add(await CheckAsync(system, CancellationToken.None));
                 await Task.Delay(TimeSpan.FromMilliseconds(25), CancellationToken.None);
             }
         }, cancellationToken: TestContext.Current.CancellationToken);
 
-        await system.RestartStorageAsync();
+        // A restart that the replica is seen to notice (else the test proves nothing): sampling
+        // IsLive beside the health probe missed a quick restart and resubscription in a run here.
+        var url = $"http://127.0.0.1:{system.StorageAddress.Port}";
+        await system.StopStorageAsync();
+        await Calls.EventuallyAsync(() => !system.Projection.IsLive, "the replica noticed storage is gone");
+        await system.StartStorageAsync(url);
         await system.AppendAsync(MaliReport.Met("2023-10-15"));
         await Calls.EventuallyAsync(() => system.Projection.IsLive && system.Projection.Current.Deadlines.Values.Single().Events.ContainsKey("withdrawal-complete"), "the projection follows the restarted storage");
         await done.CancelAsync();
         await probe.WaitAsync(Calls.Timeout, cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.True(notLiveSeen, "the restart did not interrupt the subscription; the test proves nothing");
         Assert.NotEmpty(statuses);
         Assert.All(statuses, s => Assert.Equal(ServingStatus.Serving, s));
     }
