@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using Timeline.Cli;
 using Timeline.Cli.Hosting;
+using Timeline.IntegrationTests.Timeline;
 using Timeline.V1;
+using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.IntegrationTests.Cli;
 
@@ -15,10 +17,13 @@ internal sealed partial class CliHost : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private readonly GrpcChannel timelineChannel;
+
     private CliHost(string folder, EmbeddedServices services)
     {
         Folder = folder;
         Services = services;
+        timelineChannel = GrpcChannel.ForAddress(services.TimelineAddress);
     }
 
     public string Folder { get; }
@@ -71,15 +76,11 @@ internal sealed partial class CliHost : IAsyncDisposable
         }
 
         var last = positions.Max();
-        using var channel = GrpcChannel.ForAddress(Services.TimelineAddress);
-        var timeline = new TimelineService.TimelineServiceClient(channel);
-        var headers = token is null ? new Grpc.Core.Metadata() : new Grpc.Core.Metadata { { "authorization", $"Bearer {token}" } };
-        var giveUp = DateTime.UtcNow + Timeout;
-        while ((await timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1 }, headers, cancellationToken: TestContext.Current.CancellationToken)).ProjectionPosition < last)
-        {
-            Assert.True(DateTime.UtcNow < giveUp, $"the timeline service's projection never read position {last}");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        var timeline = new TimelineService.TimelineServiceClient(timelineChannel);
+        var headers = token is null ? new Grpc.Core.Metadata() : Bearer(token);
+        await Calls.EventuallyAsync(
+            async () => (await timeline.ListDeadlinesAsync(new ListDeadlinesRequest { PageSize = 1 }, headers, cancellationToken: TestContext.Current.CancellationToken)).ProjectionPosition >= last,
+            $"the timeline service's projection read position {last}");
     }
 
     [GeneratedRegex(@"position (\d+)")]
@@ -89,6 +90,7 @@ internal sealed partial class CliHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        timelineChannel.Dispose();
         await Services.DisposeAsync().AsTask().WaitAsync(Timeout);
         Directory.Delete(Folder, recursive: true);
     }

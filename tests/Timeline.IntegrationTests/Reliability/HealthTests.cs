@@ -73,10 +73,7 @@ public sealed class HealthTests
 
         // A restart that the replica is seen to notice (else the test proves nothing): sampling
         // IsLive beside the health probe missed a quick restart and resubscription in a run here.
-        var url = $"http://127.0.0.1:{system.StorageAddress.Port}";
-        await system.StopStorageAsync();
-        await Calls.EventuallyAsync(() => !system.Projection.IsLive, "the replica noticed storage is gone");
-        await system.StartStorageAsync(url);
+        await system.RestartStorageAsync(whileDown: () => Calls.EventuallyAsync(() => !system.Projection.IsLive, "the replica noticed storage is gone"));
         await system.AppendAsync(MaliReport.Met("2023-10-15"));
         await Calls.EventuallyAsync(() => system.Projection.IsLive && system.Projection.Current.Deadlines.Values.Single().Events.ContainsKey("withdrawal-complete"), "the projection follows the restarted storage");
         await done.CancelAsync();

@@ -69,10 +69,13 @@ internal static class Calls
     public static IEnumerable<string> ViolatedFields(this Google.Rpc.Status status) =>
         status.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field) ?? [];
 
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    public static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>Polls <paramref name="condition"/> (a call, say) every 20 ms until it holds, for at most <see cref="Timeout"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        while (!condition())
+        while (!await condition())
         {
             Assert.False(timeout.IsCancellationRequested, $"timed out waiting until {what}");
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);

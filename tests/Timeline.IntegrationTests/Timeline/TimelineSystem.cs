@@ -80,10 +80,16 @@ public sealed class TimelineSystem : IAsyncDisposable
     }
 
     /// <summary>Stops storage and starts it again on the same port and the same file.</summary>
-    public async Task RestartStorageAsync()
+    /// <summary>Stops storage and starts it again on the same port; <paramref name="whileDown"/> runs between.</summary>
+    public async Task RestartStorageAsync(Func<Task>? whileDown = null)
     {
         var url = $"http://127.0.0.1:{StorageAddress.Port}";
         await StopStorageAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
         await StartStorageAsync(url);
     }
 
