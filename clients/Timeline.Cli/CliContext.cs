@@ -23,20 +23,35 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
 
     public string? Environment(string name) => environment(name);
 
+    /// <summary>
+    /// Standard output is a terminal (a person reads it): tables are drawn to its width and progress
+    /// is shown. Otherwise output is plain and stable, one line per row, for scripts.
+    /// </summary>
+    public bool IsTerminal { get; init; }
+
+    /// <summary>--verbose or TIMELINE_VERBOSE=1: the services' information logs, and the details of an unexpected failure.</summary>
+    public bool Verbose { get; set; }
+
     public static CliContext FromConsole()
     {
+        var terminal = !System.Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
-        if (System.Console.IsOutputRedirected)
+        if (!terminal)
         {
-            // Redirected output has no terminal width; 80 columns would wrap every title and log line.
-            console.Profile.Width = 200;
+            // Redirected output has no terminal width: nothing is drawn to one (tables are written
+            // as plain lines, see Tables), and a long line is never wrapped at an arbitrary column.
+            console.Profile.Width = 1000;
         }
 
-        return new CliContext(console, System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable) { Input = System.Console.In };
+        return new CliContext(console, System.Console.Out, System.Console.Error, System.Environment.GetEnvironmentVariable)
+        {
+            Input = System.Console.In,
+            IsTerminal = terminal,
+        };
     }
 
     /// <summary>A context writing plain text (no colours, fixed width) into <paramref name="output"/>, for tests and captures.</summary>
-    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200, TextReader? input = null)
+    public static CliContext ForWriters(TextWriter output, TextWriter error, Func<string, string?>? environment = null, int width = 200, TextReader? input = null, bool terminal = false)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -46,6 +61,6 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = width;
-        return new CliContext(console, output, error, environment ?? (_ => null)) { Input = input ?? TextReader.Null };
+        return new CliContext(console, output, error, environment ?? (_ => null)) { Input = input ?? TextReader.Null, IsTerminal = terminal };
     }
 }

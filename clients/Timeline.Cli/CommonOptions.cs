@@ -50,6 +50,11 @@ internal sealed class CommonOptions
             DefaultValueFactory = _ => DefaultTimeout,
             CustomParser = ParseTimeout,
         };
+        Verbose = new Option<bool>("--verbose")
+        {
+            Description = $"Say more: the services' information logs where this command runs them (serve, demo), and the details of an unexpected failure (env {Infrastructure.UnexpectedFailure.VerboseVariable}=1)",
+            Recursive = true,
+        };
         Output = new Option<OutputFormat>("--output", "-o")
         {
             Description = "text (tables) or json (the RPC responses in the protobuf JSON mapping, one object per line)",
@@ -78,6 +83,8 @@ internal sealed class CommonOptions
     public Option<TimeSpan> Timeout { get; }
 
     public Option<OutputFormat> Output { get; }
+
+    public Option<bool> Verbose { get; }
 
     public Uri StorageAddress(ParseResult result) => StorageEndpoint(result).Address;
 

@@ -35,7 +35,7 @@ public sealed class ExtractCommandTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var context = CliContext.ForWriters(stdout, stderr, input: new StringReader(input));
-        var code = await CliApp.BuildRootCommand(context).Parse(args).InvokeAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var code = await CliApp.RunAsync(context, args).WaitAsync(TimeSpan.FromSeconds(30));
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -82,7 +82,7 @@ internal static partial class AddCommand
 
         public Option<string> Date { get; } = new("--date") { Description = "When: EDTF (2023-10-14, 2023-08, 2020) or text (\"since late August\")", Required = true };
 
-        public Option<string> Reference { get; } = new("--reference") { Description = "The day a text date is read against, usually the source's publication date (default today)" };
+        public Option<string> Reference { get; } = new("--reference") { Description = "The day a text date is read against, usually the source's publication date (default today)", CustomParser = OptionValues.Day("--reference") };
 
         public Option<string> Summary { get; } = new("--summary") { Description = "A few sentences" };
 
@@ -92,7 +92,7 @@ internal static partial class AddCommand
 
         public Option<string[]> Tags { get; } = new("--tag") { Description = "Lower-case label, e.g. mali (repeatable)", Arity = ArgumentArity.OneOrMore };
 
-        public Option<string> Country { get; } = new("--country") { Description = "ISO 3166 alpha-3 country, e.g. MLI" };
+        public Option<string> Country { get; } = new("--country") { Description = "Country: ISO 3166 alpha-3 code or English name, e.g. MLI or Mali" };
 
         public Option<string> Place { get; } = new("--place") { Description = "Place name, e.g. Tessalit" };
 
@@ -100,7 +100,7 @@ internal static partial class AddCommand
 
         public Option<string> SourceUrl { get; } = new("--source-url") { Description = "Source URL" };
 
-        public Option<string> Published { get; } = new("--published") { Description = "Source publication date (YYYY-MM-DD); also the default --reference" };
+        public Option<string> Published { get; } = new("--published") { Description = "Source publication date (YYYY-MM-DD); also the default --reference", CustomParser = OptionValues.Day("--published") };
 
         public Option<string> Quote { get; } = new("--quote") { Description = "A short quote from the source" };
 
@@ -147,7 +147,7 @@ internal static partial class AddCommand
             newEvent.Tags.AddRange(result.GetValue(Tags) ?? []);
             if (result.GetValue(Country) is not null || result.GetValue(Place) is not null)
             {
-                newEvent.Location = new Location { Country = result.GetValue(Country)?.ToUpperInvariant() ?? "", Name = result.GetValue(Place) ?? "" };
+                newEvent.Location = new Location { Country = result.GetValue(Country) is { } country ? OptionValues.Country("--country", country) : "", Name = result.GetValue(Place) ?? "" };
             }
 
             if (result.GetValue(Source) is not null || result.GetValue(SourceUrl) is not null || published is not null || result.GetValue(Quote) is not null)
@@ -176,11 +176,30 @@ internal static partial class AddCommand
                     effect.Due = ParseDate(due, reference ?? (newEvent.Occurred.Edtf is { Length: 10 } day ? day : null), today);
                 }
 
+                if (effect.Effect == DeadlineEffectType.Unspecified)
+                {
+                    throw new CliException($"--deadline needs --effect, what this event does to it: one of {string.Join(", ", Effects.Select(Render.Effect))}");
+                }
+
+                if (effect.Effect is DeadlineEffectType.Set or DeadlineEffectType.Extended)
+                {
+                    var missing = new[] { (Flag: DeadlineTitle.Name, What: "what is promised", Given: effect.Title.Length > 0 || effect.Effect == DeadlineEffectType.Extended), (Flag: Due.Name, What: "when it falls due", Given: effect.Due is not null) }
+                        .Where(m => !m.Given).Select(m => $"{m.Flag} ({m.What})").ToList();
+                    if (missing.Count > 0)
+                    {
+                        throw new CliException($"--effect {Render.Effect(effect.Effect)} needs {string.Join(" and ", missing)}");
+                    }
+                }
+
                 newEvent.Deadline = effect;
             }
             else if (result.GetResult(Effect) is not null)
             {
                 throw new CliException("--effect needs --deadline ID");
+            }
+            else if (new[] { Due, DeadlineTitle, Responsible }.FirstOrDefault(o => result.GetResult(o) is not null) is { } orphan)
+            {
+                throw new CliException($"{orphan.Name} needs --deadline ID (the deadline it describes)");
             }
 
             if (result.GetValue(ExpectedRevision) is { } expected)

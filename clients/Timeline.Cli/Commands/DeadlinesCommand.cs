@@ -11,7 +11,7 @@ internal static class DeadlinesCommand
 {
     public static Command Create(CliContext context, CommonOptions options)
     {
-        var asOf = new Option<string>("--as-of") { Description = "The day to evaluate (YYYY-MM-DD); default today (UTC)" };
+        var asOf = new Option<string>("--as-of") { Description = "The day to evaluate (YYYY-MM-DD); default today (UTC)", CustomParser = OptionValues.Day("--as-of") };
         var ids = DeadlineIds();
         var minPosition = CommonOptions.MinPosition();
         var command = new Command("deadlines", "Show the status of each deadline as of a day") { asOf, ids, minPosition };
@@ -30,7 +30,7 @@ internal static class DeadlinesCommand
             }
             else if (all.Deadlines.Count > 0)
             {
-                context.Console.Write(Render.DeadlinesTable(all.Deadlines, showAsOf: false));
+                Tables.Write(context, Render.DeadlinesTable(all.Deadlines, showAsOf: false));
             }
             else if (requested.Length == 0)
             {
@@ -68,7 +68,7 @@ internal static class DeadlinesCommand
     }
 
     public static Option<string[]> DeadlineIds() =>
-        new("--id") { Description = "Only this deadline, e.g. minusma-withdrawal (repeatable)", Arity = ArgumentArity.OneOrMore };
+        new("--deadline", "--id") { Description = "Only this deadline, e.g. minusma-withdrawal (repeatable; --id is the older name)", Arity = ArgumentArity.OneOrMore };
 
     public static async Task<ListDeadlinesResponse> ListAsync(TimelineClient timeline, ListDeadlinesRequest request, CancellationToken ct)
     {

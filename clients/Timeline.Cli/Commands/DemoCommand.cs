@@ -13,25 +13,18 @@ internal static class DemoCommand
         {
             Description = "How fast the demo clock runs in the live part (demo days per real second)",
             DefaultValueFactory = _ => DemoRun.DefaultDaysPerSecond,
+            CustomParser = OptionValues.Number("--days-per-second", 0, 365),
         };
-        speed.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and <= 365))
-            {
-                r.AddError("--days-per-second must be more than 0 and at most 365");
-            }
-        });
         var samples = new Option<DirectoryInfo>("--samples")
         {
             Description = "Folder holding the sample files (default: the samples next to the CLI)",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
         };
-        var verbose = new Option<bool>("--verbose") { Description = "Also log the services' information messages (on stderr)" };
         var seeds = new Option<DirectoryInfo>("--seeds") { Description = $"Folder holding the report's text, {SeedReport.FileName} (default: shared/seeds beside the repository, searched up from here and from the CLI)" };
-        var command = new Command("demo", "Run both services here, import a news report about Mali, extract a draft from its text, and follow its deadline live") { speed, samples, verbose, seeds };
+        var command = new Command("demo", "Run both services here, import a news report about Mali, extract a draft from its text, and follow its deadline live") { speed, samples, seeds };
         command.SetAction((result, ct) => CommandRunner.RunAsync(
             context,
-            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed), result.GetValue(verbose), SeedReport.Find(result.GetValue(seeds)?.FullName)).RunAsync(ct),
+            () => new DemoRun(context, result.GetRequiredValue(samples).FullName, result.GetValue(speed), context.Verbose, SeedReport.Find(result.GetValue(seeds)?.FullName)).RunAsync(ct),
             ct));
         return command;
     }

@@ -22,7 +22,7 @@ internal static class ExtractCommand
         var published = new Option<string>("--published") { Description = "The day the article was published (YYYY-MM-DD): its dates are read against it; an HTML page's own date is used when this is not given" };
         var source = new Option<string>("--source") { Description = "The source's name for every event (default: the article's headline, else the file name)" };
         var sourceUrl = new Option<string>("--source-url") { Description = "The article's address (default: an HTML page's canonical address)" };
-        var deadlineId = new Option<string>("--deadline-id") { Description = "The id of the text's deadline instead of one made from its words, e.g. one already set in the store (minusma-withdrawal)" };
+        var deadlineId = new Option<string>("--deadline", "--deadline-id") { Description = "The id of the text's deadline instead of one made from its words, e.g. one already set in the store (minusma-withdrawal)" };
         var append = new Option<bool>("--append") { Description = "Import the draft at once, reporting like `timeline import`" };
         var command = new Command("extract", "Propose a draft of dated events and deadline effects from a news article (text or HTML)")
         {
@@ -35,7 +35,7 @@ internal static class ExtractCommand
             var extractOptions = new ExtractOptions(day) { DeadlineId = result.GetValue(deadlineId) };
             if (extractOptions.DeadlineId is { } id && !IsId(id))
             {
-                throw new CliException($"--deadline-id: '{id}' is not an id: letters, digits and -_.: only");
+                throw new CliException($"--deadline: '{id}' is not an id: letters, digits and -_.: only");
             }
 
             var draft = DraftExtractor.Extract(input.Article, extractOptions);
@@ -97,12 +97,12 @@ internal static class ExtractCommand
             $"{Counts.Of(draft.Events.Count, "proposed event")}, {Counts.Of(draft.Deadlines.Count, "deadline")}, {Counts.Of(draft.Refused.Count, "date")} refused");
         if (draft.Events.Count > 0)
         {
-            console.Write(EventsTable(draft));
+            Tables.Write(context, EventsTable(draft));
         }
 
         if (draft.Deadlines.Count > 0)
         {
-            console.Write(DeadlinesTable(draft));
+            Tables.Write(context, DeadlinesTable(draft));
         }
 
         foreach (var refusal in draft.Refused)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Timeline.Cli.Infrastructure;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
@@ -12,11 +13,11 @@ internal sealed class FilterOptions
 
     public Option<string[]> Kinds { get; } = Many("--kind", "Only events of this kind (repeatable)");
 
-    public Option<string[]> Countries { get; } = Many("--country", "Only events in this ISO 3166 alpha-3 country, e.g. MLI (repeatable)");
+    public Option<string[]> Countries { get; } = Many("--country", "Only events in this country: ISO 3166 alpha-3 code or English name, e.g. MLI or Mali (repeatable)");
 
-    public Option<string> From { get; } = new("--from") { Description = "Only events that may have happened on or after this day (YYYY-MM-DD)" };
+    public Option<string> From { get; } = new("--from") { Description = "Only events that may have happened on or after this day (YYYY-MM-DD)", CustomParser = OptionValues.Day("--from") };
 
-    public Option<string> To { get; } = new("--to") { Description = "Only events that may have happened on or before this day (YYYY-MM-DD)" };
+    public Option<string> To { get; } = new("--to") { Description = "Only events that may have happened on or before this day (YYYY-MM-DD)", CustomParser = OptionValues.Day("--to") };
 
     public void AddTo(Command command)
     {
@@ -38,7 +39,7 @@ internal sealed class FilterOptions
         filter.Tags.AddRange(result.GetValue(Tags) ?? []);
         filter.Actors.AddRange(result.GetValue(Actors) ?? []);
         filter.Kinds.AddRange(result.GetValue(Kinds) ?? []);
-        filter.Countries.AddRange((result.GetValue(Countries) ?? []).Select(c => c.ToUpperInvariant()));
+        filter.Countries.AddRange((result.GetValue(Countries) ?? []).Select(c => OptionValues.Country("--country", c)));
         return filter;
     }
 

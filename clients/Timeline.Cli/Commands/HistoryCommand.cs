@@ -23,7 +23,7 @@ internal static class HistoryCommand
                 return 0;
             }
 
-            context.Console.Write(Render.HistoryTable(response.Revisions));
+            Tables.Write(context, Render.HistoryTable(response.Revisions));
             return 0;
         }, ct));
         return command;

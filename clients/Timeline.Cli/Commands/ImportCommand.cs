@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Google.Rpc;
@@ -48,14 +49,8 @@ internal static partial class ImportCommand
         {
             Description = $"Events per append (each batch is atomic; default {DefaultBatchSize})",
             DefaultValueFactory = _ => DefaultBatchSize,
+            CustomParser = OptionValues.WholeNumber("--batch-size", 1, 1000),
         };
-        batchSize.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1000)
-            {
-                r.AddError("--batch-size must be 1 to 1000");
-            }
-        });
         var command = new Command("import", "Import events from a JSON or NDJSON file, or an ACLED CSV export") { file, format, batchSize };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
@@ -75,11 +70,16 @@ internal static partial class ImportCommand
             {
                 // The file is read on another thread while the rows already read are appended.
                 var rows = Channel.CreateUnbounded<AcledRow>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var rowsRead = new StrongBox<int>();
                 var reading = Task.Run(() =>
                 {
                     try
                     {
-                        return AcledFile.Read(path, row => rows.Writer.TryWrite(row));
+                        return AcledFile.Read(path, row =>
+                        {
+                            rows.Writer.TryWrite(row);
+                            Interlocked.Increment(ref rowsRead.Value);
+                        });
                     }
                     finally
                     {
@@ -90,7 +90,7 @@ internal static partial class ImportCommand
                 List<AppendResult> appended;
                 try
                 {
-                    appended = await ImportRowsAsync(connections.Storage, rows.Reader, result.GetValue(batchSize), onResponse, console, refused, ct);
+                    appended = await ImportRowsAsync(connections.Storage, rows.Reader, () => Volatile.Read(ref rowsRead.Value), result.GetValue(batchSize), onResponse, console, refused, ct);
                 }
                 catch
                 {
@@ -146,6 +146,7 @@ internal static partial class ImportCommand
     public static async Task<List<AppendResult>> ImportRowsAsync(
         StorageClient storage,
         ChannelReader<AcledRow> rows,
+        Func<int> rowsRead,
         int batchSize,
         Action<AppendEventsResponse>? onResponse,
         IAnsiConsole? console,
@@ -153,14 +154,13 @@ internal static partial class ImportCommand
         CancellationToken ct)
     {
         var results = new List<AppendResult>();
-        var taken = 0;
 
-        // The total is unknown until the file is read: the bar grows with the rows read so far.
-        await WithProgressAsync(console, () => taken + rows.Count, true, async advance =>
+        // The total is unknown until the file is read: the bar grows with the rows read so far (a
+        // count kept by the reader: this channel, with one reader, cannot count what it holds).
+        await WithProgressAsync(console, rowsRead, true, async advance =>
         {
             while (await NextBatchAsync(rows, batchSize, ct) is { Count: > 0 } chunk)
             {
-                taken += chunk.Count;
                 var batch = chunk;
                 while (batch.Count > 0)
                 {

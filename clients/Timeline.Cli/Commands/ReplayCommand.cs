@@ -3,6 +3,7 @@ using Grpc.Core;
 using Spectre.Console;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
+using Timeline.Domain.Dates;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
@@ -12,13 +13,18 @@ internal static class ReplayCommand
 {
     public static Command Create(CliContext context, CommonOptions options)
     {
-        var from = new Option<string>("--from") { Description = "First day of the window (YYYY-MM-DD)", Required = true };
-        var to = new Option<string>("--to") { Description = "Last day of the window (YYYY-MM-DD)", Required = true };
+        var from = new Option<string>("--from") { Description = "First day of the window (YYYY-MM-DD)", Required = true, CustomParser = OptionValues.Day("--from") };
+        var to = new Option<string>("--to") { Description = "Last day of the window (YYYY-MM-DD)", Required = true, CustomParser = OptionValues.Day("--to") };
         var ids = DeadlinesCommand.DeadlineIds();
         var minPosition = CommonOptions.MinPosition();
         var command = new Command("replay", "Replay the status changes of deadlines inside a window of days") { from, to, ids, minPosition };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
+            if (result.GetRequiredValue(from) is var first && result.GetRequiredValue(to) is var last && CalendarDay.Parse(last) < CalendarDay.Parse(first))
+            {
+                throw new CliException($"--to: {last} is before --from {first}; the window runs from --from to --to");
+            }
+
             using var connections = Connections.From(options, result);
             var request = new ReplayDeadlinesRequest { From = result.GetRequiredValue(from), To = result.GetRequiredValue(to), MinPosition = result.GetValue(minPosition) };
             request.DeadlineIds.AddRange(result.GetValue(ids) ?? []);
@@ -62,6 +68,6 @@ internal static class ReplayCommand
             return;
         }
 
-        context.Console.Write(Render.DeadlinesTable(changes, showAsOf: false));
+        Tables.Write(context, Render.DeadlinesTable(changes, showAsOf: false));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Spectre.Console;
 using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
+using Timeline.ServiceDefaults.Startup;
 using Timeline.StorageService;
 
 namespace Timeline.Cli.Commands;
@@ -30,8 +31,7 @@ internal static class ServeCommand
         {
             Description = "Keep the log in PostgreSQL instead: an Npgsql connection string, e.g. \"Host=db;Database=timeline;Username=timeline\" (README: Outgrowing one machine)",
         };
-        var verbose = new Option<bool>("--verbose") { Description = "Log the services' information messages too" };
-        var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C") { database, postgres, verbose };
+        var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C") { database, postgres };
         command.Validators.Add(r =>
         {
             if (r.GetResult(database) is { Implicit: false } && r.GetResult(postgres) is { Implicit: false })
@@ -53,6 +53,7 @@ internal static class ServeCommand
             }
             else
             {
+                RequireConnectionString(connectionString);
                 where = $"PostgreSQL: {StorageOptions.DescribeConnection(connectionString)}";
                 storageArgs = [.. QuietHostStartFailure, "--Storage:Provider", StorageOptions.Postgres, "--Storage:ConnectionString", connectionString];
             }
@@ -66,7 +67,7 @@ internal static class ServeCommand
 
             var embedded = new EmbeddedOptions(path, storage.Address.ToString(), timeline.Address.ToString())
             {
-                QuietLogging = !result.GetValue(verbose),
+                QuietLogging = !context.Verbose,
                 StorageArgs = storageArgs,
                 TimelineArgs = QuietHostStartFailure,
             };
@@ -78,6 +79,11 @@ internal static class ServeCommand
             catch (IOException ex)
             {
                 throw StartFailure(ex, storage, timeline);
+            }
+            catch (StartupRefusal ex)
+            {
+                // The services' own refusal (an address beyond loopback without tokens, ...) is one line already.
+                throw new CliException(ex.Message, ex);
             }
 
             await using (services)
@@ -98,6 +104,24 @@ internal static class ServeCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// --postgres must be an Npgsql connection string; refused in one line naming the flag, without
+    /// echoing it (it may hold a password), before any service starts.
+    /// </summary>
+    private static void RequireConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(
+                "--postgres: not a PostgreSQL connection string: write Key=Value pairs separated by ';', e.g. \"Host=db;Database=timeline;Username=timeline\" (Npgsql's keys)",
+                ex);
+        }
     }
 
     /// <summary>"port 5201 is in use; pass --storage http://127.0.0.1:PORT, or stop what listens there", naming the address that could not be bound.</summary>

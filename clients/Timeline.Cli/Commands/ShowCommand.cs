@@ -12,7 +12,7 @@ internal static class ShowCommand
     public static Command Create(CliContext context, CommonOptions options)
     {
         var filter = new FilterOptions();
-        var asOf = new Option<string>("--as-of") { Description = "Only events that may have happened by this day (YYYY-MM-DD)" };
+        var asOf = new Option<string>("--as-of") { Description = "Only events that may have happened by this day (YYYY-MM-DD)", CustomParser = OptionValues.Day("--as-of") };
         var minPosition = CommonOptions.MinPosition();
         var command = new Command("show", "Show the timeline: events in chronological order") { asOf, minPosition };
         filter.AddTo(command);

@@ -37,7 +37,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
         var seed = EventFiles.Read(Path.Combine(samplesFolder, SeedFile));
         var followUp = EventFiles.Read(Path.Combine(samplesFolder, FollowUpFile));
 
-        console.Write(new Rule("[bold]Timeline demo[/]").LeftJustified());
+        Tables.Heading(context, "Timeline demo");
         Say("Timeline keeps dated events about a developing situation, and the deadlines people commit to. "
             + "It answers two questions: what happened, in what order? And will the deadline be met?");
 
@@ -343,7 +343,7 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
     {
         section++;
         console.WriteLine();
-        console.Write(new Rule($"[bold]{section}. {Markup.Escape(title)}[/]").LeftJustified());
+        Tables.Heading(context, $"{section}. {title}");
     }
 
     private void Say(string sentence) => console.MarkupLine($"[grey]{Markup.Escape(sentence)}[/]");

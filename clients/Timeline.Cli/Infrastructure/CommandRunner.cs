@@ -30,7 +30,17 @@ internal static class CommandRunner
         catch (CliException ex)
         {
             context.Error.WriteLine($"error: {ex.Message}");
+            if (context.Verbose && ex.InnerException is { } inner)
+            {
+                context.Error.WriteLine();
+                context.Error.WriteLine(inner.ToString());
+            }
+
             return Failed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return UnexpectedFailure.Write(context.Error, ex, context.Verbose);
         }
     }
 

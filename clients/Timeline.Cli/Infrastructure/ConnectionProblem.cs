@@ -34,6 +34,14 @@ internal static class ConnectionProblem
 
         if (timedOut is { } timeout)
         {
+            // A deadline shorter than the call needs is not the address's fault: when the same
+            // address answers a health check given the usual probe time, blame the --timeout.
+            if (timeout < ProbeTimeout && await AnswersGrpcAsync(endpoint.Address).ConfigureAwait(false))
+            {
+                return $"the {endpoint.Role} at {endpoint.Named} is up, but this call needs longer than {Seconds(timeout)} (--timeout); "
+                    + $"give it more, e.g. --timeout 30s (the default)";
+            }
+
             return $"no answer from the {endpoint.Role} at {endpoint.Named} within {Seconds(timeout)} (--timeout): "
                 + $"something accepted the connection but did not answer as a gRPC {endpoint.Role}. "
                 + $"Check that {endpoint.Option} points at the {endpoint.Role}; if it is only slow, give it longer with --timeout.";
@@ -185,11 +193,15 @@ internal static class ConnectionProblem
     }
 
     /// <summary>Whether a cleartext HTTP/2 gRPC server answers at the same host and port.</summary>
-    private static async Task<bool> AnswersCleartextGrpcAsync(Uri address)
+    private static Task<bool> AnswersCleartextGrpcAsync(Uri address) =>
+        AnswersGrpcAsync(new UriBuilder(address) { Scheme = Uri.UriSchemeHttp, Port = address.Port }.Uri);
+
+    /// <summary>Whether a gRPC server answers a health check at <paramref name="address"/> within the probe time.</summary>
+    private static async Task<bool> AnswersGrpcAsync(Uri address)
     {
         try
         {
-            using var channel = GrpcChannel.ForAddress(new UriBuilder(address) { Scheme = Uri.UriSchemeHttp, Port = address.Port }.Uri);
+            using var channel = GrpcChannel.ForAddress(address);
             await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + ProbeTimeout).ConfigureAwait(false);
             return true;
         }

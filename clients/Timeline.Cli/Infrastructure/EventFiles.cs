@@ -37,6 +37,16 @@ internal static class EventFiles
     /// </summary>
     public static IReadOnlyList<NewEvent> Parse(string text, string name)
     {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new CliException($"{name}: the file is empty; an import file holds {{\"events\": [...]}} or one event per line (docs/event-format.md)");
+        }
+
+        if (text.IndexOfAny(['\0', '\uFFFD']) is var binary and >= 0)
+        {
+            throw new CliException($"{name}: not a UTF-8 text file (binary data at character {binary + 1}); an import file is JSON or NDJSON (docs/event-format.md)");
+        }
+
         JsonException syntax;
         try
         {
@@ -139,6 +149,32 @@ internal static class EventFiles
         }
     }
 
+    /// <summary>
+    /// The JSON reader's message as a person reads it: what was found and what to do, without the
+    /// reader's own terms ("isFinalBlock", "depth", "payload").
+    /// </summary>
+    private static string InPlainWords(string reason)
+    {
+        if (reason.Contains("Expected depth to be zero", StringComparison.Ordinal) || reason.Contains("isFinalBlock", StringComparison.Ordinal))
+        {
+            return "the file ends before its JSON does: a closing } or ] or \" is missing (is the file cut short?)";
+        }
+
+        if (reason.Contains("is invalid after a single JSON value", StringComparison.Ordinal))
+        {
+            return $"{reason[..reason.IndexOf(" is invalid", StringComparison.Ordinal)]} after the end of the JSON: a file holds one JSON value (or NDJSON, one event per line)";
+        }
+
+        if (reason.Contains("is an invalid JSON literal", StringComparison.Ordinal))
+        {
+            return $"{reason[..reason.IndexOf(" is an invalid", StringComparison.Ordinal)]} is not JSON: text must be in double quotes, and only true, false and null go without them";
+        }
+
+        // "Expected either ',', '}', or ']'." and the like: keep what was found, then say what may follow.
+        var expected = reason.IndexOf(" Expected ", StringComparison.Ordinal);
+        return expected > 0 ? $"{reason[..expected].TrimEnd('.')}; expected {reason[(expected + 10)..].TrimEnd('.')}" : reason;
+    }
+
     /// <summary>"events.json, line 5, column 13: invalid JSON: 'x' is an invalid start of a value (at $.events[0])", 1-based, in characters.</summary>
     private static CliException SyntaxError(string name, string text, JsonException ex, int lineOffset)
     {
@@ -154,6 +190,7 @@ internal static class EventFiles
             reason = reason[..cut].TrimEnd(' ', '.', '|');
         }
 
+        reason = InPlainWords(reason);
         var path = ex.Path is { Length: > 1 } jsonPath ? $" (at {jsonPath})" : "";
         return new CliException($"{name}, line {line + 1 + lineOffset}, column {column}: invalid JSON: {reason}{path}", ex);
     }

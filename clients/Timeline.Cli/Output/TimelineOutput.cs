@@ -14,7 +14,7 @@ internal static class TimelineOutput
             return;
         }
 
-        context.Console.Write(Render.TimelineTable(entries));
+        Tables.Write(context, Render.TimelineTable(entries));
         if (entries.Any(e => e.OrderUncertain))
         {
             context.Console.Write(Render.Legend());

@@ -278,7 +278,8 @@ public sealed class NewEventValidator(EventLimits limits)
         {
             if (needsDue)
             {
-                violations.Add(new($"{p}.due", $"required when the effect is {(deadline.Effect == DeadlineEffectType.Set ? "SET" : "EXTENDED")}") { Reason = UnresolvableDate });
+                // A missing due date is a missing field (INVALID_EVENT), not a date that cannot be read.
+                violations.Add(new($"{p}.due", $"required when the effect is {(deadline.Effect == DeadlineEffectType.Set ? "SET" : "EXTENDED")}"));
             }
 
             return;

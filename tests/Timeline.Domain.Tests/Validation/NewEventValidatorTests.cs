@@ -145,7 +145,7 @@ public sealed class NewEventValidatorTests
         { "text-without-reference", NewEventValidator.UnresolvableDate },
         { "unreadable-published", NewEventValidator.UnresolvableDate },
         { "bad-edtf-due", NewEventValidator.UnresolvableDate },
-        { "set-without-due", NewEventValidator.UnresolvableDate },
+        { "set-without-due", NewEventValidator.InvalidEvent }, // a missing field, not a date that cannot be read
         { "date-and-title", NewEventValidator.UnresolvableDate },
         { "no-title", NewEventValidator.InvalidEvent },
         { "bad-country", NewEventValidator.InvalidEvent },

@@ -160,7 +160,7 @@ public sealed class CliConnectionTests : IAsyncLifetime
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var context = CliContext.ForWriters(stdout, stderr, name => environment is not null && environment.TryGetValue(name, out var v) ? v : null);
-        var exit = await CliApp.BuildRootCommand(context).Parse(args).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken)
+        var exit = await CliApp.RunAsync(context, args, ct: TestContext.Current.CancellationToken)
             .WaitAsync(Prompt, TestContext.Current.CancellationToken);
         return (exit, stdout.ToString(), stderr.ToString());
     }
@@ -176,7 +176,7 @@ public sealed class CliConnectionTests : IAsyncLifetime
     }
 
     /// <summary>Accepts every connection and never sends a byte.</summary>
-    private sealed class SilentListener : IDisposable
+    internal sealed class SilentListener : IDisposable
     {
         private readonly TcpListener listener = new(IPAddress.Loopback, 0);
         private readonly List<TcpClient> clients = [];

@@ -142,9 +142,8 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var root = CliApp.BuildRootCommand(CliContext.ForWriters(stdout, stderr));
         string[] all = [.. args, "--storage", services.StorageAddress.ToString(), "--timeline", services.TimelineAddress.ToString()];
-        var exitCode = await root.Parse(all).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var exitCode = await CliApp.RunAsync(CliContext.ForWriters(stdout, stderr), all, ct: TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
 }

@@ -49,9 +49,8 @@ internal sealed partial class CliHost : IAsyncDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var context = CliContext.ForWriters(stdout, stderr, name => environment is not null && environment.TryGetValue(name, out var v) ? v : null);
-        var root = CliApp.BuildRootCommand(context);
         string[] all = [.. args, "--storage", Services.StorageAddress.ToString(), "--timeline", Services.TimelineAddress.ToString()];
-        var exitCode = await root.Parse(all).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        var exitCode = await CliApp.RunAsync(context, all, ct: TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         if (exitCode == 0 && args is ["import" or "add", ..])
         {
             var token = args.SkipWhile(a => a != "--token").Skip(1).FirstOrDefault()

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Timeline.IntegrationTests.Cli;
+
+/// <summary>
+/// `timeline ARGS` in a real pseudo-terminal, as a person at a terminal runs it: util-linux
+/// `script` gives the CLI a pty of <c>columns</c> x <c>rows</c> (set with stty before the CLI starts),
+/// so everything the CLI does only in a terminal (progress, colours, live redraws, tables drawn to
+/// the width) runs. What it wrote is returned as the terminal showed it, escape sequences removed.
+/// </summary>
+internal static partial class Terminal
+{
+    public static bool Available => File.Exists("/usr/bin/script") && File.Exists("/usr/bin/stty") || File.Exists("/bin/stty");
+
+    public static async Task<(int ExitCode, string Screen, string Raw)> RunAsync(
+        IReadOnlyList<string> args, int columns, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null, int rows = 50, TimeSpan? interruptAfter = null)
+    {
+        Assert.True(File.Exists(RepoPaths.CliDll), $"the CLI is not built at {RepoPaths.CliDll}");
+        Assert.True(File.Exists("/usr/bin/script"), "util-linux `script` is needed to give the CLI a pseudo-terminal");
+        // interruptAfter: Ctrl-C (SIGINT) after that long, as a person stops `watch` or `serve`; the exit code stays the CLI's.
+        var interrupt = interruptAfter is { } after ? $"timeout --preserve-status -s INT {after.TotalSeconds:0.#}s " : "";
+        var command = new StringBuilder($"stty cols {columns} rows {rows} 2>/dev/null; exec {interrupt}dotnet exec {Quote(RepoPaths.CliDll)}");
+        foreach (var arg in args)
+        {
+            command.Append(' ').Append(Quote(arg));
+        }
+
+        var start = new ProcessStartInfo("/usr/bin/script")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = Path.GetTempPath(),
+            UseShellExecute = false,
+        };
+
+        // -q: no "Script started" lines; -e: the child's exit code; -c: the command; /dev/null: no typescript file.
+        foreach (var a in new[] { "-q", "-e", "-c", command.ToString(), "/dev/null" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["TERM"] = "xterm-256color";
+        start.Environment.Remove("NO_COLOR");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("script did not start");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            await process.WaitForExitAsync(ct).WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            var partial = await stdout.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            Assert.Fail($"`timeline {string.Join(' ', args)}` in a terminal did not finish within {timeout}:\n{Screen(partial)}");
+        }
+
+        var raw = await stdout.WaitAsync(TimeSpan.FromSeconds(10), ct) + await stderr.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        return (process.ExitCode, Screen(raw), raw);
+    }
+
+    /// <summary>What a terminal shows of <paramref name="raw"/>: escape sequences removed, carriage returns resolved line by line.</summary>
+    public static string Screen(string raw)
+    {
+        var text = Escapes().Replace(raw, "");
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
+            .Select(line => line.Contains('\r', StringComparison.Ordinal) ? line[(line.LastIndexOf('\r') + 1)..] : line)
+            .Select(line => line.TrimEnd());
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>A single-quoted word for sh.</summary>
+    private static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and two-character escapes (ESC =, ESC >, ...).
+    [GeneratedRegex(@"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78c]")]
+    private static partial Regex Escapes();
+}
