@@ -55,7 +55,7 @@ public sealed class CliTokenTests : IAsyncLifetime
         var revisions = JsonParser.Default.Parse<GetEventHistoryResponse>(history.Stdout.Trim()).Revisions;
         Assert.Equal(["editor", "editor"], revisions.Select(r => r.RecordedBy));
         Assert.Contains("Recorded by", historyTable.Stdout, StringComparison.Ordinal);
-        Assert.Contains("│ editor ", historyTable.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\teditor\t", historyTable.Stdout, StringComparison.Ordinal);
         Assert.Equal(10, JsonParser.Default.Parse<GetTimelineResponse>(show.Stdout.Trim()).Entries.Count);
         Assert.Contains("SUMMARY:MINUSMA withdrawal from Mali complete: AT RISK", export.Stdout, StringComparison.Ordinal);
     }

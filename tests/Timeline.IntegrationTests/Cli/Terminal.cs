@@ -27,18 +27,36 @@ internal static partial class Terminal
             command.Append(' ').Append(Quote(arg));
         }
 
+        return await RunInPtyAsync(command.ToString(), $"timeline {string.Join(' ', args)}", timeout, ct, environment, Path.GetTempPath());
+    }
+
+    /// <summary>
+    /// A shell command line in the pseudo-terminal, with <c>timeline</c> defined as the built CLI (as
+    /// the README's alias does), in <paramref name="workingDirectory"/>.
+    /// </summary>
+    public static Task<(int ExitCode, string Screen, string Raw)> RunShellAsync(
+        string line, int columns, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment, string workingDirectory, TimeSpan? interruptAfter = null)
+    {
+        var interrupt = interruptAfter is { } after ? $"timeout --preserve-status -s INT {after.TotalSeconds:0.#}s " : "";
+        var script = $"timeline() {{ {interrupt}dotnet exec {Quote(RepoPaths.CliDll)} \"$@\"; }}\n{line}";
+        return RunInPtyAsync($"stty cols {columns} rows 50 2>/dev/null; exec bash -c {Quote(script)}", line, timeout, ct, environment, workingDirectory);
+    }
+
+    private static async Task<(int ExitCode, string Screen, string Raw)> RunInPtyAsync(
+        string command, string what, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment, string workingDirectory)
+    {
         var start = new ProcessStartInfo("/usr/bin/script")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             StandardOutputEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
             UseShellExecute = false,
         };
 
         // -q: no "Script started" lines; -e: the child's exit code; -c: the command; /dev/null: no typescript file.
-        foreach (var a in new[] { "-q", "-e", "-c", command.ToString(), "/dev/null" })
+        foreach (var a in new[] { "-q", "-e", "-c", command, "/dev/null" })
         {
             start.ArgumentList.Add(a);
         }
@@ -62,7 +80,7 @@ internal static partial class Terminal
         {
             process.Kill(entireProcessTree: true);
             var partial = await stdout.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            Assert.Fail($"`timeline {string.Join(' ', args)}` in a terminal did not finish within {timeout}:\n{Screen(partial)}");
+            Assert.Fail($"`{what}` in a terminal did not finish within {timeout}:\n{Screen(partial)}");
         }
 
         var raw = await stdout.WaitAsync(TimeSpan.FromSeconds(10), ct) + await stderr.WaitAsync(TimeSpan.FromSeconds(10), ct);
