@@ -137,7 +137,7 @@ internal sealed class CommonOptions
         if (!ServiceAddresses.TryParse(value, out var addresses, out var problem))
         {
             var example = role == ServiceEndpoint.StorageRole ? StorageServiceApp.DefaultUrl : TimelineServiceApp.DefaultUrl;
-            throw new CliException(value.Contains(',', StringComparison.Ordinal) || value.StartsWith(ServiceAddresses.DnsScheme + ":", StringComparison.Ordinal)
+            throw new CliException(value.Contains(',', StringComparison.Ordinal) || value.StartsWith(ServiceAddresses.DnsScheme + ":", StringComparison.Ordinal) || problem.Contains("nothing after it", StringComparison.Ordinal)
                 ? $"{(source.Length > 0 ? source : option.Name)}: '{value}' {problem}"
                 : $"{(source.Length > 0 ? source : option.Name)}: '{value}' is not an http(s) address of the {role}, e.g. {example} (several: separated by commas)");
         }

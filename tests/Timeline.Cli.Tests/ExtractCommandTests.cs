@@ -103,7 +103,7 @@ public sealed class ExtractCommandTests
     [Theory]
     [InlineData("extract - ", "--published is required")]
     [InlineData("extract - --published 16/10/2023", "--published: '16/10/2023' is not a day")]
-    [InlineData("extract - --published 2023-10-16 --deadline-id a/b", "--deadline-id: 'a/b' is not an id")]
+    [InlineData("extract - --published 2023-10-16 --deadline-id a/b", "--deadline: 'a/b' is not an id")]
     [InlineData("extract /nonexistent/article.txt --published 2023-10-16", "/nonexistent/article.txt")]
     public async Task Bad_input_is_one_clear_error(string line, string message)
     {

@@ -108,6 +108,13 @@ public sealed record ServiceAddresses
                 return false;
             }
 
+            if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                // gRPC calls go to /package.Service/Method at the host: a path, query or user would be silently dropped.
+                problem = $"has '{part}' with more than a host and port ({uri.UserInfo}{uri.PathAndQuery}{uri.Fragment}): a service address is scheme://host:port, nothing after it";
+                return false;
+            }
+
             uris.Add(uri);
         }
 

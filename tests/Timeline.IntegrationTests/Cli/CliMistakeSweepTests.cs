@@ -115,6 +115,8 @@ public sealed partial class CliMistakeSweepTests : IAsyncLifetime
             // Addresses and services.
             new(["show", "--timeline", "127.0.0.1:5202"], "--timeline", WithServices: false),
             new(["history", "x", "--storage", "ftp://127.0.0.1:5201"], "--storage", WithServices: false),
+            new(["history", "x", "--storage", "http://127.0.0.1:5201/timeline"], "/timeline", WithServices: false),
+            new(["show", "--timeline", "http://127.0.0.1:5202?token=x"], "--timeline", WithServices: false),
             new(["show", "--timeline", closed], "--timeline", WithServices: false),
             new(["history", "x", "--storage", closed], "--storage", WithServices: false),
             new(["deadlines", "--timeline", silent.Address, "--timeout", "1s"], "--timeout", WithServices: false),
