@@ -33,6 +33,16 @@ internal static class CliProcess
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var (stdout, stderr) = await WaitAsync(process, $"`timeline {string.Join(' ', args)}`", timeout, partial => partial, ct);
+        return (process.ExitCode, stdout, stderr);
+    }
+
+    /// <summary>
+    /// Everything <paramref name="process"/> writes, once it has exited; past <paramref name="timeout"/>
+    /// it is killed and the test fails with what it had written (through <paramref name="show"/>).
+    /// </summary>
+    public static async Task<(string Stdout, string Stderr)> WaitAsync(Process process, string what, TimeSpan timeout, Func<string, string> show, CancellationToken ct)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         try
@@ -43,9 +53,9 @@ internal static class CliProcess
         {
             process.Kill(entireProcessTree: true);
             var partial = await stdout.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            Assert.Fail($"`timeline {string.Join(' ', args)}` did not finish within {timeout}:\n{partial}");
+            Assert.Fail($"{what} did not finish within {timeout}:\n{show(partial)}");
         }
 
-        return (process.ExitCode, await stdout.WaitAsync(TimeSpan.FromSeconds(10), ct), await stderr.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        return (await stdout.WaitAsync(TimeSpan.FromSeconds(10), ct), await stderr.WaitAsync(TimeSpan.FromSeconds(10), ct));
     }
 }

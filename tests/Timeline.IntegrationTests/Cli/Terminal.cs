@@ -12,7 +12,7 @@ namespace Timeline.IntegrationTests.Cli;
 /// </summary>
 internal static partial class Terminal
 {
-    public static bool Available => File.Exists("/usr/bin/script") && File.Exists("/usr/bin/stty") || File.Exists("/bin/stty");
+    public static bool Available => File.Exists("/usr/bin/script");
 
     public static async Task<(int ExitCode, string Screen, string Raw)> RunAsync(
         IReadOnlyList<string> args, int columns, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null, int rows = 50, TimeSpan? interruptAfter = null)
@@ -70,20 +70,8 @@ internal static partial class Terminal
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("script did not start");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await process.WaitForExitAsync(ct).WaitAsync(timeout, ct);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            var partial = await stdout.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            Assert.Fail($"`{what}` in a terminal did not finish within {timeout}:\n{Screen(partial)}");
-        }
-
-        var raw = await stdout.WaitAsync(TimeSpan.FromSeconds(10), ct) + await stderr.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        var (stdout, stderr) = await CliProcess.WaitAsync(process, $"`{what}` in a terminal", timeout, Screen, ct);
+        var raw = stdout + stderr;
         return (process.ExitCode, Screen(raw), raw);
     }
 
