@@ -83,8 +83,15 @@ public sealed class HttpJsonSecurityTests : IAsyncLifetime
         var json = await PresentOverJsonAsync(presented);
         Assert.True(json is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest, $"{what}: HTTP {(int)json}");
         var grpc = await PresentOverGrpcAsync(presented);
-        Assert.True(grpc is StatusCode.Unauthenticated or StatusCode.Internal or StatusCode.Unavailable, $"{what}: gRPC {grpc}");
-        Assert.NotEqual(StatusCode.OK, grpc);
+        if (presented.All(char.IsAscii))
+        {
+            Assert.True(grpc == StatusCode.Unauthenticated, $"{what}: gRPC {grpc}");
+        }
+        else
+        {
+            // HTTP/2 headers from this client are ASCII only: it refuses to send the call at all.
+            Assert.NotEqual(StatusCode.OK, grpc);
+        }
     }
 
     /// <summary>The authorization header exactly as given (UTF-8 on the wire), to storage's <c>GET /v1/events</c>.</summary>

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Timeline.Storage.V1;
-using Timeline.Tests.Shared.Processes;
 using static Timeline.Tests.Shared.TestTokens;
 
 namespace Timeline.IntegrationTests.Security;
@@ -19,21 +18,18 @@ public sealed class ConfigurationReloadTests : IAsyncDisposable
 {
     private const string Reader = "reader-secret-5a1d9e";
     private const string Other = "other-secret-0b7c42";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "timeline-reload", Guid.NewGuid().ToString("N"));
-    private DotnetProcess? storage;
+    private static readonly TimeSpan Timeout = StorageInFolder.Timeout;
+    private readonly StorageInFolder storage = new();
     private GrpcChannel? channel;
 
-    public ConfigurationReloadTests() => Directory.CreateDirectory(directory);
-
-    private string SettingsFile => Path.Combine(directory, "appsettings.json");
+    private string SettingsFile => Path.Combine(storage.Directory, "appsettings.json");
 
     [Fact]
     public async Task Endpoints_added_to_the_file_under_a_service_without_tokens_are_not_bound()
     {
         await File.WriteAllTextAsync(SettingsFile, """{ "Logging": { "LogLevel": { "Default": "Warning" } } }""", TestContext.Current.CancellationToken);
         var address = await StartAsync("http://127.0.0.1:0");
-        var port = FreePort();
+        var port = StorageInFolder.FreePort();
 
         await File.WriteAllTextAsync(SettingsFile, $$"""
             { "Logging": { "LogLevel": { "Default": "Warning" } },
@@ -43,7 +39,7 @@ public sealed class ConfigurationReloadTests : IAsyncDisposable
 
         // Kestrel's own reload, had it run, binds within milliseconds of the change it was told about.
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
-        Assert.False(await AcceptsAsync(port), $"the service now listens on 0.0.0.0:{port}, opened by a file edited under it with no tokens\n{storage!.Output}");
+        Assert.False(await AcceptsAsync(port), $"the service now listens on 0.0.0.0:{port}, opened by a file edited under it with no tokens\n{storage.Output}");
         Assert.Equal(StatusCode.OK, await ListAsync(address, token: null));
     }
 
@@ -75,41 +71,13 @@ public sealed class ConfigurationReloadTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         channel?.Dispose();
-        if (storage is not null)
-        {
-            await storage.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the temp folder's own cleanup.
-        }
+        await storage.DisposeAsync();
     }
 
-    private async Task<Uri> StartAsync(string urls)
-    {
-        storage = DotnetProcess.Start(
-            "the storage process", DotnetProcess.ServiceDll("Timeline.StorageService"),
-            ["--HttpJsonUrls", "", "--Storage:DatabasePath", Path.Combine(directory, "timeline.db")], urls: urls, workingDirectory: directory);
-        var listening = await storage.ListeningAsync(Timeout);
-        return new UriBuilder(listening) { Host = "127.0.0.1" }.Uri;
-    }
+    private Task<Uri> StartAsync(string urls) => storage.StartAsync(["--HttpJsonUrls", ""], urls);
 
-    private async Task WarnedAsync(string setting, int times = 1)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (Count(storage!.Output, "The configuration changed") < times || !storage.Output.Contains(setting, StringComparison.Ordinal))
-        {
-            Assert.False(timeout.IsCancellationRequested, $"no warning naming {setting} after the file changed:\n{storage.Output}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
-        }
-
-        static int Count(string text, string what) => text.Split(what).Length - 1;
-    }
+    private Task WarnedAsync(string setting, int times = 1) =>
+        Task.WhenAll(storage.WaitForOutputAsync("The configuration changed", times), storage.WaitForOutputAsync(setting));
 
     private async Task<StatusCode> ListAsync(Uri address, string? token)
     {
@@ -125,13 +93,6 @@ public sealed class ConfigurationReloadTests : IAsyncDisposable
         {
             return e.StatusCode;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> AcceptsAsync(int port)

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Timeline.Storage.V1;
-using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.IntegrationTests.Security;
 
@@ -18,22 +17,15 @@ public sealed class ConnectionLimitTests : IAsyncDisposable
 {
     private const int Limit = 4;
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "timeline-connections", Guid.NewGuid().ToString("N"));
+    private static readonly TimeSpan Timeout = StorageInFolder.Timeout;
     private readonly List<TcpClient> sockets = [];
-    private DotnetProcess? storage;
-
-    public ConnectionLimitTests() => Directory.CreateDirectory(directory);
+    private readonly StorageInFolder storage = new();
 
     [Fact]
     public async Task Past_the_limit_a_connection_is_refused_and_silent_connections_are_closed_after_the_idle_timeout()
     {
-        storage = DotnetProcess.Start(
-            "the storage process", DotnetProcess.ServiceDll("Timeline.StorageService"),
-            ["--HttpJsonUrls", "", "--Storage:DatabasePath", Path.Combine(directory, "timeline.db"),
-                "--Kestrel:Limits:MaxConcurrentConnections", Limit.ToString(), "--Kestrel:Limits:KeepAliveTimeout", IdleTimeout.ToString("c")],
-            workingDirectory: directory);
-        var address = await storage.ListeningAsync(Timeout);
+        var address = await storage.StartAsync(
+            ["--HttpJsonUrls", "", "--Kestrel:Limits:MaxConcurrentConnections", Limit.ToString(), "--Kestrel:Limits:KeepAliveTimeout", IdleTimeout.ToString("c")]);
         Assert.Equal(StatusCode.OK, await ListAsync(address));
 
         // The limit's worth of connections that never speak.
@@ -50,7 +42,7 @@ public sealed class ConnectionLimitTests : IAsyncDisposable
         var refused = await ClosedByServerAsync(await ConnectAsync(address), over);
         Assert.True(refused < IdleTimeout, $"the connection past the limit stayed open {refused.TotalSeconds:F1} s");
         Assert.Equal(StatusCode.Unavailable, await ListAsync(address));
-        await WaitForOutputAsync("maximum number of concurrent connections");
+        await storage.WaitForOutputAsync("maximum number of concurrent connections");
 
         // The silent ones are closed after the idle timeout (Kestrel checks once a second), not held for ever.
         var closedAfter = await Task.WhenAll(silent).WaitAsync(Timeout, TestContext.Current.CancellationToken);
@@ -61,19 +53,7 @@ public sealed class ConnectionLimitTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         sockets.ForEach(s => s.Dispose());
-        if (storage is not null)
-        {
-            await storage.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the temp folder's own cleanup.
-        }
+        await storage.DisposeAsync();
     }
 
     private async Task<TcpClient> ConnectAsync(Uri address)
@@ -101,16 +81,6 @@ public sealed class ConnectionLimitTests : IAsyncDisposable
         }
 
         return since.Elapsed;
-    }
-
-    private async Task WaitForOutputAsync(string text)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (!storage!.Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.False(timeout.IsCancellationRequested, $"the service never said '{text}':\n{storage.Output}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
-        }
     }
 
     /// <summary>A call on a channel of its own (so a new connection).</summary>

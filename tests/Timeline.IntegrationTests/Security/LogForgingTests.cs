@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Timeline.Tests.Shared.Processes;
 
 namespace Timeline.IntegrationTests.Security;
 
@@ -17,9 +16,8 @@ public sealed partial class LogForgingTests : IAsyncDisposable
 {
     private const string Forged = "Application is shutting down...";
     private const string SecretInUrl = "secret-in-url-7d3e";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "timeline-logs", Guid.NewGuid().ToString("N"));
-    private DotnetProcess? storage;
+    private static readonly TimeSpan Timeout = StorageInFolder.Timeout;
+    private readonly StorageInFolder storage = new();
 
     /// <summary>Request targets as sent on the wire: percent-encoded, as any HTTP client sends them.</summary>
     private static readonly string[] Targets =
@@ -32,8 +30,6 @@ public sealed partial class LogForgingTests : IAsyncDisposable
         // Refused by the HTTP/JSON guard (an unknown query parameter), which logs the path it refused.
         $"/v1/events/y%0D%0A{Uri.EscapeDataString(Forged)}%1B%5B2J?no_such_field=1&token={SecretInUrl}",
     ];
-
-    public LogForgingTests() => Directory.CreateDirectory(directory);
 
     [Fact]
     public async Task Requests_carrying_line_breaks_and_terminal_escapes_forge_no_log_line_and_query_strings_stay_out()
@@ -65,22 +61,7 @@ public sealed partial class LogForgingTests : IAsyncDisposable
         Assert.Contains(@"\u001B]0;owned\u0007", output, StringComparison.Ordinal);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (storage is not null)
-        {
-            await storage.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the temp folder's own cleanup.
-        }
-    }
+    public ValueTask DisposeAsync() => storage.DisposeAsync();
 
     /// <summary>Every line is an entry's first line (<c>info: Category[id]</c>) or indented under one; no terminal control at all.</summary>
     private static void AssertNothingForged(string output)
@@ -97,27 +78,16 @@ public sealed partial class LogForgingTests : IAsyncDisposable
 
     private async Task<Uri> StartAsync(string[] settings)
     {
-        var port = FreePort();
-        storage = DotnetProcess.Start(
-            "the storage process", DotnetProcess.ServiceDll("Timeline.StorageService"),
-            ["--HttpJsonUrls", $"http://127.0.0.1:{port}", "--Storage:DatabasePath", Path.Combine(directory, "timeline.db"), .. settings],
-            logLevel: "Information", workingDirectory: directory);
-        await storage.ListeningAsync(Timeout);
+        var port = StorageInFolder.FreePort();
+        await storage.StartAsync(["--HttpJsonUrls", $"http://127.0.0.1:{port}", .. settings], logLevel: "Information");
         return new Uri($"http://127.0.0.1:{port}");
     }
 
     /// <summary>The output once the escaped requests have been logged (or the timeout passed).</summary>
     private async Task<string> SettledOutputAsync(int expectEscaped)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (!timeout.IsCancellationRequested && storage!.Output.Split(@"\u000A").Length - 1 < expectEscaped)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
-        }
-
-        var output = storage!.Output;
-        Assert.True(output.Split(@"\u000A").Length - 1 >= expectEscaped, $"fewer than {expectEscaped} requests logged (escaped) after {Timeout}:\n{output}");
-        return output;
+        await storage.WaitForOutputAsync(@"\u000A", expectEscaped);
+        return storage.Output;
     }
 
     /// <summary>One HTTP/1.1 request written byte for byte on a socket; the answer is read to its end.</summary>
@@ -131,13 +101,6 @@ public sealed partial class LogForgingTests : IAsyncDisposable
         using var reader = new StreamReader(stream);
         var answer = await reader.ReadToEndAsync(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.StartsWith("HTTP/1.1 4", answer, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"^((trce|dbug|info|warn|fail|crit): \S+\[\d+\]|      \S.*)$")]
