@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Timeline.ServiceDefaults.Logging;
 using Timeline.ServiceDefaults.Security;
 
 namespace Timeline.ServiceDefaults;
@@ -22,6 +23,7 @@ public static class HostingDefaults
     /// </summary>
     public static WebApplicationBuilder AddTimelineDefaults(this WebApplicationBuilder builder, string errorDomain, string defaultUrl, string defaultHttpJsonUrl)
     {
+        builder.AddTimelineLogging();
         var endpoints = TimelineEndpoints.Plan(builder.Configuration, defaultUrl, defaultHttpJsonUrl);
         builder.Services.AddSingleton(endpoints);
         if (endpoints.FromKestrelConfiguration)
@@ -34,6 +36,15 @@ public static class HostingDefaults
             EndpointsOnlyServer.Decorate(builder.Services);
         }
 
+        var (maxConnections, idleTimeout) = Startup.StartupChecks.ConnectionLimits(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            // Read once (docs/SECURITY.md): Kestrel's default would bind Kestrel:Endpoints again when a settings file changes.
+            kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false);
+            kestrel.Limits.MaxConcurrentConnections = maxConnections;
+            kestrel.Limits.KeepAliveTimeout = idleTimeout;
+        });
+        builder.Services.AddHostedService<SettingsReadOnce>();
         builder.Services.AddSingleton(new ErrorDomain(errorDomain));
         builder.Services.AddSingleton(TimeProvider.System);
         Startup.StartupChecks.Certificates(builder.Configuration);

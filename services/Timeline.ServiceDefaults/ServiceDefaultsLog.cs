@@ -13,4 +13,7 @@ internal static partial class ServiceDefaultsLog
 
     [LoggerMessage(3, LogLevel.Information, "Refused an HTTP/JSON request to {Path}: {Status} {Message}")]
     public static partial void JsonRefused(ILogger logger, string path, int status, string message);
+
+    [LoggerMessage(4, LogLevel.Warning, "The configuration changed {Settings} while the service runs; tokens, addresses, TLS and connection limits are read once at start, so the service keeps the ones it started with. Restart it to apply the change.")]
+    public static partial void SecuritySettingsChanged(ILogger logger, string settings);
 }

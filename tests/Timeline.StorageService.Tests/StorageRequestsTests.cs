@@ -77,16 +77,17 @@ public sealed class StorageRequestsTests
     }
 
     [Fact]
-    public async Task An_unknown_id_with_control_characters_is_not_echoed_raw_in_the_not_found_message()
+    public async Task An_id_with_control_characters_is_refused_naming_it_and_not_echoed_raw()
     {
         await using var server = await StorageServer.StartAsync(StorageBackend.Sqlite);
         const string id = "x\u001b[2J\u001b[31mred\nline\u202Eevil";
 
-        var read = await FailsWith(StatusCode.NotFound, () => server.Client.GetEventAsync(new GetEventRequest { EventId = id }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
-        var history = await FailsWith(StatusCode.NotFound, () => server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = id }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
+        var read = await FailsWith(StatusCode.InvalidArgument, () => server.Client.GetEventAsync(new GetEventRequest { EventId = id }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
+        var history = await FailsWith(StatusCode.InvalidArgument, () => server.Client.GetEventHistoryAsync(new GetEventHistoryRequest { EventId = id }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
 
         foreach (var status in new[] { read, history })
         {
+            Assert.Equal("event_id", Assert.Single(Violations(status)).Field);
             Assert.DoesNotContain(status.Message, c => char.IsControl(c) || c == '\u202E');
             Assert.Contains(@"x\u001B[2J\u001B[31mred\u000Aline\u202Eevil", status.Message, StringComparison.Ordinal);
         }

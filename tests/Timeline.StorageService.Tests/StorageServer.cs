@@ -39,6 +39,9 @@ public sealed class StorageServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The HTTP/JSON (HTTP/1.1) address, when started with <c>HttpJsonUrls</c>.</summary>
+    public Uri? HttpJsonAddress => app?.HttpJsonAddress();
+
     public EventStoreService.EventStoreServiceClient Client { get; private set; } = null!;
 
     public Health.HealthClient Health { get; private set; } = null!;

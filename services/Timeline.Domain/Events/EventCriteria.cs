@@ -57,12 +57,12 @@ public sealed record EventCriteria
 
         var criteria = new EventCriteria
         {
-            Tags = List(filter.Tags.Select(Normalized.Tag), $"{path}.tags", limits, violations),
-            Actors = List(filter.Actors.Select(Normalized.Actor), $"{path}.actors", limits, violations),
-            Kinds = List(filter.Kinds, $"{path}.kinds", limits, violations),
-            Countries = List(filter.Countries.Select(Normalized.Country), $"{path}.countries", limits, violations),
-            DeadlineIds = List(filter.DeadlineIds, $"{path}.deadline_ids", limits, violations),
-            EventIds = List(filter.EventIds, $"{path}.event_ids", limits, violations),
+            Tags = List(filter.Tags, Normalized.Tag, $"{path}.tags", limits, violations),
+            Actors = List(filter.Actors, Normalized.Actor, $"{path}.actors", limits, violations),
+            Kinds = List(filter.Kinds, v => v, $"{path}.kinds", limits, violations),
+            Countries = List(filter.Countries, Normalized.Country, $"{path}.countries", limits, violations),
+            DeadlineIds = List(filter.DeadlineIds, v => v, $"{path}.deadline_ids", limits, violations),
+            EventIds = List(filter.EventIds, v => v, $"{path}.event_ids", limits, violations),
             OccurredFrom = from,
             OccurredTo = to,
             DeadlinesOnly = filter.DeadlineEffectsOnly || filter.DeadlineIds.Count > 0,
@@ -75,9 +75,18 @@ public sealed record EventCriteria
         return criteria;
     }
 
-    private static string[] List(IEnumerable<string> values, string field, EventLimits limits, List<FieldViolation> violations)
+    /// <summary>The distinct non-empty values, normalized; each value must be text (<see cref="StoredText"/>), refused as <c>field[i]</c>.</summary>
+    private static string[] List(IReadOnlyList<string> values, Func<string, string> normalize, string field, EventLimits limits, List<FieldViolation> violations)
     {
-        var list = values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (StoredText.Problem(values[i]) is { } problem)
+            {
+                violations.Add(new($"{field}[{i}]", $"'{NewEventValidator.Quote(values[i])}' {problem}"));
+            }
+        }
+
+        var list = values.Select(normalize).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         if (list.Length > limits.MaxFilterValues)
         {
             violations.Add(new(field, $"at most {limits.MaxFilterValues} values, got {list.Length}"));

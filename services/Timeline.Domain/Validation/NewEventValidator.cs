@@ -143,7 +143,11 @@ public sealed class NewEventValidator(EventLimits limits)
 
         CheckText(source.Name, $"{path}.source.name", Limits.MaxShortTextLength, violations);
         CheckText(source.Quote, $"{path}.source.quote", Limits.MaxQuoteLength, violations, allowNewlines: true);
-        if (source.Url.Length > 0 &&
+        if (source.Url.Length > 0 && StoredText.Problem(source.Url) is { } problem)
+        {
+            violations.Add(new($"{path}.source.url", problem));
+        }
+        else if (source.Url.Length > 0 &&
             (source.Url.Length > Limits.MaxUrlLength ||
              !Uri.TryCreate(source.Url, UriKind.Absolute, out var uri) ||
              (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
@@ -343,13 +347,10 @@ public sealed class NewEventValidator(EventLimits limits)
             return false;
         }
 
-        foreach (var c in value)
+        if (StoredText.Problem(value, allowNewlines) is { } problem)
         {
-            if (char.IsControl(c) && !(allowNewlines && c is '\n' or '\t' or '\r'))
-            {
-                violations.Add(new(field, $"contains a control character (U+{(int)c:X4})"));
-                return false;
-            }
+            violations.Add(new(field, problem));
+            return false;
         }
 
         return true;

@@ -15,19 +15,27 @@ namespace Timeline.ServiceDefaults.Security;
 /// comparing in constant time. The principal's name is the token's configured name (it becomes
 /// <c>recorded_by</c>); its claims are the token's scopes. With no token configured, every caller
 /// is "anonymous" with every scope (the service then only listens on loopback).
+/// The token set is the one the service started with (<see cref="IOptions{TOptions}"/>, read once):
+/// a configuration file edited or reloaded under a running service never changes who is admitted
+/// (docs/SECURITY.md). Only HTTP's own optional whitespace (space, tab) around the token is
+/// ignored; any other character, a vertical tab, a form feed or a no-break space, is part of what
+/// was presented and so does not match.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<AuthOptions> authOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    IOptions<AuthOptions> authOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Bearer";
     public const string AnonymousName = "anonymous";
 
+    /// <summary>OWS (RFC 9110 §5.6.3): the only whitespace a header value may carry around a token.</summary>
+    private static readonly char[] HttpWhitespace = [' ', '\t'];
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var auth = authOptions.CurrentValue;
+        var auth = authOptions.Value;
         if (auth.IsOpen)
         {
             return Task.FromResult(Success(AnonymousName, Scopes.All));
@@ -44,7 +52,7 @@ public sealed class BearerTokenHandler(
             return Task.FromResult(AuthenticateResult.Fail("the authorization header is not 'Bearer <token>'"));
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim()));
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim(HttpWhitespace)));
         string? matched = null;
         List<string>? scopes = null;
         foreach (var (name, entry) in auth.Tokens)

@@ -29,6 +29,36 @@ internal static class StartupChecks
             : throw new StartupRefusal($"{MaxReceiveMessageBytesKey}: '{text}' is not a number of bytes from 1 to {int.MaxValue} (default {DefaultMaxReceiveMessageBytes})");
     }
 
+    public const string MaxConnectionsKey = "Kestrel:Limits:MaxConcurrentConnections";
+    public const long DefaultMaxConnections = 10_000;
+    public const string IdleTimeoutKey = "Kestrel:Limits:KeepAliveTimeout";
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// <c>Kestrel:Limits:MaxConcurrentConnections</c> (a positive number; past it a new connection
+    /// is closed at once and a warning logged) and <c>Kestrel:Limits:KeepAliveTimeout</c> (how long a
+    /// connection may stay silent: one that never sends a request, or the HTTP/2 preface, or that
+    /// has no call open, is closed after it).
+    /// </summary>
+    public static (long MaxConnections, TimeSpan IdleTimeout) ConnectionLimits(IConfiguration configuration)
+    {
+        var max = DefaultMaxConnections;
+        if (configuration[MaxConnectionsKey] is { Length: > 0 } maxText &&
+            !(long.TryParse(maxText, NumberStyles.None, CultureInfo.InvariantCulture, out max) && max > 0))
+        {
+            throw new StartupRefusal($"{MaxConnectionsKey}: '{maxText}' is not a number of connections of at least 1 (default {DefaultMaxConnections})");
+        }
+
+        var idle = DefaultIdleTimeout;
+        if (configuration[IdleTimeoutKey] is { Length: > 0 } idleText &&
+            !(TimeSpan.TryParse(idleText, CultureInfo.InvariantCulture, out idle) && idle > TimeSpan.Zero && idle < TimeSpan.FromDays(1)))
+        {
+            throw new StartupRefusal($"{IdleTimeoutKey}: '{idleText}' is not a duration from 00:00:00.001 to under a day, hh:mm:ss (default {DefaultIdleTimeout:c})");
+        }
+
+        return (max, idle);
+    }
+
     /// <summary>
     /// Every certificate Kestrel is configured with (<c>Kestrel:Endpoints:*:Certificate</c>,
     /// <c>Kestrel:Certificates:*</c>) given as a file: it must exist, load with its password, and

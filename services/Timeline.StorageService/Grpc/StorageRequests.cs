@@ -13,7 +13,8 @@ internal sealed record ListQuery(EventCriteria Criteria, DateTimeOffset? KnownAt
 /// What each EventStoreService request must hold, one entry per request, checked before the log is
 /// called: the batch and its events (<see cref="NewEventValidator"/>), the filter
 /// (<see cref="EventCriteria"/>), page size and token (<see cref="PageSizePolicy"/>,
-/// <see cref="PageToken"/>), the event id and version of a read. Each throws a
+/// <see cref="PageToken"/>), the event id and version of a read. Every text field is text both
+/// databases hold (<see cref="StoredText"/>), so no request reaches a database with what it refuses. Each throws a
 /// <see cref="ProblemException"/> naming the field and the reason. What depends on the log's state
 /// (a position past its head, an unknown event) is the log's to say.
 /// </summary>
@@ -96,6 +97,11 @@ internal sealed class StorageRequests(EventLimits limits)
         if (eventId.Length > limits.MaxEventIdLength)
         {
             throw ProblemException.Invalid("event_id", $"at most {limits.MaxEventIdLength} characters");
+        }
+
+        if (StoredText.Problem(eventId) is { } problem)
+        {
+            throw ProblemException.Invalid("event_id", $"'{NewEventValidator.Quote(eventId)}' {problem}");
         }
     }
 }

@@ -6,15 +6,15 @@ using DomainStatus = Timeline.Domain.Deadlines.DeadlineStatus;
 
 namespace Timeline.TimelineServer.Deadlines;
 
-/// <summary>The deadline ids a request names: each must be non-empty; none means every deadline.</summary>
+/// <summary>The deadline ids a request names: each must be non-empty text (<see cref="StoredText"/>); none means every deadline.</summary>
 internal static class DeadlineIds
 {
     /// <exception cref="ProblemException">INVALID_ARGUMENT on <c>deadline_ids[i]</c>.</exception>
     public static HashSet<string> Check(IReadOnlyList<string> ids)
     {
-        var violations = ids.Select((id, i) => (id, i))
-            .Where(x => string.IsNullOrWhiteSpace(x.id))
-            .Select(x => new FieldViolation($"deadline_ids[{x.i}]", "must not be empty"))
+        var violations = ids.Select((id, i) => (id, i, problem: string.IsNullOrWhiteSpace(id) ? "must not be empty" : StoredText.Problem(id) is { } p ? $"'{NewEventValidator.Quote(id)}' {p}" : null))
+            .Where(x => x.problem is not null)
+            .Select(x => new FieldViolation($"deadline_ids[{x.i}]", x.problem!))
             .ToList();
         return violations.Count > 0 ? throw ProblemException.Invalid(violations) : new HashSet<string>(ids, StringComparer.Ordinal);
     }

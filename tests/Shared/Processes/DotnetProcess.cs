@@ -46,13 +46,14 @@ internal sealed class DotnetProcess : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="dll"/> with <paramref name="args"/>, listening on <paramref name="urls"/>
     /// (port 0: Kestrel picks one, <see cref="ListeningAsync"/> says which), logging at
-    /// <paramref name="logLevel"/> but for the "Now listening on" line.
+    /// <paramref name="logLevel"/> but for the "Now listening on" line, in <paramref name="workingDirectory"/>
+    /// when given (its content root: where it reads appsettings.json).
     /// </summary>
     public static DotnetProcess Start(
         string name, string dll, IEnumerable<string> args, string urls = "http://127.0.0.1:0", string logLevel = "Warning",
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         info.ArgumentList.Add(dll);
         foreach (var arg in args.Concat(["--urls", urls, "--Logging:LogLevel:Default", logLevel, "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information"]))
         {

@@ -54,6 +54,19 @@ public sealed class StartupRefusalTests : IDisposable
             ["Timeline:RiskWindowDays must be from 0 to 3650", "Timeline:StorageAddress 'storage:5201'", "Timeline:ReconnectMaxDelay", "Timeline:HealthGrace must not be negative",
                 "Auth:Tokens:reader:Scopes:0 'timeline:reed' is not a scope"]
         },
+        // A secret anyone could guess, and one secret under two names (tokens are known by their hash only).
+        { Storage, ["--Auth:Tokens:ingest:Sha256", TestTokens.Hash(""), "--Auth:Tokens:ingest:Scopes:0", "events:write"], ["Auth:Tokens:ingest:Sha256 is the SHA-256 of the empty string"] },
+        { Timeline, ["--Auth:Tokens:reader:Sha256", TestTokens.Hash("a"), "--Auth:Tokens:reader:Scopes:0", "timeline:read"], ["Auth:Tokens:reader:Sha256 is the SHA-256 of a secret of only 1 character"] },
+        { Storage, ["--Auth:Tokens:ingest:Sha256", TestTokens.Hash("x9~"), "--Auth:Tokens:ingest:Scopes:0", "events:write"], ["Auth:Tokens:ingest:Sha256 is the SHA-256 of a secret of only 3 characters"] },
+        { Storage, ["--Auth:Tokens:ingest:Sha256", TestTokens.Hash("changeme").ToLowerInvariant(), "--Auth:Tokens:ingest:Scopes:0", "events:write"], ["Auth:Tokens:ingest:Sha256 is the SHA-256 of a common placeholder secret"] },
+        {
+            Storage,
+            ["--Auth:Tokens:zeta:Sha256", TestTokens.Hash("one-secret-for-two-names"), "--Auth:Tokens:zeta:Scopes:0", "events:read",
+                "--Auth:Tokens:alpha:Sha256", TestTokens.Hash("one-secret-for-two-names").ToLowerInvariant(), "--Auth:Tokens:alpha:Scopes:0", "events:write"],
+            ["Auth:Tokens:alpha and Auth:Tokens:zeta have the same Sha256"]
+        },
+        { Storage, ["--Kestrel:Limits:MaxConcurrentConnections", "0"], ["Kestrel:Limits:MaxConcurrentConnections: '0'"] },
+        { Timeline, ["--Kestrel:Limits:KeepAliveTimeout", "forever"], ["Kestrel:Limits:KeepAliveTimeout: 'forever'"] },
         { Storage, ["--Kestrel:Endpoints:Grpc:Url", "https://127.0.0.1:0", "--Kestrel:Endpoints:Grpc:Certificate:Path", "/nonexistent/tls.pfx"], ["Kestrel:Endpoints:Grpc:Certificate: cannot use the certificate '/nonexistent/tls.pfx'"] },
     };
 
