@@ -66,18 +66,20 @@ internal static class ExportCommand
                 };
             }
 
+            ExportWritten written;
             if (file is not null)
             {
-                ExportFile.Write(file, result.GetValue(force), writer =>
-                {
-                    Exporter.Write(kind, data, writer);
-                    return true;
-                });
-                context.Console.WriteLine($"Wrote {Counts.Of(data.Entries.Count, "event")} and {Counts.Of(data.Deadlines.Count, "deadline")} to {file} ({kind.ToString().ToLowerInvariant()})");
+                written = ExportFile.Write(file, result.GetValue(force), writer => Exporter.Write(kind, data, writer));
+                context.Console.WriteLine($"Wrote {Exporter.Describe(kind, written)} to {file} ({kind.ToString().ToLowerInvariant()})");
             }
             else
             {
-                Exporter.Write(kind, data, context.Output);
+                written = Exporter.Write(kind, data, context.Output);
+            }
+
+            foreach (var note in Exporter.Missing(kind, data, written))
+            {
+                context.Error.WriteLine($"note: {note}");
             }
 
             return 0;

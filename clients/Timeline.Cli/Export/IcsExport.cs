@@ -20,7 +20,7 @@ internal static class IcsExport
 {
     public const string ProductId = "-//Timeline//timeline export//EN";
 
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         var calendar = new Calendar { ProductId = ProductId };
         calendar.AddProperty("NAME", data.Title);
@@ -64,6 +64,7 @@ internal static class IcsExport
             });
         }
 
+        var written = new ExportWritten(0, calendar.Events.Count);
         if (calendar.Events.Count == 0)
         {
             calendar.AddProperty("X-WR-CALDESC", $"No deadline matched as of {data.AsOf}.");
@@ -71,6 +72,7 @@ internal static class IcsExport
         }
 
         writer.Write(new CalendarSerializer().SerializeToString(calendar));
+        return written;
     }
 
     /// <summary>"minusma-withdrawal@3f9a1c2b7d4e5f60.timeline": the deadline within one store.</summary>
