@@ -67,6 +67,7 @@ public sealed class IcsExportTests : IAsyncLifetime
         Assert.Equal("", export.Stderr);
         Assert.Empty(calendar.Events);
         Assert.NotEmpty(calendar.Children);
+        Assert.Equal(Ical.Net.Components.Standard, Assert.Single(Assert.Single(calendar.TimeZones).TimeZoneInfos).Name);
         Assert.Equal("Nothing here", calendar.Properties.Get<string>("NAME"));
         Assert.Equal("Nothing here", calendar.Properties.Get<string>("X-WR-CALNAME"));
     }
