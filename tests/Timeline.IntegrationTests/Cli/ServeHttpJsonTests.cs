@@ -97,17 +97,11 @@ public sealed partial class ServeHttpJsonTests : IDisposable
         var port = ((IPEndPoint)busy.LocalEndpoint).Port;
         string[] other = flag == "--storage-http" ? ["--timeline-http", "http://127.0.0.1:0"] : ["--storage-http", "http://127.0.0.1:0"];
 
-        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
-            ["serve", "--database", Path.Combine(folder, "t.db"), "--storage", "http://127.0.0.1:0", "--timeline", "http://127.0.0.1:0", flag, $"http://127.0.0.1:{port}", .. other],
-            Timeout,
-            TestContext.Current.CancellationToken);
+        var line = await RefusedAsync([flag, $"http://127.0.0.1:{port}", .. other]);
 
-        Assert.Equal(1, exitCode);
-        Assert.Equal("", stdout);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(
             $"error: port {port} is in use; pass {flag} http://127.0.0.1:<another port> for the {role}'s HTTP/JSON (or --no-http for none), or stop what listens on 127.0.0.1:{port}",
-            line.TrimEnd('\r'));
+            line);
     }
 
     [Theory]
@@ -117,33 +111,34 @@ public sealed partial class ServeHttpJsonTests : IDisposable
     [InlineData("5211")]
     public async Task An_http_json_address_serve_cannot_listen_on_is_refused_naming_the_flag(string address)
     {
-        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
-            ["serve", "--database", Path.Combine(folder, "t.db"), "--storage", "http://127.0.0.1:0", "--timeline", "http://127.0.0.1:0", "--storage-http", address],
-            Timeout,
-            TestContext.Current.CancellationToken);
+        var line = await RefusedAsync(["--storage-http", address]);
 
-        Assert.Equal(1, exitCode);
-        Assert.Equal("", stdout);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(
             $"error: --storage-http: '{address}' is not an address to listen on; give one http address, e.g. http://127.0.0.1:5211 (port 0 picks a free one), or --no-http for none",
-            line.TrimEnd('\r'));
+            line);
         Assert.False(File.Exists(Path.Combine(folder, "t.db")), "serve created its database before refusing");
     }
 
     [Fact]
     public async Task An_http_json_address_beyond_loopback_without_tokens_is_refused_in_one_line()
     {
+        var line = await RefusedAsync(["--storage-http", "http://0.0.0.0:0"]);
+
+        Assert.StartsWith("error: Refusing to listen on http://0.0.0.0:0/ with no tokens configured", line, StringComparison.Ordinal);
+        Assert.EndsWith("or bind to loopback.", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>`serve` on free gRPC ports with <paramref name="args"/>: it must print nothing on stdout, one line on stderr (returned) and exit 1.</summary>
+    private async Task<string> RefusedAsync(string[] args)
+    {
         var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
-            ["serve", "--database", Path.Combine(folder, "t.db"), "--storage", "http://127.0.0.1:0", "--timeline", "http://127.0.0.1:0", "--storage-http", "http://0.0.0.0:0"],
+            ["serve", "--database", Path.Combine(folder, "t.db"), "--storage", "http://127.0.0.1:0", "--timeline", "http://127.0.0.1:0", .. args],
             Timeout,
             TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", stdout);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: Refusing to listen on http://0.0.0.0:0/ with no tokens configured", line, StringComparison.Ordinal);
-        Assert.EndsWith("or bind to loopback.", line.TrimEnd('\r'), StringComparison.Ordinal);
+        return Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)).TrimEnd('\r');
     }
 
     private static int FreePort()
