@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Spectre.Console;
 using Timeline.Cli.Export;
 using Timeline.Cli.Infrastructure;
@@ -24,7 +23,8 @@ internal static class ExportCommand
             Description = "json (protobuf JSON), csv, markdown, timelinejs (Knight Lab TimelineJS), ics (deadlines, iCalendar), html (one self-contained page)",
             Required = true,
         };
-        var output = new Option<FileInfo>("--out") { Description = "Write to this file instead of standard output" };
+        var output = new Option<FileInfo>("--out") { Description = "Write to this file instead of standard output (never through a symbolic link; an existing file only with --force)" };
+        var force = new Option<bool>("--force") { Description = "Replace the --out file if it exists" };
         var asOf = new Option<string>("--as-of") { Description = "Only events that may have happened by this day, and deadline status as of it (YYYY-MM-DD; default today)" };
         var title = new Option<string>("--title") { Description = "Title of the page, table or calendar (default \"Timeline\")" };
         var groupBy = new Option<TimelineGroup>("--group-by")
@@ -34,11 +34,13 @@ internal static class ExportCommand
         };
         var command = new Command("export", "Export the timeline (same filters as show) as JSON, CSV, Markdown, TimelineJS, iCalendar or HTML")
         {
-            format, output, asOf, title, groupBy,
+            format, output, force, asOf, title, groupBy,
         };
         filter.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
+            // Refused before any read, so a wrong path costs nothing; checked again when the file is written.
+            var file = result.GetValue(output) is { } named ? ExportFile.Check(named.FullName, result.GetValue(force)) : null;
             using var connections = Connections.From(options, result);
             var day = result.GetValue(asOf) ?? "";
             var request = new GetTimelineRequest { Filter = filter.Build(result), AsOf = day };
@@ -64,25 +66,20 @@ internal static class ExportCommand
                 };
             }
 
-            if (result.GetValue(output) is { } file)
+            ExportWritten written;
+            if (file is not null)
             {
-                try
-                {
-                    await using (var writer = new StreamWriter(file.FullName, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-                    {
-                        Exporter.Write(kind, data, writer);
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new CliException($"cannot write {file.FullName}: {ex.Message}", ex);
-                }
-
-                context.Console.WriteLine($"Wrote {Counts.Of(data.Entries.Count, "event")} and {Counts.Of(data.Deadlines.Count, "deadline")} to {file.FullName} ({kind.ToString().ToLowerInvariant()})");
+                written = ExportFile.Write(file, result.GetValue(force), writer => Exporter.Write(kind, data, writer));
+                context.Console.WriteLine($"Wrote {Exporter.Describe(kind, written)} to {file} ({kind.ToString().ToLowerInvariant()})");
             }
             else
             {
-                Exporter.Write(kind, data, context.Output);
+                written = Exporter.Write(kind, data, context.Output);
+            }
+
+            foreach (var note in Exporter.Missing(kind, data, written))
+            {
+                context.Error.WriteLine($"note: {note}");
             }
 
             return 0;

@@ -3,14 +3,18 @@ using Microsoft.AspNetCore.Connections;
 using Spectre.Console;
 using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
+using Timeline.ServiceDefaults.Clients;
 using Timeline.ServiceDefaults.Startup;
 using Timeline.StorageService;
+using Timeline.TimelineServer;
 
 namespace Timeline.Cli.Commands;
 
 /// <summary>
-/// `timeline serve`: both services in this process on the --storage/--timeline addresses, until
-/// Ctrl-C; the log in a SQLite file (the default) or, with --postgres, in a PostgreSQL database.
+/// `timeline serve`: both services in this process on the --storage/--timeline addresses (gRPC)
+/// and the --storage-http/--timeline-http ones (HTTP/JSON, as the standalone services open them;
+/// --no-http for none), until Ctrl-C; the log in a SQLite file (the default) or, with --postgres,
+/// in a PostgreSQL database.
 /// </summary>
 internal static class ServeCommand
 {
@@ -31,12 +35,31 @@ internal static class ServeCommand
         {
             Description = "Keep the log in PostgreSQL instead: an Npgsql connection string, e.g. \"Host=db;Database=timeline;Username=timeline\" (README: Outgrowing one machine)",
         };
-        var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C") { database, postgres };
+        var storageHttp = new Option<string>("--storage-http")
+        {
+            Description = "HTTP/JSON (HTTP/1.1, for curl) address of the storage service; port 0 picks a free one",
+            DefaultValueFactory = _ => StorageServiceApp.DefaultHttpJsonUrl,
+        };
+        var timelineHttp = new Option<string>("--timeline-http")
+        {
+            Description = "HTTP/JSON (HTTP/1.1, for curl) address of the timeline service; port 0 picks a free one",
+            DefaultValueFactory = _ => TimelineServiceApp.DefaultHttpJsonUrl,
+        };
+        var noHttp = new Option<bool>("--no-http") { Description = "Open no HTTP/JSON port: gRPC only" };
+        var command = new Command("serve", "Run the storage and timeline services in this process until Ctrl-C")
+        {
+            database, postgres, storageHttp, timelineHttp, noHttp,
+        };
         command.Validators.Add(r =>
         {
             if (r.GetResult(database) is { Implicit: false } && r.GetResult(postgres) is { Implicit: false })
             {
                 r.AddError("--database (SQLite) and --postgres are alternatives: give one");
+            }
+
+            foreach (var http in new[] { storageHttp, timelineHttp }.Where(o => r.GetResult(o) is { Implicit: false } && r.GetValue(noHttp)))
+            {
+                r.AddError($"--no-http opens no HTTP/JSON port and {http.Name} names one: give one or the other");
             }
         });
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
@@ -65,11 +88,18 @@ internal static class ServeCommand
                 throw new CliException($"{endpoint.Option}: serve listens on one address per service, not {endpoint.Addresses}; run more instances with the services' own commands (README, Outgrowing one machine)");
             }
 
+            ServiceEndpoint[] http = result.GetValue(noHttp) ? [] :
+            [
+                HttpJsonEndpoint(result, storageHttp, ServiceEndpoint.StorageRole),
+                HttpJsonEndpoint(result, timelineHttp, ServiceEndpoint.TimelineRole),
+            ];
             var embedded = new EmbeddedOptions(path, storage.Address.ToString(), timeline.Address.ToString())
             {
                 QuietLogging = !context.Verbose,
                 StorageArgs = storageArgs,
                 TimelineArgs = QuietHostStartFailure,
+                StorageHttpJsonUrl = http.FirstOrDefault()?.Address.ToString(),
+                TimelineHttpJsonUrl = http.LastOrDefault()?.Address.ToString(),
             };
             EmbeddedServices services;
             try
@@ -78,7 +108,7 @@ internal static class ServeCommand
             }
             catch (IOException ex)
             {
-                throw StartFailure(ex, storage, timeline);
+                throw StartFailure(ex, [storage, timeline, .. http]);
             }
             catch (StartupRefusal ex)
             {
@@ -88,8 +118,8 @@ internal static class ServeCommand
 
             await using (services)
             {
-                context.Console.MarkupLine($"storage service   [bold]{Markup.Escape(services.StorageAddress.ToString())}[/]  ({Markup.Escape(where)})");
-                context.Console.MarkupLine($"timeline service  [bold]{Markup.Escape(services.TimelineAddress.ToString())}[/]");
+                context.Console.MarkupLine($"storage service   {Addresses(services.StorageAddress, services.StorageHttpJsonAddress)}  ({Markup.Escape(where)})");
+                context.Console.MarkupLine($"timeline service  {Addresses(services.TimelineAddress, services.TimelineHttpJsonAddress)}");
                 context.Console.WriteLine("Serving. Press Ctrl-C to stop.");
                 try
                 {
@@ -124,20 +154,39 @@ internal static class ServeCommand
         }
     }
 
-    /// <summary>"port 5201 is in use; pass --storage http://127.0.0.1:PORT, or stop what listens there", naming the address that could not be bound.</summary>
-    public static CliException StartFailure(IOException ex, ServiceEndpoint storage, ServiceEndpoint timeline)
+    /// <summary>
+    /// "port 5201 is in use; pass --storage http://127.0.0.1:PORT for the storage service, or stop
+    /// what listens on 127.0.0.1:5201", naming the flag that moves the address that could not be bound.
+    /// </summary>
+    public static CliException StartFailure(IOException ex, IReadOnlyList<ServiceEndpoint> endpoints)
     {
         // Kestrel: "Failed to bind to address http://127.0.0.1:5201: address already in use."
-        var which = ex.Message.Contains(storage.HostAndPort, StringComparison.OrdinalIgnoreCase) ? storage
-            : ex.Message.Contains(timeline.HostAndPort, StringComparison.OrdinalIgnoreCase) ? timeline
-            : null;
+        var which = endpoints.FirstOrDefault(e => ex.Message.Contains($"{e.HostAndPort}:", StringComparison.OrdinalIgnoreCase));
         if (ex.InnerException is AddressInUseException && which is not null)
         {
+            var what = which.Option.EndsWith("-http", StringComparison.Ordinal) ? $"the {which.Role}'s HTTP/JSON (or --no-http for none)" : $"the {which.Role}";
             return new CliException(
-                $"port {which.Address.Port} is in use; pass {which.Option} http://{which.Address.Host}:<another port> for the {which.Role}, or stop what listens on {which.HostAndPort}",
+                $"port {which.Address.Port} is in use; pass {which.Option} http://{which.Address.Host}:<another port> for {what}, or stop what listens on {which.HostAndPort}",
                 ex);
         }
 
         return new CliException($"the services could not start: {ex.Message}", ex);
     }
+
+    /// <summary>An HTTP/JSON address to listen on, from its flag: one cleartext http address.</summary>
+    private static ServiceEndpoint HttpJsonEndpoint(ParseResult result, Option<string> option, string role)
+    {
+        var value = result.GetRequiredValue(option);
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttp || address.Host.Length == 0 || address.AbsolutePath != "/" || address.Query.Length > 0)
+        {
+            var example = role == ServiceEndpoint.StorageRole ? StorageServiceApp.DefaultHttpJsonUrl : TimelineServiceApp.DefaultHttpJsonUrl;
+            throw new CliException($"{option.Name}: '{value}' is not an address to listen on; give one http address, e.g. {example} (port 0 picks a free one), or --no-http for none");
+        }
+
+        return new ServiceEndpoint(role, ServiceAddresses.Parse(address.ToString()), option.Name, option.Name);
+    }
+
+    /// <summary>"http://127.0.0.1:5201/ (gRPC), http://127.0.0.1:5211/ (HTTP/JSON)", the gRPC one in bold.</summary>
+    private static string Addresses(Uri grpc, Uri? httpJson) =>
+        $"[bold]{Markup.Escape(grpc.ToString())}[/] (gRPC)" + (httpJson is null ? "" : $", {Markup.Escape(httpJson.ToString())} (HTTP/JSON)");
 }

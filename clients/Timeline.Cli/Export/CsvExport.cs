@@ -24,7 +24,7 @@ internal static class CsvExport
 
     private static readonly CsvWriterOptions Options = new() { Injection = CsvInjection.Escape };
 
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
         csv.WriteHeader(Columns);
@@ -62,6 +62,7 @@ internal static class CsvExport
         }
 
         csv.Flush();
+        return new ExportWritten(data.Entries.Count, 0);
     }
 
     /// <summary>"day", "week", "month", ... from the enum.</summary>

@@ -1,3 +1,4 @@
+using Timeline.Cli.Output;
 using Timeline.V1;
 
 namespace Timeline.Cli.Export;
@@ -58,37 +59,96 @@ internal sealed record ExportData(IReadOnlyList<TimelineEntry> Entries, IReadOnl
         [.. entries.Select(e => e.Event.Deadline?.DeadlineId).OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal)];
 }
 
-/// <summary>Writes one format.</summary>
+/// <summary>What an export holds: how many of the events and of the deadline statuses are in it.</summary>
+internal readonly record struct ExportWritten(int Events, int Deadlines);
+
+/// <summary>Writes one format, and says truthfully what the result holds.</summary>
 internal static class Exporter
 {
-    public static void Write(ExportFormat format, ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportFormat format, ExportData data, TextWriter writer)
     {
-        switch (format)
+        var written = format switch
         {
-            case ExportFormat.Json:
-                JsonExport.Write(data, writer);
-                break;
-            case ExportFormat.Csv:
-                CsvExport.Write(data, writer);
-                break;
-            case ExportFormat.Markdown:
-                MarkdownExport.Write(data, writer);
-                break;
-            case ExportFormat.TimelineJs:
-                TimelineJsExport.Write(data, writer);
-                break;
-            case ExportFormat.Ics:
-                IcsExport.Write(data, writer);
-                break;
-            case ExportFormat.Html:
-                HtmlExport.Write(data, writer);
-                break;
-            default:
-                throw new CliException($"unknown export format {format}");
+            ExportFormat.Json => JsonExport.Write(data, writer),
+            ExportFormat.Csv => CsvExport.Write(data, writer),
+            ExportFormat.Markdown => MarkdownExport.Write(data, writer),
+            ExportFormat.TimelineJs => TimelineJsExport.Write(data, writer),
+            ExportFormat.Ics => IcsExport.Write(data, writer),
+            ExportFormat.Html => HtmlExport.Write(data, writer),
+            _ => throw new CliException($"unknown export format {format}"),
+        };
+        writer.Flush();
+        return written;
+    }
+
+    /// <summary>The format's own name: "iCalendar", "TimelineJS".</summary>
+    public static string Name(ExportFormat format) => format switch
+    {
+        ExportFormat.Json => "JSON",
+        ExportFormat.Csv => "CSV",
+        ExportFormat.Markdown => "Markdown",
+        ExportFormat.TimelineJs => "TimelineJS",
+        ExportFormat.Ics => "iCalendar",
+        _ => "HTML",
+    };
+
+    /// <summary>Whether the format holds events (all but iCalendar) and deadline statuses (all but CSV).</summary>
+    public static (bool Events, bool Deadlines) Carries(ExportFormat format) =>
+        (format != ExportFormat.Ics, format != ExportFormat.Csv);
+
+    /// <summary>"3 events and 1 deadline", or only what the format holds: "0 deadlines" for iCalendar, "3 events" for CSV.</summary>
+    public static string Describe(ExportFormat format, ExportWritten written)
+    {
+        var (events, deadlines) = Carries(format);
+        return (events, deadlines) switch
+        {
+            (true, true) => $"{Counts.Of(written.Events, "event")} and {Counts.Of(written.Deadlines, "deadline")}",
+            (true, false) => Counts.Of(written.Events, "event"),
+            _ => Counts.Of(written.Deadlines, "deadline"),
+        };
+    }
+
+    /// <summary>
+    /// What matched but is not in the export, and where to find it: the events an iCalendar file
+    /// cannot hold, the deadline statuses a CSV file cannot, the events TimelineJS cannot place and
+    /// the deadlines a calendar has no day for. Empty when the export holds everything that matched.
+    /// </summary>
+    public static List<string> Missing(ExportFormat format, ExportData data, ExportWritten written)
+    {
+        var notes = new List<string>();
+        var (events, deadlines) = Carries(format);
+        if (!events && data.Entries.Count > 0)
+        {
+            notes.Add($"{Name(format)} carries deadlines only: the {Counts.Of(data.Entries.Count, "event")} matched {Are(data.Entries.Count)} not in it; use --format {Others(format, f => Carries(f).Events)} for events");
+        }
+        else if (events && written.Events < data.Entries.Count)
+        {
+            var left = data.Entries.Count - written.Events;
+            notes.Add($"{left} of the {Counts.Of(data.Entries.Count, "event")} matched {Have(left)} no day {Name(format)} can place and {Are(left)} not in it; use --format {Others(format, f => Carries(f).Events)} for every event");
         }
 
-        writer.Flush();
+        if (!deadlines && data.Deadlines.Count > 0)
+        {
+            notes.Add($"{Name(format)} carries events only (each row names its deadline): the status of the {Counts.Of(data.Deadlines.Count, "deadline")} they bear on is not in it; use --format {Others(format, f => Carries(f).Deadlines)} for deadlines");
+        }
+        else if (deadlines && written.Deadlines < data.Deadlines.Count)
+        {
+            var left = data.Deadlines.Count - written.Deadlines;
+            notes.Add($"{left} of the {Counts.Of(data.Deadlines.Count, "deadline")} matched {Have(left)} no due day {Name(format)} can hold (an open due date, or one before 1 CE) and {Are(left)} not in it; use --format {Others(format, f => Carries(f).Deadlines)} for every deadline");
+        }
+
+        return notes;
     }
+
+    private static string Others(ExportFormat format, Func<ExportFormat, bool> carries)
+    {
+        var names = Enum.GetValues<ExportFormat>().Where(f => f != format && carries(f)).Select(f => f.ToString().ToLowerInvariant()).ToList();
+        return names.Count == 1 ? names[0] : $"{string.Join(", ", names[..^1])} or {names[^1]}";
+    }
+
+    private static string Are(int count) => count == 1 ? "is" : "are";
+
+    private static string Have(int count) => count == 1 ? "has" : "have";
 
     /// <summary>"2023-10-14" or "-0044-03-15" as written, or null for an empty, open or unreadable bound (see <see cref="Day"/>).</summary>
     public static string? Bound(string? bound) => Day(bound ?? "") is { } day ? Domain.Dates.FuzzyDateProto.FormatDay(day) : null;

@@ -19,7 +19,7 @@ namespace Timeline.Cli.Export;
 /// </summary>
 internal static class HtmlExport
 {
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         var model = new
         {
@@ -98,6 +98,7 @@ internal static class HtmlExport
             </html>
 
             """);
+        return new ExportWritten(data.Entries.Count, data.Deadlines.Count);
     }
 
     /// <summary>The status colours, as the terminal shows them.</summary>

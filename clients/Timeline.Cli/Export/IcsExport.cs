@@ -14,13 +14,15 @@ namespace Timeline.Cli.Export;
 /// installations never share a UID; SEQUENCE counts the deadline's status changes and
 /// LAST-MODIFIED is the day the latest began, so a client that
 /// already has the event replaces it when the status moves. With no deadline to show, the
-/// calendar holds one inert VTIMEZONE (UTC): RFC 5545 requires at least one component.
+/// calendar still needs a component (RFC 5545 3.6: at least one), so it holds one inert
+/// VTIMEZONE for UTC, complete as 3.6.5 requires (a STANDARD observance, offsets +0000, a
+/// DTSTART), and says in X-WR-CALDESC that no deadline matched.
 /// </summary>
 internal static class IcsExport
 {
     public const string ProductId = "-//Timeline//timeline export//EN";
 
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         var calendar = new Calendar { ProductId = ProductId };
         calendar.AddProperty("NAME", data.Title);
@@ -64,13 +66,33 @@ internal static class IcsExport
             });
         }
 
+        var written = new ExportWritten(0, calendar.Events.Count);
         if (calendar.Events.Count == 0)
         {
             calendar.AddProperty("X-WR-CALDESC", $"No deadline matched as of {data.AsOf}.");
-            calendar.AddTimeZone(new VTimeZone("UTC"));
+            calendar.AddTimeZone(Utc());
         }
 
         writer.Write(new CalendarSerializer().SerializeToString(calendar));
+        return written;
+    }
+
+    /// <summary>
+    /// The UTC time zone as RFC 5545 (3.6.5) requires a VTIMEZONE to be: its TZID and one STANDARD
+    /// observance, offset +0000 from and to, in force since 1970-01-01T00:00:00 local time.
+    /// </summary>
+    public static VTimeZone Utc()
+    {
+        var utc = new VTimeZone("UTC");
+        utc.AddChild(new VTimeZoneInfo
+        {
+            Name = Components.Standard,
+            TimeZoneName = "UTC",
+            OffsetFrom = new UtcOffset(TimeSpan.Zero),
+            OffsetTo = new UtcOffset(TimeSpan.Zero),
+            Start = new CalDateTime(new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Unspecified), true),
+        });
+        return utc;
     }
 
     /// <summary>"minusma-withdrawal@3f9a1c2b7d4e5f60.timeline": the deadline within one store.</summary>

@@ -14,7 +14,7 @@ internal static class JsonExport
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default);
 
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
@@ -40,6 +40,7 @@ internal static class JsonExport
         }
 
         writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        return new ExportWritten(data.Entries.Count, data.Deadlines.Count);
     }
 
     /// <summary>Reads an export back: the chronology and the deadline statuses.</summary>

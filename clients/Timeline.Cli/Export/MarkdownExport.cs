@@ -6,7 +6,7 @@ namespace Timeline.Cli.Export;
 /// <summary>A Markdown table of the chronology, then one of the deadlines, for pasting into a report or an issue.</summary>
 internal static class MarkdownExport
 {
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         writer.WriteLine($"# {Cell(data.Title)}");
         writer.WriteLine();
@@ -41,6 +41,8 @@ internal static class MarkdownExport
                 writer.WriteLine($"| {title} | **{Render.State(s.State)}** | {Cell(Exporter.Bound(s.Due?.Latest) ?? "")} | {Cell(Render.DaysRemaining(s))} | {why} |");
             }
         }
+
+        return new ExportWritten(data.Entries.Count, data.Deadlines.Count);
     }
 
     /// <summary>

@@ -19,9 +19,10 @@ internal static class TimelineJsExport
     /// <summary>The prefix of a deadline slide's <c>unique_id</c>; event ids cannot contain '/'.</summary>
     public const string DeadlineSlidePrefix = "deadline/";
 
-    public static void Write(ExportData data, TextWriter writer)
+    public static ExportWritten Write(ExportData data, TextWriter writer)
     {
         var groups = new Grouping(data);
+        var slides = 0;
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -36,7 +37,7 @@ internal static class TimelineJsExport
             json.WriteStartArray("events");
             foreach (var entry in data.Entries)
             {
-                WriteEvent(json, entry, groups.Of(entry));
+                slides += WriteEvent(json, entry, groups.Of(entry)) ? 1 : 0;
             }
 
             foreach (var status in data.Deadlines)
@@ -57,6 +58,9 @@ internal static class TimelineJsExport
         }
 
         writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+
+        // Every deadline is in the title slide's list, whether or not it has a slide of its own.
+        return new ExportWritten(slides, data.Deadlines.Count);
     }
 
     /// <summary>"AT RISK · due 2023-12-31 · 76 days remaining": what a deadline slide and the title slide say of a deadline.</summary>
@@ -80,7 +84,8 @@ internal static class TimelineJsExport
         return $"<p>{events} · {Encode(Counts.Of(data.Deadlines.Count, "deadline"))}, status as of {Encode(data.AsOf)}:</p><ul>{string.Concat(items)}</ul>";
     }
 
-    private static void WriteEvent(Utf8JsonWriter json, TimelineEntry entry, string? group)
+    /// <summary>The entry's slide; false when it has no day to be placed on, so no slide.</summary>
+    private static bool WriteEvent(Utf8JsonWriter json, TimelineEntry entry, string? group)
     {
         var e = entry.Event;
         var occurred = e.Occurred ?? new Timeline.V1.FuzzyDate();
@@ -88,7 +93,7 @@ internal static class TimelineJsExport
         var latest = Exporter.Day(occurred.Latest);
         if (earliest is null && latest is null)
         {
-            return;
+            return false;
         }
 
         json.WriteStartObject();
@@ -127,6 +132,7 @@ internal static class TimelineJsExport
         }
 
         json.WriteEndObject();
+        return true;
     }
 
     private static void WriteDeadlineSlide(Utf8JsonWriter json, DeadlineStatus status, string? group)

@@ -23,6 +23,12 @@ internal sealed record EmbeddedOptions(string DatabasePath, string StorageUrl, s
 
     /// <summary>More configuration for the timeline service, e.g. tokens and <c>--Timeline:StorageToken</c>.</summary>
     public IReadOnlyList<string> TimelineArgs { get; init; } = [];
+
+    /// <summary>The storage service's HTTP/JSON (HTTP/1.1) address; none when null (gRPC only).</summary>
+    public string? StorageHttpJsonUrl { get; init; }
+
+    /// <summary>The timeline service's HTTP/JSON (HTTP/1.1) address; none when null (gRPC only).</summary>
+    public string? TimelineHttpJsonUrl { get; init; }
 }
 
 /// <summary>Both services in-process: storage first (it owns the SQLite file), then the timeline service pointed at it.</summary>
@@ -35,25 +41,35 @@ internal sealed class EmbeddedServices : IAsyncDisposable
     {
         this.storage = storage;
         this.timeline = timeline;
-        StorageAddress = storage.BoundAddresses()[0];
-        TimelineAddress = timeline.BoundAddresses()[0];
+        StorageAddress = storage.GrpcAddress();
+        TimelineAddress = timeline.GrpcAddress();
+        StorageHttpJsonAddress = storage.HttpJsonAddress();
+        TimelineHttpJsonAddress = timeline.HttpJsonAddress();
     }
 
+    /// <summary>The storage service's gRPC address (port 0 resolved).</summary>
     public Uri StorageAddress { get; }
 
+    /// <summary>The timeline service's gRPC address (port 0 resolved).</summary>
     public Uri TimelineAddress { get; }
+
+    /// <summary>The storage service's HTTP/JSON address (port 0 resolved), or null when it has none.</summary>
+    public Uri? StorageHttpJsonAddress { get; }
+
+    /// <summary>The timeline service's HTTP/JSON address (port 0 resolved), or null when it has none.</summary>
+    public Uri? TimelineHttpJsonAddress { get; }
 
     public static async Task<EmbeddedServices> StartAsync(EmbeddedOptions options, CancellationToken ct)
     {
         var storage = StorageServiceApp.Create(
-            ["--urls", options.StorageUrl, "--Storage:DatabasePath", options.DatabasePath, .. options.StorageArgs],
+            ["--urls", options.StorageUrl, .. HttpJson(options.StorageHttpJsonUrl), "--Storage:DatabasePath", options.DatabasePath, .. options.StorageArgs],
             builder => Configure(builder, options));
         await storage.StartAsync(ct);
         try
         {
-            var storageAddress = storage.BoundAddresses()[0];
+            var storageAddress = storage.GrpcAddress();
             var timeline = TimelineServiceApp.Create(
-                ["--urls", options.TimelineUrl, "--Timeline:StorageAddress", storageAddress.ToString().TrimEnd('/'), .. options.TimelineArgs],
+                ["--urls", options.TimelineUrl, .. HttpJson(options.TimelineHttpJsonUrl), "--Timeline:StorageAddress", storageAddress.ToString().TrimEnd('/'), .. options.TimelineArgs],
                 builder =>
                 {
                     Configure(builder, options);
@@ -94,6 +110,12 @@ internal sealed class EmbeddedServices : IAsyncDisposable
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// The HTTP/JSON setting: with <c>urls</c> given, a service opens no HTTP/JSON port unless
+    /// <c>HttpJsonUrls</c> names one (<see cref="TimelineEndpoints"/>).
+    /// </summary>
+    private static string[] HttpJson(string? url) => url is null ? [] : ["--" + TimelineEndpoints.HttpJsonUrlsKey, url];
 
     private static void Configure(WebApplicationBuilder builder, EmbeddedOptions options)
     {

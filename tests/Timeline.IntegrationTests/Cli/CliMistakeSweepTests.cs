@@ -120,9 +120,10 @@ public sealed partial class CliMistakeSweepTests : IAsyncLifetime
             new(["show", "--timeline", closed], "--timeline", WithServices: false),
             new(["history", "x", "--storage", closed], "--storage", WithServices: false),
             new(["deadlines", "--timeline", silent.Address, "--timeout", "1s"], "--timeout", WithServices: false),
-            new(["serve", "--storage", "http://0.0.0.0:5591", "--timeline", ClosedPort()], "0.0.0.0", WithServices: false),
-            new(["serve", "--postgres", "Host=;;==", "--storage", ClosedPort(), "--timeline", ClosedPort()], "--postgres", WithServices: false),
-            new(["serve", "--postgres", "Host=127.0.0.1;Port=1;Timeout=2", "--storage", ClosedPort(), "--timeline", ClosedPort()], "PostgreSQL", WithServices: false),
+            new(["serve", "--storage", "http://0.0.0.0:5591", "--timeline", ClosedPort(), "--no-http"], "0.0.0.0", WithServices: false),
+            new(["serve", "--postgres", "Host=;;==", "--storage", ClosedPort(), "--timeline", ClosedPort(), "--no-http"], "--postgres", WithServices: false),
+            new(["serve", "--postgres", "Host=127.0.0.1;Port=1;Timeout=2", "--storage", ClosedPort(), "--timeline", ClosedPort(), "--no-http"], "PostgreSQL", WithServices: false),
+            new(["serve", "--no-http", "--storage-http", "http://127.0.0.1:5211"], "--no-http", WithServices: false),
         ];
     }
 

@@ -3,11 +3,14 @@ using System.Text;
 
 namespace Timeline.IntegrationTests.Cli;
 
-/// <summary>`timeline ARGS` as a user runs it: a process of its own (dotnet exec on the built CLI), stdout and stderr captured.</summary>
+/// <summary>
+/// `timeline ARGS` as a user runs it: a process of its own (dotnet exec on the built CLI), stdout
+/// and stderr captured; as another user when a user name is given (the test must then run as root).
+/// </summary>
 internal static class CliProcess
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null, string? userName = null)
     {
         Assert.True(File.Exists(RepoPaths.CliDll), $"the CLI is not built at {RepoPaths.CliDll}");
         var start = new ProcessStartInfo("dotnet")
@@ -19,6 +22,11 @@ internal static class CliProcess
             WorkingDirectory = Path.GetTempPath(),
             UseShellExecute = false,
         };
+        if (userName is not null)
+        {
+            start.UserName = userName;
+        }
+
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(RepoPaths.CliDll);
         foreach (var arg in args)

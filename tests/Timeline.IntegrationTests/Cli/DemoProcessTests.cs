@@ -90,7 +90,7 @@ public sealed class DemoProcessTests
         var database = Path.Combine(Path.GetTempPath(), "timeline-tests", Guid.NewGuid().ToString("N"), "t.db");
 
         var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
-            ["serve", "--database", database, "--storage", $"http://127.0.0.1:{port}", "--timeline", "http://127.0.0.1:0"], Timeout, ct);
+            ["serve", "--database", database, "--storage", $"http://127.0.0.1:{port}", "--timeline", "http://127.0.0.1:0", "--no-http"], Timeout, ct);
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", stdout);

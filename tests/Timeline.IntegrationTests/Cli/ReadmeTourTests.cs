@@ -112,7 +112,7 @@ public sealed class ReadmeTourTests
     private static Process StartServe(string folder, string storage, string timeline)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "exec", RepoPaths.CliDll, "serve", "--database", Path.Combine(folder, "timeline.db"), "--storage", storage, "--timeline", timeline })
+        foreach (var arg in new[] { "exec", RepoPaths.CliDll, "serve", "--database", Path.Combine(folder, "timeline.db"), "--storage", storage, "--timeline", timeline, "--storage-http", FreeAddress(), "--timeline-http", FreeAddress() })
         {
             start.ArgumentList.Add(arg);
         }

@@ -23,7 +23,7 @@ public sealed partial class ServePostgresTests
         var context = CliContext.ForWriters(stdout, TextWriter.Synchronized(new StringWriter()));
         using var stop = new CancellationTokenSource();
         var serve = CliApp.BuildRootCommand(context)
-            .Parse(["serve", "--postgres", database.ConnectionString!, "--storage", "http://127.0.0.1:0", "--timeline", "http://127.0.0.1:0"])
+            .Parse(["serve", "--postgres", database.ConnectionString!, "--storage", "http://127.0.0.1:0", "--timeline", "http://127.0.0.1:0", "--no-http"])
             .InvokeAsync(cancellationToken: stop.Token);
 
         string Printed()

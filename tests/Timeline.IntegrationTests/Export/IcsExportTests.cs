@@ -5,8 +5,9 @@ namespace Timeline.IntegrationTests.Export;
 /// <summary>
 /// `timeline export --format ics` through both real services, read back with Ical.Net's parser:
 /// the deadline keeps its UID as its status moves while SEQUENCE and LAST-MODIFIED advance, so a
-/// calendar client replaces the old event; and another store gives other UIDs for the same
-/// deadline id.
+/// calendar client replaces the old event; another store gives other UIDs for the same deadline
+/// id; and what matched but a format cannot carry (events in iCalendar, deadline statuses in CSV)
+/// is named on stderr rather than reported as written.
 /// </summary>
 public sealed class IcsExportTests : IAsyncLifetime
 {
@@ -62,11 +63,48 @@ public sealed class IcsExportTests : IAsyncLifetime
         var calendar = Ical.Net.Calendar.Load(text)!;
 
         Assert.Equal(0, export.ExitCode);
-        Assert.Contains("Wrote 0 events and 0 deadlines", export.Stdout, StringComparison.Ordinal);
+        Assert.Equal($"Wrote 0 deadlines to {path} (ics)", export.Stdout.Trim());
+        Assert.Equal("", export.Stderr);
         Assert.Empty(calendar.Events);
         Assert.NotEmpty(calendar.Children);
+        Assert.Equal(Ical.Net.Components.Standard, Assert.Single(Assert.Single(calendar.TimeZones).TimeZoneInfos).Name);
         Assert.Equal("Nothing here", calendar.Properties.Get<string>("NAME"));
         Assert.Equal("Nothing here", calendar.Properties.Get<string>("X-WR-CALNAME"));
+    }
+
+    [Fact]
+    public async Task An_export_of_events_without_deadlines_says_the_calendar_holds_none_of_them_and_where_they_are()
+    {
+        var path = Path.Combine(host.Folder, "north.ics");
+
+        var toFile = await host.RunAsync("export", "--format", "ics", "--tag", "north", "--out", path);
+        var toStdout = await host.RunAsync("export", "--format", "ics", "--tag", "north");
+        var csv = await host.RunAsync("export", "--format", "csv", "--tag", "north");
+        var calendar = Ical.Net.Calendar.Load(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken))!;
+
+        const string Note = "note: iCalendar carries deadlines only: the 3 events matched are not in it; use --format json, csv, markdown, timelinejs or html for events";
+        Assert.Equal((0, 0), (toFile.ExitCode, toStdout.ExitCode));
+        Assert.Equal($"Wrote 0 deadlines to {path} (ics)", toFile.Stdout.Trim());
+        Assert.Equal(Note, toFile.Stderr.Trim());
+        Assert.Equal(Note, toStdout.Stderr.Trim());
+        Assert.Empty(calendar.Events);
+        Assert.Empty(Ical.Net.Calendar.Load(toStdout.Stdout)!.Events);
+        Assert.Equal((0, ""), (csv.ExitCode, csv.Stderr));
+    }
+
+    [Fact]
+    public async Task A_csv_export_says_the_deadline_statuses_are_not_in_it()
+    {
+        var path = Path.Combine(host.Folder, "minusma.csv");
+
+        var export = await host.RunAsync("export", "--format", "csv", "--tag", "minusma", "--out", path);
+
+        // The two samples hold 8 events tagged minusma, bearing on one deadline.
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal($"Wrote 8 events to {path} (csv)", export.Stdout.Trim());
+        Assert.Equal(
+            "note: CSV carries events only (each row names its deadline): the status of the 1 deadline they bear on is not in it; use --format json, markdown, timelinejs, ics or html for deadlines",
+            export.Stderr.Trim());
     }
 
     private static async Task<Ical.Net.CalendarComponents.CalendarEvent> ExportAsync(CliHost on, string asOf)
