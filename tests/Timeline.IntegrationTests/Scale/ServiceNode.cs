@@ -69,6 +69,9 @@ internal sealed class ServiceNode(string name, string project, IReadOnlyList<str
         }
     }
 
+    /// <summary>Sends a signal: STOP pauses the process (a stalled host), CONT resumes it.</summary>
+    public Task SignalAsync(string signal) => (process ?? throw new InvalidOperationException($"{Name} is not running")).SignalAsync(signal);
+
     /// <summary>SIGKILL, like a power cut for the process.</summary>
     public async Task KillAsync()
     {
