@@ -171,7 +171,7 @@ internal sealed class Subscription : IDisposable
                     if (matcher.Matches(record, group.PreviousDeadlineIds.GetValueOrDefault(record.Position)))
                     {
                         yield return new StreamMessage.Revision(record);
-                                due = time.GetUtcNow() + interval;
+                        due = time.GetUtcNow() + interval;
                     }
                 }
             }

@@ -26,9 +26,7 @@ public sealed class StalledStorageTests
     [Fact]
     public async Task A_paused_storage_means_unavailable_in_bounded_time_and_not_serving_after_the_grace()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "timeline-e2e", "stall-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        await using var storage = ServiceNode.Storage("storage", ["--Storage:DatabasePath", Path.Combine(directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500"]);
+        await using var storage = ServiceNode.SqliteStorage("storage");
         await storage.StartAsync(ScaleLoad.Timeout);
         using var storageChannel = GrpcChannel.ForAddress(storage.Address);
         await new EventStoreService.EventStoreServiceClient(storageChannel).AppendEventsAsync(new AppendEventsRequest { Events = { MaliReport.Events() } }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: TestContext.Current.CancellationToken);

@@ -24,9 +24,7 @@ public sealed class StorageRestartRecoveryTests
     [Fact]
     public async Task A_watch_sees_a_change_appended_after_each_storage_restart_within_the_configured_back_off()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "timeline-e2e", "restarts-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        await using var storage = ServiceNode.Storage("storage", ["--Storage:DatabasePath", Path.Combine(directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500"]);
+        await using var storage = ServiceNode.SqliteStorage("storage");
         await storage.StartAsync(ScaleLoad.Timeout);
         await using var replica = ServiceNode.Timeline("replica", storage.Address.ToString(), ["--Timeline:ReconnectMinDelay", "00:00:00.100", "--Timeline:ReconnectMaxDelay", MaxDelay.ToString()]);
         await replica.StartAsync(ScaleLoad.Timeout);
