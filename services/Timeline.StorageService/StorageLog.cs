@@ -32,4 +32,16 @@ internal static partial class StorageLog
 
     [LoggerMessage(10, LogLevel.Error, "The revision at position {Position} cannot be read: its stored body is damaged. Live subscriptions of this instance end with INTERNAL until the row is restored")]
     public static partial void DamagedRevision(ILogger logger, Exception exception, long position);
+
+    [LoggerMessage(11, LogLevel.Critical, "Appends stopped: {Reason}")]
+    public static partial void WritesStopped(ILogger logger, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "Checked {Location} for damage (quick_check) in {Milliseconds:0} ms")]
+    public static partial void IntegrityChecked(ILogger logger, string location, double milliseconds);
+
+    [LoggerMessage(13, LogLevel.Warning, "The damage check of {Location} (quick_check) did not finish within Storage:IntegrityCheckTimeout ({Seconds} s); the file was opened unchecked")]
+    public static partial void IntegrityCheckSkipped(ILogger logger, string location, double seconds);
+
+    [LoggerMessage(14, LogLevel.Error, "The event log {Location} could not be closed cleanly; every acknowledged commit is in its WAL file, which the next start recovers")]
+    public static partial void CloseFailed(ILogger logger, Exception exception, string location);
 }

@@ -23,6 +23,12 @@ public sealed class StorageOptions
     /// <summary>The PostgreSQL connection string (Npgsql's keywords: <c>Host=…;Database=…;Username=…</c>), for <c>Provider = postgres</c>.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// SQLite: the longest the damage check at start (<c>PRAGMA quick_check</c>) may take; a file
+    /// it cannot check in that time is opened unchecked, with a warning. Zero skips the check.
+    /// </summary>
+    public TimeSpan IntegrityCheckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>PostgreSQL: how often each instance reads the revisions other instances committed (its live tail).</summary>
     public TimeSpan TailInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -71,6 +77,11 @@ public sealed class StorageOptions
         else if (provider == Sqlite && string.IsNullOrWhiteSpace(DatabasePath))
         {
             yield return $"{Section}:DatabasePath is empty; give the SQLite file's path";
+        }
+
+        if (IntegrityCheckTimeout < TimeSpan.Zero)
+        {
+            yield return $"{Section}:IntegrityCheckTimeout must not be negative (got {IntegrityCheckTimeout}; zero skips the check)";
         }
 
         foreach (var (setting, interval) in new[] { (nameof(TailInterval), TailInterval), (nameof(CheckpointInterval), CheckpointInterval) })

@@ -56,6 +56,15 @@ public sealed class TimelineOptions
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The longest the service waits for storage (<c>Timeline:StorageTimeout</c>): the ceiling of
+    /// each call to it (the caller's deadline, when sooner, wins; past the ceiling the call is
+    /// UNAVAILABLE), and the longest the subscription may stay silent before it is taken for
+    /// stalled and made again (storage sends a checkpoint every <c>Storage:CheckpointInterval</c>,
+    /// 1 s, so keep this a few times longer).
+    /// </summary>
+    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Refuses at start, naming the setting, a <see cref="TimelineOptions"/> the service cannot work with.</summary>
@@ -80,6 +89,7 @@ internal sealed class TimelineOptionsValidation : IValidateOptions<TimelineOptio
         Positive(failures, $"{section}:CatchUpTimeout", options.CatchUpTimeout);
         Positive(failures, $"{section}:MinPositionWait", options.MinPositionWait);
         Positive(failures, $"{section}:ReconnectMinDelay", options.ReconnectMinDelay);
+        Positive(failures, $"{section}:StorageTimeout", options.StorageTimeout);
         if (options.ReconnectMaxDelay < options.ReconnectMinDelay)
         {
             failures.Add($"{section}:ReconnectMaxDelay ({options.ReconnectMaxDelay}) must not be shorter than {section}:ReconnectMinDelay ({options.ReconnectMinDelay})");

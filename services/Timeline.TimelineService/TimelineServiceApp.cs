@@ -74,6 +74,13 @@ public static class TimelineServiceApp
             {
                 StorageAddresses(provider).Configure(channel);
 
+                // The channel's own connection back-off (gRPC's default: 1 s growing to 120 s while
+                // storage is down) bounded like the projection's, so that once storage is back the
+                // service is back within Timeline:ReconnectMaxDelay, not a channel's back-off later.
+                var timeline = provider.GetRequiredService<IOptions<TimelineOptions>>().Value;
+                channel.InitialReconnectBackoff = timeline.ReconnectMinDelay;
+                channel.MaxReconnectBackoff = timeline.ReconnectMaxDelay;
+
                 // Cleartext is the loopback default; in production storage is reached over TLS (README).
                 channel.UnsafeUseInsecureChannelCallCredentials = true;
             });

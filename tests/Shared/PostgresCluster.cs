@@ -234,6 +234,18 @@ public sealed class PostgresCluster : IAsyncDisposable
     public Task StopAsync(string mode = "fast") =>
         RunToolAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", mode, "-w", "-t", "60"], TimeSpan.FromSeconds(90));
 
+    /// <summary>A signal to the postmaster and every process of the server: STOP pauses the server (a stalled host), CONT resumes it.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        if (ProcessId is not { } pid)
+        {
+            return;
+        }
+
+        using var kill = Process.Start("kill", [$"-{signal}", .. new[] { pid }.Concat(ChildrenOf(pid)).Select(p => p.ToString(CultureInfo.InvariantCulture))])!;
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGKILL to the postmaster and every process of the server, as a power cut for the process would.</summary>
     public async Task KillAsync()
     {

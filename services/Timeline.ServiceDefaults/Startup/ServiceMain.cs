@@ -13,7 +13,9 @@ namespace Timeline.ServiceDefaults.Startup;
 /// on stderr saying what to change, and exits non-zero, instead of an unhandled exception's stack
 /// trace and SIGABRT: <see cref="ConfigurationExitCode"/> when a setting is wrong (restarting will
 /// not help; a supervisor can be told not to, e.g. systemd's <c>RestartPreventExitStatus=78</c>),
-/// <see cref="FailureExitCode"/> otherwise (a port in use, a file that cannot be opened).
+/// <see cref="FailureExitCode"/> otherwise (a port in use, a file that cannot be opened). A stop
+/// that fails part-way (a file that cannot be closed cleanly) is finished, said in one line, and
+/// exits <see cref="FailureExitCode"/>; a clean stop exits 0. Never an unhandled exception.
 /// </summary>
 public static class ServiceMain
 {
@@ -51,9 +53,20 @@ public static class ServiceMain
             return code;
         }
 
-        await app.WaitForShutdownAsync();
-        await app.DisposeAsync();
-        return 0;
+        try
+        {
+            await app.WaitForShutdownAsync();
+            await app.DisposeAsync();
+            return 0;
+        }
+        catch (Exception e)
+        {
+            // A stop that failed part-way (the host has logged each failure with its exception):
+            // one line, the rest of the shutdown, and an exit code that says it was not clean.
+            await Console.Error.WriteLineAsync($"{name}: stopped, but not cleanly: {Flatten(e)}");
+            await DisposeQuietlyAsync(app);
+            return FailureExitCode;
+        }
     }
 
     /// <summary>One line saying what went wrong and what to change, and the exit code.</summary>

@@ -41,7 +41,8 @@ internal sealed class Subscriptions(IEventLog log, LogBroadcaster broadcaster, T
 /// One subscription, read by one loop: catch up from the database strictly after the start,
 /// <see cref="StreamMessage.CaughtUp"/>, then live revisions from a bounded feed, with a
 /// <see cref="StreamMessage.Checkpoint"/> at least every <c>CheckpointInterval</c> while nothing
-/// matching is sent, whatever else commits. Registering the live feed before reading the database,
+/// matching is sent, whatever else commits, and while nothing commits at all (the same position
+/// again: a heartbeat, so a subscriber tells a quiet log from a stalled service). Registering the live feed before reading the database,
 /// and skipping what was already sent, gives no gap and no duplicate.
 /// </summary>
 internal sealed class Subscription : IDisposable
@@ -121,7 +122,6 @@ internal sealed class Subscription : IDisposable
 
         var matcher = new EventFilterMatcher(criteria);
         var reader = feed.Reader;
-        var checkpointed = last;
         var interval = options.CheckpointInterval;
 
         // One deadline for the next checkpoint, moved only when something is sent: a wake-up for
@@ -132,12 +132,7 @@ internal sealed class Subscription : IDisposable
             var wait = due - time.GetUtcNow();
             if (wait <= TimeSpan.Zero)
             {
-                if (last > checkpointed)
-                {
-                    yield return new StreamMessage.Checkpoint(last);
-                    checkpointed = last;
-                }
-
+                yield return new StreamMessage.Checkpoint(last);
                 due = time.GetUtcNow() + interval;
                 continue;
             }
@@ -176,7 +171,6 @@ internal sealed class Subscription : IDisposable
                     if (matcher.Matches(record, group.PreviousDeadlineIds.GetValueOrDefault(record.Position)))
                     {
                         yield return new StreamMessage.Revision(record);
-                        checkpointed = last;
                         due = time.GetUtcNow() + interval;
                     }
                 }

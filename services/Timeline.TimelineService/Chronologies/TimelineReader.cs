@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Timeline.Domain.Dates;
 using Timeline.Domain.Validation;
 using Timeline.Storage.V1;
@@ -15,7 +16,7 @@ internal sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, string
 /// page boundary the mark needs the largest latest day of the earlier pages (carried in the page
 /// token) and the first entry of the next page (read ahead, not consumed).
 /// </summary>
-internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient storage)
+internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient storage, IOptions<TimelineOptions> options)
 {
     public async Task<TimelinePage> ReadAsync(TimelineQuery query, CancellationToken cancellationToken)
     {
@@ -78,15 +79,31 @@ internal sealed class TimelineReader(EventStoreService.EventStoreServiceClient s
     private async Task<ListEventsResponse> ListAsync(TimelineQuery query, int pageSize, string pageToken, CancellationToken cancellationToken)
     {
         var request = new ListEventsRequest { Filter = query.StorageFilter, KnownAt = query.KnownAt, PageSize = pageSize, PageToken = pageToken };
+
+        // A ceiling of our own (transport time: the system clock); the caller's deadline, propagated
+        // to the call, wins when it is sooner.
+        var ceiling = options.Value.StorageTimeout;
         try
         {
-            return await storage.ListEventsAsync(request, cancellationToken: cancellationToken);
+            return await storage.ListEventsAsync(request, deadline: DateTime.UtcNow + ceiling, cancellationToken: cancellationToken);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        catch (RpcException e) when (StorageFailed(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw new ProblemException(ProblemKind.Unavailable, "STORAGE_UNAVAILABLE", $"the storage service cannot be reached ({e.Status.Detail}); retry later");
+            var why = e.StatusCode == StatusCode.DeadlineExceeded ? $"it did not answer within {ceiling.TotalSeconds:0.#} s" : e.Status.Detail;
+            throw new ProblemException(ProblemKind.Unavailable, "STORAGE_UNAVAILABLE", $"the storage service cannot be reached ({why}); retry later");
         }
     }
+
+    /// <summary>
+    /// Storage did not answer: unreachable, past our ceiling, or the connection failed under the
+    /// call (gRPC reports a transport failure such as an unanswered HTTP/2 ping as INTERNAL).
+    /// </summary>
+    private static bool StorageFailed(RpcException e) => e.StatusCode switch
+    {
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => true,
+        StatusCode.Internal => e.Status.DebugException is HttpRequestException or IOException or HttpProtocolException,
+        _ => false,
+    };
 
     private static (CalendarDay Earliest, CalendarDay Latest) Interval(EventRecord e) =>
         FuzzyDateProto.TryParseDay(e.Occurred?.Earliest, out var earliest) && FuzzyDateProto.TryParseDay(e.Occurred?.Latest, out var latest)

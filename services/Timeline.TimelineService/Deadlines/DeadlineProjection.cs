@@ -238,19 +238,20 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         Ring();
     }
 
-    internal void MarkFailed(Exception exception)
+    /// <summary>The subscription failed; <paramref name="lastHeard"/> (a <see cref="TransportClock"/> timestamp) is when storage last answered, when known.</summary>
+    internal void MarkFailed(Exception exception, long? lastHeard = null)
     {
-        StopFollowing();
+        StopFollowing(lastHeard);
         _lastFailure = exception;
         var failed = _failed;
         _failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         failed.TrySetResult();
     }
 
-    private void StopFollowing()
+    private void StopFollowing(long? since = null)
     {
         _live = false;
-        Interlocked.CompareExchange(ref _stoppedFollowingAt, TransportClock.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _stoppedFollowingAt, since is > 0 ? since.Value : TransportClock.GetTimestamp(), 0);
     }
 
     private ProjectionSnapshot Applied(ProjectionSnapshot snapshot, EventRecord record)

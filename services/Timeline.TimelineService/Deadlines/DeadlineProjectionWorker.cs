@@ -20,6 +20,9 @@ public sealed class DeadlineProjectionWorker(
 {
     private bool _connected;
 
+    // When storage last sent anything on the subscription (a TransportClock timestamp).
+    private long _lastHeard;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reconnects = ReconnectBackoff.Create(
@@ -84,52 +87,70 @@ public sealed class DeadlineProjectionWorker(
         }
         catch (Exception e) when (_connected && !stoppingToken.IsCancellationRequested)
         {
-            projection.MarkFailed(e);
+            projection.MarkFailed(e, _lastHeard);
             TimelineServiceLog.SubscriptionLost(logger, e, projection.Current.Position, options.Value.ReconnectMinDelay);
             return false;
         }
     }
 
-    /// <summary>One subscription, until it ends or fails; <see cref="_connected"/> once it got a message.</summary>
+    /// <summary>
+    /// One subscription, until it ends or fails; <see cref="_connected"/> once it got a message.
+    /// Storage sends at least a checkpoint every <c>Storage:CheckpointInterval</c>, so a subscription
+    /// silent for <see cref="TimelineOptions.StorageTimeout"/> (headers included) is a stalled storage
+    /// (a paused process, a black-holed network): it is ended as UNAVAILABLE and made again, instead
+    /// of waiting for HTTP/2 keep-alive pings to give up half a minute later.
+    /// </summary>
     private async Task SubscribeAsync(CancellationToken stoppingToken)
     {
         var from = projection.Current.Position;
+        var silence = options.Value.StorageTimeout;
         TimelineServiceLog.Subscribing(logger, options.Value.StorageAddress, from);
         var request = new SubscribeEventsRequest
         {
             FromPosition = from,
             Filter = new EventFilter { DeadlineEffectsOnly = true },
         };
-        using var call = storage.SubscribeEvents(request, cancellationToken: stoppingToken);
-        var headers = await call.ResponseHeadersAsync;
-        if (long.TryParse(headers.GetValue(EventStoreHeaders.HeadPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var head))
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        quiet.CancelAfter(silence);
+        try
         {
-            projection.SawStorageHead(head);
+            using var call = storage.SubscribeEvents(request, cancellationToken: quiet.Token);
+            var headers = await call.ResponseHeadersAsync;
+            if (long.TryParse(headers.GetValue(EventStoreHeaders.HeadPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var head))
+            {
+                projection.SawStorageHead(head);
+            }
+
+            await foreach (var message in call.ResponseStream.ReadAllAsync(quiet.Token))
+            {
+                quiet.CancelAfter(silence);
+                _lastHeard = projection.TransportClock.GetTimestamp();
+                if (!_connected)
+                {
+                    _connected = true;
+                    projection.MarkConnected();
+                }
+
+                switch (message.MessageCase)
+                {
+                    case SubscribeEventsResponse.MessageOneofCase.Event:
+                        projection.Apply(message.Event);
+                        break;
+                    case SubscribeEventsResponse.MessageOneofCase.CaughtUp:
+                        projection.MarkCaughtUp(message.CaughtUp.Position);
+                        break;
+                    case SubscribeEventsResponse.MessageOneofCase.Checkpoint:
+                        projection.Advance(message.Checkpoint.Position);
+                        break;
+                    case SubscribeEventsResponse.MessageOneofCase.None:
+                    default:
+                        break;
+                }
+            }
         }
-
-        await foreach (var message in call.ResponseStream.ReadAllAsync(stoppingToken))
+        catch (Exception e) when (quiet.IsCancellationRequested && !stoppingToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
         {
-            if (!_connected)
-            {
-                _connected = true;
-                projection.MarkConnected();
-            }
-
-            switch (message.MessageCase)
-            {
-                case SubscribeEventsResponse.MessageOneofCase.Event:
-                    projection.Apply(message.Event);
-                    break;
-                case SubscribeEventsResponse.MessageOneofCase.CaughtUp:
-                    projection.MarkCaughtUp(message.CaughtUp.Position);
-                    break;
-                case SubscribeEventsResponse.MessageOneofCase.Checkpoint:
-                    projection.Advance(message.Checkpoint.Position);
-                    break;
-                case SubscribeEventsResponse.MessageOneofCase.None:
-                default:
-                    break;
-            }
+            throw new RpcException(new Status(StatusCode.Unavailable, $"storage sent nothing for {silence.TotalSeconds:0.#} s (Timeline:StorageTimeout); it may be stalled"));
         }
     }
 }

@@ -33,6 +33,9 @@ internal sealed class DotnetProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The exit code, once the process has exited (a signal's death is 128 + its number, e.g. 134 for SIGABRT).</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>What the process wrote so far (for a failure message).</summary>
     public string Output => output.Text;
 
@@ -102,6 +105,20 @@ internal sealed class DotnetProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the process exits by itself and returns its exit code; fails after <paramref name="timeout"/>.</summary>
+    public async Task<int> ExitedAsync(TimeSpan timeout)
+    {
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        return process.ExitCode;
+    }
+
+    /// <summary>Sends a signal (STOP, CONT, TERM, ...) with <c>kill</c>.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, so the service runs its shutdown (the storage service checkpoints its WAL); SIGKILL after <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
@@ -110,10 +127,7 @@ internal sealed class DotnetProcess : IAsyncDisposable
             return;
         }
 
-        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
+        await SignalAsync("TERM");
 
         try
         {

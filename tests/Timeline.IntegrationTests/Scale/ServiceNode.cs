@@ -28,6 +28,14 @@ internal sealed class ServiceNode(string name, string project, IReadOnlyList<str
 
     public static ServiceNode Storage(string name, IReadOnlyList<string> args) => new(name, "Timeline.StorageService", args);
 
+    /// <summary>Storage on a new SQLite file in a temp folder of its own, with a checkpoint every 0.5 s.</summary>
+    public static ServiceNode SqliteStorage(string name)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "timeline-e2e", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return Storage(name, ["--Storage:DatabasePath", Path.Combine(directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.500"]);
+    }
+
     public static ServiceNode Timeline(string name, string storageAddresses, IReadOnlyList<string>? args = null) => new(name, "Timeline.TimelineService",
     [
         "--Timeline:StorageAddress", storageAddresses,
@@ -68,6 +76,9 @@ internal sealed class ServiceNode(string name, string project, IReadOnlyList<str
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Sends a signal: STOP pauses the process (a stalled host), CONT resumes it.</summary>
+    public Task SignalAsync(string signal) => (process ?? throw new InvalidOperationException($"{Name} is not running")).SignalAsync(signal);
 
     /// <summary>SIGKILL, like a power cut for the process.</summary>
     public async Task KillAsync()

@@ -16,6 +16,9 @@ namespace Timeline.StorageService.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresDatabase : IAsyncDisposable
 {
+    /// <summary>The connect and command timeout when the connection string sets none.</summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(5);
+
     private readonly TimeProvider time;
     private readonly ILogger<PostgresDatabase> logger;
     private readonly TimeSpan staleAfter;
@@ -32,6 +35,21 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         if (string.IsNullOrEmpty(settings.ApplicationName))
         {
             settings.ApplicationName = "timeline-storage";
+        }
+
+        // A stalled server (a paused host, a black-holed network) must not hold a call for long:
+        // Npgsql's defaults wait 15 s to connect and 30 s for a command. Unless the connection
+        // string says otherwise, 5 s each: every statement of the service takes milliseconds (the
+        // migrations run without a limit), so past that the call is UNAVAILABLE.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.Value.ConnectionString };
+        if (!given.ContainsKey("Timeout"))
+        {
+            settings.Timeout = (int)StalledAfter.TotalSeconds;
+        }
+
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            settings.CommandTimeout = (int)StalledAfter.TotalSeconds;
         }
 
         DataSource = NpgsqlDataSource.Create(settings);
@@ -88,7 +106,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
             foreach (var (number, name, sql) in PostgresSchema.Migrations.Where(m => m.Version > version))
             {
-                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(PostgresSchema.Record, new { Version = number, Name = name }, transaction, cancellationToken: cancellationToken));
                 StorageLog.MigrationApplied(logger, number, name);
                 version = number;

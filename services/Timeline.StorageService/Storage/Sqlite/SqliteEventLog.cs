@@ -20,7 +20,34 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
 
     public Task<IReadOnlyList<AppendedEvent>> AppendAsync(IReadOnlyList<NewEvent> events, string recordedBy) => writer.AppendAsync(events, recordedBy);
 
-    public async Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
+    public Task<EventRecord?> ReadEventAsync(string eventId, EventVersion version, CancellationToken cancellationToken) =>
+        Guarded(() => ReadEventCoreAsync(eventId, version, cancellationToken));
+
+    public Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken) =>
+        Guarded(() => ReadHistoryCoreAsync(eventId, cancellationToken));
+
+    public Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken) =>
+        Guarded(() => ListCoreAsync(criteria, knownAt, after, pageSize, cancellationToken));
+
+    public Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken) =>
+        Guarded(() => ReadAfterCoreAsync(after, upTo, criteria, limit, cancellationToken));
+
+    public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) => Guarded(() => ReadHeadCoreAsync(cancellationToken));
+
+    /// <summary>A read that meets a damaged page fails as before (INTERNAL), and stops writes to the damaged file.</summary>
+    private async Task<T> Guarded<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (database.NoteDamage(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<EventRecord?> ReadEventCoreAsync(string eventId, EventVersion version, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         var (sql, args) = version switch
@@ -33,14 +60,14 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return row?.ToRecord();
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ReadHistoryAsync(string eventId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<EventRecord>> ReadHistoryCoreAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         var rows = await connection.QueryAsync<RevisionRow>(new CommandDefinition(LogSql.History, new { EventId = eventId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
-    public async Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
+    private async Task<EventPage> ListCoreAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
     {
         var filter = SqliteFilter.Bind(criteria);
         if (knownAt is { } time)
@@ -94,7 +121,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return ListPage.From(rows, size);
     }
 
-    public async Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredRevision>> ReadAfterCoreAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
     {
         var parameters = SqliteFilter.Bind(criteria).ToDynamic();
         parameters.Add("After", after.Value);
@@ -105,7 +132,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return await StoredRevision.ReadAllAsync(reader, limit, cancellationToken);
     }
 
-    public async Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken)
+    private async Task<LogPosition> ReadHeadCoreAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         return new LogPosition(await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.Head, cancellationToken: cancellationToken)));

@@ -2,11 +2,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Timeline.StorageService.Storage.Sqlite;
 
-/// <summary>SERVING only once the database is open and migrated (and not yet closed).</summary>
+/// <summary>SERVING only while the database is open and can take appends (see <see cref="SqliteDatabase.Health"/>).</summary>
 internal sealed class SqliteHealthCheck(SqliteDatabase database) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(database.IsReady
-            ? HealthCheckResult.Healthy($"event log open at {database.Path}")
-            : HealthCheckResult.Unhealthy("event log not open"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var (healthy, description) = database.Health;
+        return Task.FromResult(healthy ? HealthCheckResult.Healthy(description) : HealthCheckResult.Unhealthy(description));
+    }
 }

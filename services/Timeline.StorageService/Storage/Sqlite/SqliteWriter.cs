@@ -47,24 +47,63 @@ internal sealed class SqliteWriter(
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops taking appends, finishes the ones already queued, closes the file cleanly.</summary>
+    /// <summary>
+    /// Stops taking appends, finishes the ones already queued, closes the file cleanly. Never
+    /// throws past what it could not do: a checkpoint that fails (a full disk) is logged, the file
+    /// is still closed and its lock released, and the failure is rethrown last so the process's
+    /// exit code says the close was not clean (everything acknowledged is in the WAL file anyway).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         queue.Complete();
+        Exception? failure = null;
         if (loop is not null)
         {
-            await loop.WaitAsync(cancellationToken);
+            try
+            {
+                await loop.WaitAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // The host's shutdown timeout ran out first: the appends still queued are not answered.
+                failure = ex;
+            }
         }
 
         broadcaster.CompleteAll(GroupCommit.ShuttingDown());
-        if (connection is not null)
+        if (connection is not null && failure is null)
         {
             var head = broadcaster.Head;
-            statements?.Dispose();
-            connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            await connection.DisposeAsync();
-            database.MarkClosed();
-            StorageLog.DatabaseClosed(logger, head);
+            try
+            {
+                statements?.Dispose();
+                connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                failure ??= ex;
+            }
+
+            if (failure is null)
+            {
+                StorageLog.DatabaseClosed(logger, head);
+            }
+        }
+
+        database.Close();
+        if (failure is not null)
+        {
+            StorageLog.CloseFailed(logger, failure, database.Path);
+            throw new InvalidOperationException($"the event log {database.Path} was not closed cleanly ({failure.Message.TrimEnd('.')}); every acknowledged commit is in its WAL file, which the next start recovers", failure);
         }
     }
 
@@ -83,6 +122,14 @@ internal sealed class SqliteWriter(
     private void CommitGroup(List<PendingAppend> group)
     {
         using var activity = GroupCommit.StartActivity(group);
+        if (database.RefuseWrites() is { } refusal)
+        {
+            // A damaged file, or one no longer at its path: nothing more is written to it.
+            activity?.SetStatus(ActivityStatusCode.Error, refusal.Message);
+            PendingAppend.FailAll(group, refusal);
+            return;
+        }
+
         GroupPlan plan;
         try
         {
@@ -91,11 +138,18 @@ internal sealed class SqliteWriter(
         catch (Exception ex) when (ex is not ProblemException)
         {
             // The file could not commit (or this service failed): refuse the group and keep the
-            // writer's thread running, so no later append waits forever.
+            // writer's thread running, so no later append waits forever. Health says so until a
+            // commit succeeds; a damaged page stops writes for good.
             StorageLog.GroupCommitFailed(logger, ex, group.Count);
+            database.CommitFailed(ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             PendingAppend.FailAll(group, GroupCommit.WriteFailed());
             return;
+        }
+
+        if (plan.Revisions.Count > 0)
+        {
+            database.CommitSucceeded();
         }
 
         activity?.SetTag("timeline.storage.revisions", plan.Committed.Count);
