@@ -20,7 +20,7 @@ internal static partial class Terminal
         Assert.True(File.Exists(RepoPaths.CliDll), $"the CLI is not built at {RepoPaths.CliDll}");
         Assert.True(File.Exists("/usr/bin/script"), "util-linux `script` is needed to give the CLI a pseudo-terminal");
         // interruptAfter: Ctrl-C (SIGINT) after that long, as a person stops `watch` or `serve`; the exit code stays the CLI's.
-        var interrupt = interruptAfter is { } after ? $"timeout --preserve-status -s INT {after.TotalSeconds:0.#}s " : "";
+        var interrupt = interruptAfter is { } after ? $"timeout --foreground --preserve-status -s INT {after.TotalSeconds:0.#}s " : "";
         var command = new StringBuilder($"stty cols {columns} rows {rows} 2>/dev/null; exec {interrupt}dotnet exec {Quote(RepoPaths.CliDll)}");
         foreach (var arg in args)
         {
@@ -37,7 +37,7 @@ internal static partial class Terminal
     public static Task<(int ExitCode, string Screen, string Raw)> RunShellAsync(
         string line, int columns, TimeSpan timeout, CancellationToken ct, IReadOnlyDictionary<string, string>? environment, string workingDirectory, TimeSpan? interruptAfter = null)
     {
-        var interrupt = interruptAfter is { } after ? $"timeout --preserve-status -s INT {after.TotalSeconds:0.#}s " : "";
+        var interrupt = interruptAfter is { } after ? $"timeout --foreground --preserve-status -s INT {after.TotalSeconds:0.#}s " : "";
         var script = $"timeline() {{ {interrupt}dotnet exec {Quote(RepoPaths.CliDll)} \"$@\"; }}\n{line}";
         return RunInPtyAsync($"stty cols {columns} rows 50 2>/dev/null; exec bash -c {Quote(script)}", line, timeout, ct, environment, workingDirectory);
     }
