@@ -83,7 +83,7 @@ public sealed partial class ServeHttpJsonTests : IDisposable
 
         var both = await CliProcess.RunAsync(
             ["serve", "--database", Path.Combine(folder, "t.db"), "--no-http", "--storage-http", $"http://127.0.0.1:{jsonPort}"], Timeout, TestContext.Current.CancellationToken);
-        Assert.Equal(Timeline.Cli.Infrastructure.ParseErrors.UsageExitCode, both.ExitCode); // a command line that cannot be run as given
+        Assert.Equal(global::Timeline.Cli.Infrastructure.ParseErrors.UsageExitCode, both.ExitCode); // a command line that cannot be run as given
         Assert.Contains("--no-http opens no HTTP/JSON port and --storage-http names one: give one or the other", both.Stderr, StringComparison.Ordinal);
     }
 
