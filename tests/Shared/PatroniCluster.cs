@@ -340,6 +340,7 @@ public sealed class PatroniCluster : IAsyncDisposable
           connect_address: 127.0.0.1:{node.ApiLink.Port}
         etcd3:
           hosts: 127.0.0.1:{node.EtcdLink.Port}
+          use_proxies: true
         bootstrap:
           dcs:
             ttl: {Ttl}

@@ -25,124 +25,148 @@ public sealed class PatroniFailoverTests
     public async Task Killing_the_primary_under_load_Patroni_promotes_the_standby_and_nothing_acknowledged_is_lost_or_doubled()
     {
         await using var cluster = await PatroniCluster.StartAsync();
-        var (primary, standby) = (cluster.Nodes[0], cluster.Nodes[1]);
-        var database = await CreateDatabaseAsync(primary);
-        var everyHost = ConnectionString(database, primary.Port, standby.Port);
-        await using var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
-        await using var b = await StorageServer.StartOnAsync(database, Settings(everyHost));
-        var run = new Run([a, b]);
+        await WithLogsAsync(cluster, async () =>
+        {
+            var (primary, standby) = (cluster.Nodes[0], cluster.Nodes[1]);
+            var database = await CreateDatabaseAsync(primary);
+            var everyHost = ConnectionString(database, primary.Port, standby.Port);
+            await using var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
+            await using var b = await StorageServer.StartOnAsync(database, Settings(everyHost));
+            var run = new Run([a, b]);
 
-        await run.WaitForAcknowledgedAsync(100, "the appenders get going");
-        await primary.KillAsync();
-        var outage = Stopwatch.StartNew();
-        var fault = DateTime.UtcNow;
-        await run.WaitForUnavailableAsync();
-        var promoted = await cluster.WaitForPrimaryAsync(Switch, not: primary);
-        var promotedAfter = outage.Elapsed;
-        var writesAgain = await run.WaitForWritesAgainAsync(fault);
+            await run.WaitForAcknowledgedAsync(100, "the appenders get going");
+            await primary.KillAsync();
+            var outage = Stopwatch.StartNew();
+            var fault = DateTime.UtcNow;
+            await run.WaitForUnavailableAsync();
+            var promoted = await cluster.WaitForPrimaryAsync(Switch, not: primary);
+            var promotedAfter = outage.Elapsed;
+            var writesAgain = await run.WaitForWritesAgainAsync(fault);
 
-        var result = await run.FinishAsync(promoted);
-        result.Report($"Patroni failover (SIGKILL primary and its Patroni, {standby.Name} promoted by Patroni after {promotedAfter.TotalSeconds:0.0} s)", writesAgain);
-        await result.AssertWholeAsync();
+            var result = await run.FinishAsync(promoted);
+            result.Report($"Patroni failover (SIGKILL primary and its Patroni, {standby.Name} promoted by Patroni after {promotedAfter.TotalSeconds:0.0} s)", writesAgain);
+            await result.AssertWholeAsync();
+        });
     }
 
     [Fact]
     public async Task A_partitioned_primary_is_demoted_and_the_instance_on_its_side_acknowledges_nothing_the_new_primary_lacks()
     {
         await using var cluster = await PatroniCluster.StartAsync();
-        var (primary, standby) = (cluster.Nodes[0], cluster.Nodes[1]);
-        var database = await CreateDatabaseAsync(primary);
+        await WithLogsAsync(cluster, async () =>
+        {
+            var (primary, standby) = (cluster.Nodes[0], cluster.Nodes[1]);
+            var database = await CreateDatabaseAsync(primary);
 
-        // Storage a runs on the primary's side of the cut, b on the standby's: each reaches its own
-        // side's PostgreSQL directly and the other side's through a link the partition cuts too.
-        await using var toStandby = new TcpProxy(standby.Port);
-        await using var toPrimary = new TcpProxy(primary.Port);
-        await using var a = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, primary.Port, toStandby.Port)));
-        await using var b = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, toPrimary.Port, standby.Port)));
-        var run = new Run([a, b]);
+            // Storage a runs on the primary's side of the cut, b on the standby's: each reaches its own
+            // side's PostgreSQL directly and the other side's through a link the partition cuts too;
+            // each lists its own side's host first (a host behind a cut costs a connect timeout per try).
+            await using var toStandby = new TcpProxy(standby.Port);
+            await using var toPrimary = new TcpProxy(primary.Port);
+            // Storage a's command timeout (2 s) ends its commits' wait for the lost standby before Patroni demotes the primary.
+            await using var a = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, primary.Port, toStandby.Port).Replace("Command Timeout=10", "Command Timeout=2", StringComparison.Ordinal)));
+            await using var b = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, standby.Port, toPrimary.Port)));
+            var run = new Run([a, b]);
 
-        await run.WaitForAcknowledgedAsync(100, "the appenders get going");
-        cluster.Isolate(primary);
-        toStandby.Cut();
-        toPrimary.Cut();
-        var outage = Stopwatch.StartNew();
-        var fault = DateTime.UtcNow;
-        var acknowledgedByAAtCut = run.Loads[0].Acknowledged.Count;
+            await run.WaitForAcknowledgedAsync(100, "the appenders get going");
+            cluster.Isolate(primary);
+            toStandby.Cut();
+            toPrimary.Cut();
+            var outage = Stopwatch.StartNew();
+            var fault = DateTime.UtcNow;
+            var acknowledgedByAAtCut = run.Loads[0].Acknowledged.Count;
 
-        // The cut-off primary's commits wait for the standby that no longer answers; Patroni, cut
-        // off from etcd, demotes it (it does not relax synchronous replication without etcd), and
-        // the standby's Patroni promotes it once the leader key has expired.
-        await cluster.WaitAsync(async () => await ReadOnlyAsync(primary), Switch, $"{primary.Name} demoted");
-        var demotedAfter = outage.Elapsed;
-        var promoted = await cluster.WaitForPrimaryAsync(Switch, not: primary);
-        var promotedAfter = outage.Elapsed;
-        var writesAgain = await run.WaitForWritesAgainAsync(fault);
-        await run.WaitForAcknowledgedAsync(run.Acknowledged + 50, "storage b appends on the promoted standby");
+            // The cut-off primary's commits wait for the standby that no longer answers; Patroni, cut
+            // off from etcd, demotes it (it does not relax synchronous replication without etcd), and
+            // the standby's Patroni promotes it once the leader key has expired.
+            await cluster.WaitAsync(async () => await ReadOnlyAsync(primary), Switch, $"{primary.Name} demoted");
+            var demotedAfter = outage.Elapsed;
+            var promoted = await cluster.WaitForPrimaryAsync(Switch, not: primary);
+            var promotedAfter = outage.Elapsed;
+            var writesAgain = await run.WaitForWritesAgainAsync(fault);
+            await run.WaitForAcknowledgedAsync(run.Acknowledged + 50, "storage b appends on the promoted standby");
 
-        // Storage a, on the old primary's side, acknowledged nothing during the cut and answered every append.
-        var acknowledgedByADuringCut = run.Loads[0].Acknowledged.Count - acknowledgedByAAtCut;
-        var refusedByA = run.Loads[0].Unavailable;
-        var onOldPrimaryDuringCut = await primary.Server.ExecuteAsync($"SELECT position FROM log_head", database.DatabaseName!);
+            // Storage a, on the old primary's side, acknowledged nothing during the cut and answered every append.
+            var acknowledgedByADuringCut = run.Loads[0].Acknowledged.Count - acknowledgedByAAtCut;
+            var refusedByA = run.Loads[0].Unavailable;
+            var onOldPrimaryDuringCut = await primary.Server.ExecuteAsync($"SELECT position FROM log_head", database.DatabaseName!);
 
-        cluster.HealAll();
-        toStandby.Heal();
-        toPrimary.Heal();
-        var healed = Stopwatch.StartNew();
-        await cluster.WaitForSyncStandbyAsync(promoted, primary, Switch);
-        var rejoinedAfter = healed.Elapsed;
-        var acknowledgedByA = run.Loads[0].Acknowledged.Count;
-        await FaultLoad.WaitUntilAsync(() => run.Loads[0].Acknowledged.Count > acknowledgedByA + 20, "storage a appends again once the cut heals");
+            cluster.HealAll();
+            toStandby.Heal();
+            toPrimary.Heal();
+            var healed = Stopwatch.StartNew();
+            await cluster.WaitForSyncStandbyAsync(promoted, primary, Switch);
+            var rejoinedAfter = healed.Elapsed;
+            var acknowledgedByA = run.Loads[0].Acknowledged.Count;
+            await FaultLoad.WaitUntilAsync(() => run.Loads[0].Acknowledged.Count > acknowledgedByA + 20, "storage a appends again once the cut heals");
 
-        var result = await run.FinishAsync(promoted);
-        result.Report(
-            $"partitioned primary ({primary.Name} cut off from etcd and {standby.Name}, still reachable by storage a): demoted after {demotedAfter.TotalSeconds:0.0} s, " +
-            $"{standby.Name} promoted after {promotedAfter.TotalSeconds:0.0} s, storage a during the cut: acknowledged={acknowledgedByADuringCut} unavailable={refusedByA} " +
-            $"slowest answer={run.Loads[0].Slowest.TotalSeconds:0.0} s, old primary's head during the cut={onOldPrimaryDuringCut}, rejoined as standby {rejoinedAfter.TotalSeconds:0.0} s after the heal",
-            writesAgain);
-        Assert.Equal(0, acknowledgedByADuringCut);
-        Assert.True(refusedByA > 0, "storage a was never asked to append during the cut");
-        await result.AssertWholeAsync();
+            var result = await run.FinishAsync(promoted);
+            result.Report(
+                $"partitioned primary ({primary.Name} cut off from etcd and {standby.Name}, still reachable by storage a): demoted after {demotedAfter.TotalSeconds:0.0} s, " +
+                $"{standby.Name} promoted after {promotedAfter.TotalSeconds:0.0} s, storage a during the cut: acknowledged={acknowledgedByADuringCut} unavailable={refusedByA} " +
+                $"slowest answer={run.Loads[0].Slowest.TotalSeconds:0.0} s, old primary's head during the cut={onOldPrimaryDuringCut}, rejoined as standby {rejoinedAfter.TotalSeconds:0.0} s after the heal",
+                writesAgain);
+            Assert.Equal(0, acknowledgedByADuringCut);
+            Assert.True(refusedByA > 0, "storage a was never asked to append during the cut");
+            await result.AssertWholeAsync();
+        });
     }
 
     [Fact]
     public async Task The_old_primary_rejoins_as_a_standby_and_a_failover_back_to_it_loses_nothing()
     {
         await using var cluster = await PatroniCluster.StartAsync();
-        var (first, second) = (cluster.Nodes[0], cluster.Nodes[1]);
-        var database = await CreateDatabaseAsync(first);
-        var everyHost = ConnectionString(database, first.Port, second.Port);
-        await using var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
-        await using var b = await StorageServer.StartOnAsync(database, Settings(everyHost));
-        var run = new Run([a, b]);
+        await WithLogsAsync(cluster, async () =>
+        {
+            var (first, second) = (cluster.Nodes[0], cluster.Nodes[1]);
+            var database = await CreateDatabaseAsync(first);
+            var everyHost = ConnectionString(database, first.Port, second.Port);
+            await using var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
+            await using var b = await StorageServer.StartOnAsync(database, Settings(everyHost));
+            var run = new Run([a, b]);
 
-        await run.WaitForAcknowledgedAsync(100, "the appenders get going");
-        await first.KillAsync();
-        var fault = DateTime.UtcNow;
-        await cluster.WaitForPrimaryAsync(Switch, not: first);
-        var writesAgain = await run.WaitForWritesAgainAsync(fault);
+            await run.WaitForAcknowledgedAsync(100, "the appenders get going");
+            await first.KillAsync();
+            var fault = DateTime.UtcNow;
+            await cluster.WaitForPrimaryAsync(Switch, not: first);
+            var writesAgain = await run.WaitForWritesAgainAsync(fault);
 
-        // The old primary's Patroni comes back: it rewinds its PostgreSQL if it must and follows the new primary.
-        first.StartPatroni();
-        var restarted = Stopwatch.StartNew();
-        await cluster.WaitForSyncStandbyAsync(second, first, Switch);
-        var rejoinedAfter = restarted.Elapsed;
-        await run.WaitForAcknowledgedAsync(run.Acknowledged + 100, "appends go on with the old primary as the synchronous standby");
+            // The old primary's Patroni comes back: it rewinds its PostgreSQL if it must and follows the new primary.
+            first.StartPatroni();
+            var restarted = Stopwatch.StartNew();
+            await cluster.WaitForSyncStandbyAsync(second, first, Switch);
+            var rejoinedAfter = restarted.Elapsed;
+            await run.WaitForAcknowledgedAsync(run.Acknowledged + 100, "appends go on with the old primary as the synchronous standby");
 
-        // And back: the new primary dies, the old one is promoted.
-        var unavailableBefore = run.Unavailable;
-        await second.KillAsync();
-        var back = DateTime.UtcNow;
-        await run.WaitForUnavailableAsync(unavailableBefore);
-        var promoted = await cluster.WaitForPrimaryAsync(Switch, not: second);
-        Assert.Same(first, promoted);
-        var writesAgainBack = await run.WaitForWritesAgainAsync(back);
+            // And back: the new primary dies, the old one is promoted.
+            var unavailableBefore = run.Unavailable;
+            await second.KillAsync();
+            var back = DateTime.UtcNow;
+            await run.WaitForUnavailableAsync(unavailableBefore);
+            var promoted = await cluster.WaitForPrimaryAsync(Switch, not: second);
+            Assert.Same(first, promoted);
+            var writesAgainBack = await run.WaitForWritesAgainAsync(back);
 
-        var result = await run.FinishAsync(promoted);
-        result.Report(
-            $"old primary back (Patroni restarted on {first.Name}: synchronous standby after {rejoinedAfter.TotalSeconds:0.0} s, then {second.Name} SIGKILLed and {first.Name} promoted again; " +
-            $"first failover: writes again after {writesAgain.TotalSeconds:0.0} s)",
-            writesAgainBack);
-        await result.AssertWholeAsync();
+            var result = await run.FinishAsync(promoted);
+            result.Report(
+                $"old primary back (Patroni restarted on {first.Name}: synchronous standby after {rejoinedAfter.TotalSeconds:0.0} s, then {second.Name} SIGKILLed and {first.Name} promoted again; " +
+                $"first failover: writes again after {writesAgain.TotalSeconds:0.0} s)",
+                writesAgainBack);
+            await result.AssertWholeAsync();
+        });
+    }
+
+    /// <summary>Runs a test's body; a failure carries the cluster's etcd, Patroni and PostgreSQL output.</summary>
+    private static async Task WithLogsAsync(PatroniCluster cluster, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (Xunit.Sdk.XunitException ex)
+        {
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\n{cluster.Logs}", ex);
+        }
     }
 
     private static async Task<StorageDatabase> CreateDatabaseAsync(PatroniNode primary)
