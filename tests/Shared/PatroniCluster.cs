@@ -55,9 +55,21 @@ public sealed class PatroniCluster : IAsyncDisposable
     /// <summary>The etcd client port (behind the nodes' links).</summary>
     public int EtcdPort { get; private set; }
 
-    /// <summary>Etcd's, Patroni's and PostgreSQL's output, for a failure message.</summary>
-    public string Logs => string.Join('\n', Nodes.Select(n => $"--- {n.Name} (Patroni and PostgreSQL)\n{Tail(n.Server.Log)}")
-        .Append($"--- etcd\n{Tail(ReadOrEmpty(Path.Combine(Directory, "etcd.log")))}"));
+    /// <summary>
+    /// For a failure message: the end of etcd's, Patroni's and PostgreSQL's output, all of it kept in
+    /// a file outside the cluster's directory (which is deleted), named here.
+    /// </summary>
+    public string Logs
+    {
+        get
+        {
+            var logs = Nodes.Select(n => (n.Name + " (Patroni and PostgreSQL)", n.Server.Log)).Append(("etcd", ReadOrEmpty(Path.Combine(Directory, "etcd.log")))).ToList();
+            var kept = Path.Combine(Path.GetTempPath(), "timeline-tests", Path.GetFileName(Directory) + ".log");
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+            File.WriteAllText(kept, string.Join('\n', logs.Select(l => $"--- {l.Item1}\n{l.Item2}")));
+            return $"(all of it in {kept})\n" + string.Join('\n', logs.Select(l => $"--- {l.Item1}\n{Tail(l.Item2)}"));
+        }
+    }
 
     /// <summary>The binaries, or skips the test (fails it when <c>TIMELINE_REQUIRE_POSTGRES=1</c>).</summary>
     public static string RequireBinaries()
