@@ -15,7 +15,8 @@ namespace Timeline.Tests.Shared;
 /// <c>postgres</c> user in a temp directory it owns; the tests kill, cut off and restart nodes.
 /// <para>
 /// Every link between the machines the test stands for goes through a <see cref="TcpProxy"/> the test
-/// can cut: each Patroni reaches etcd through a link of its own (<see cref="PatroniNode.EtcdLink"/>),
+/// can cut: each Patroni reaches etcd through a link of its own (<see cref="PatroniNode.EtcdLink"/>,
+/// with <c>use_proxies</c> so that Patroni does not learn etcd's own address from its member list and go around it),
 /// and the other nodes reach a node's PostgreSQL (replication) and Patroni REST API (leader race)
 /// through its <see cref="PatroniNode.PostgresLink"/> and <see cref="PatroniNode.ApiLink"/>, the
 /// addresses it advertises. A storage instance on a node's machine uses its PostgreSQL port

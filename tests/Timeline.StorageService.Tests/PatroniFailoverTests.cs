@@ -28,20 +28,10 @@ public sealed class PatroniFailoverTests
         await WithLogsAsync(cluster, async () =>
         {
             var (primary, standby) = (cluster.Nodes[0], cluster.Nodes[1]);
-            var database = await CreateDatabaseAsync(primary);
-            var everyHost = ConnectionString(database, primary.Port, standby.Port);
-            await using var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
-            await using var b = await StorageServer.StartOnAsync(database, Settings(everyHost));
-            var run = new Run([a, b]);
+            await using var run = await Run.OnEveryHostAsync(cluster);
 
             await run.WaitForAcknowledgedAsync(100, "the appenders get going");
-            await primary.KillAsync();
-            var outage = Stopwatch.StartNew();
-            var fault = DateTime.UtcNow;
-            await run.WaitForUnavailableAsync();
-            var promoted = await cluster.WaitForPrimaryAsync(Switch, not: primary);
-            var promotedAfter = outage.Elapsed;
-            var writesAgain = await run.WaitForWritesAgainAsync(fault);
+            var (promoted, promotedAfter, writesAgain) = await run.KillAsync(cluster, primary);
 
             var result = await run.FinishAsync(promoted);
             result.Report($"Patroni failover (SIGKILL primary and its Patroni, {standby.Name} promoted by Patroni after {promotedAfter.TotalSeconds:0.0} s)", writesAgain);
@@ -65,9 +55,9 @@ public sealed class PatroniFailoverTests
             await using var toPrimary = new TcpProxy(primary.Port);
             // Storage a's command timeout (2 s) ends its commits' wait for the lost standby before Patroni demotes the primary
             // (its connect timeout is 2 s too, so that a host behind the cut refuses its appends within the load's deadline).
-            await using var a = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, primary.Port, toStandby.Port).Replace("Timeout=3;Command Timeout=10", "Timeout=2;Command Timeout=2", StringComparison.Ordinal)));
-            await using var b = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, standby.Port, toPrimary.Port)));
-            var run = new Run([a, b]);
+            var a = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, primary.Port, toStandby.Port).Replace("Timeout=3;Command Timeout=10", "Timeout=2;Command Timeout=2", StringComparison.Ordinal)));
+            var b = await StorageServer.StartOnAsync(database, Settings(ConnectionString(database, standby.Port, toPrimary.Port)));
+            await using var run = new Run([a, b]);
 
             await run.WaitForAcknowledgedAsync(100, "the appenders get going");
             cluster.Isolate(primary);
@@ -117,17 +107,10 @@ public sealed class PatroniFailoverTests
         await WithLogsAsync(cluster, async () =>
         {
             var (first, second) = (cluster.Nodes[0], cluster.Nodes[1]);
-            var database = await CreateDatabaseAsync(first);
-            var everyHost = ConnectionString(database, first.Port, second.Port);
-            await using var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
-            await using var b = await StorageServer.StartOnAsync(database, Settings(everyHost));
-            var run = new Run([a, b]);
+            await using var run = await Run.OnEveryHostAsync(cluster);
 
             await run.WaitForAcknowledgedAsync(100, "the appenders get going");
-            await first.KillAsync();
-            var fault = DateTime.UtcNow;
-            await cluster.WaitForPrimaryAsync(Switch, not: first);
-            var writesAgain = await run.WaitForWritesAgainAsync(fault);
+            var (_, _, writesAgain) = await run.KillAsync(cluster, first);
 
             // The old primary's Patroni comes back: it rewinds its PostgreSQL if it must and follows the new primary.
             first.StartPatroni();
@@ -137,13 +120,8 @@ public sealed class PatroniFailoverTests
             await run.WaitForAcknowledgedAsync(run.Acknowledged + 100, "appends go on with the old primary as the synchronous standby");
 
             // And back: the new primary dies, the old one is promoted.
-            var unavailableBefore = run.Unavailable;
-            await second.KillAsync();
-            var back = DateTime.UtcNow;
-            await run.WaitForUnavailableAsync(unavailableBefore);
-            var promoted = await cluster.WaitForPrimaryAsync(Switch, not: second);
+            var (promoted, _, writesAgainBack) = await run.KillAsync(cluster, second);
             Assert.Same(first, promoted);
-            var writesAgainBack = await run.WaitForWritesAgainAsync(back);
 
             var result = await run.FinishAsync(promoted);
             result.Report(
@@ -196,8 +174,8 @@ public sealed class PatroniFailoverTests
 
     private static AppendEventsRequest Batch(string batch) => Events.Batch(batch, EventsPerBatch, "patroni");
 
-    /// <summary>Appenders and a watcher on each storage instance, until <see cref="FinishAsync"/>.</summary>
-    private sealed class Run
+    /// <summary>Appenders and a watcher on each storage instance (its own: disposed with it), until <see cref="FinishAsync"/>.</summary>
+    private sealed class Run : IAsyncDisposable
     {
         private readonly StorageServer[] instances;
         private readonly CancellationTokenSource stop = new();
@@ -210,6 +188,46 @@ public sealed class PatroniFailoverTests
             Loads = [.. instances.Select(_ => new FaultLoad(Batch))];
             appenders = [.. instances.SelectMany((instance, i) => Loads[i].Start(instance.Client, AppendersPerInstance, stop.Token, prefix: $"s{i}a"))];
             watchers = [.. instances.Select(instance => Task.Run(() => LogFollower.FollowAsync(instance.Client, stop.Token)))];
+        }
+
+        /// <summary>Two storage instances given every node of <paramref name="cluster"/>, on a fresh database made on the first (the primary).</summary>
+        public static async Task<Run> OnEveryHostAsync(PatroniCluster cluster)
+        {
+            var database = await CreateDatabaseAsync(cluster.Nodes[0]);
+            var everyHost = ConnectionString(database, [.. cluster.Nodes.Select(n => n.Port)]);
+            var a = await StorageServer.StartOnAsync(database, Settings(everyHost));
+            try
+            {
+                return new Run([a, await StorageServer.StartOnAsync(database, Settings(everyHost))]);
+            }
+            catch
+            {
+                await a.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>SIGKILLs <paramref name="node"/> (the primary) and its Patroni; returns the node Patroni promotes, after how long, and when appends were acknowledged again.</summary>
+        public async Task<(PatroniNode Promoted, TimeSpan PromotedAfter, TimeSpan WritesAgain)> KillAsync(PatroniCluster cluster, PatroniNode node)
+        {
+            var unavailable = Unavailable;
+            await node.KillAsync();
+            var fault = DateTime.UtcNow;
+            await WaitForUnavailableAsync(unavailable);
+            var promoted = await cluster.WaitForPrimaryAsync(Switch, not: node);
+            var promotedAfter = DateTime.UtcNow - fault;
+            return (promoted, promotedAfter, await WaitForWritesAgainAsync(fault));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+
+            stop.Dispose();
         }
 
         /// <summary>Each instance's appends.</summary>
