@@ -122,6 +122,17 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>A cluster of the test's own (to stop, kill or restart), running.</summary>
     public static Task<PostgresCluster> StartNewAsync() => StartNewAsync(RequireBinaries());
 
+    /// <summary>
+    /// A server that another program initializes, starts and stops (Patroni, see <see cref="PatroniCluster"/>)
+    /// in <paramref name="directory"/><c>/data</c> on <paramref name="port"/>: this object runs SQL on it,
+    /// reads its pid and kills it; its owner stops it and deletes the directory.
+    /// </summary>
+    internal static PostgresCluster Managed(string binaries, string directory, int port)
+    {
+        NoteTest();
+        return new PostgresCluster(binaries, directory, port);
+    }
+
     private static Task<PostgresCluster> StartNewAsync(string binaries) =>
         CreateAsync(binaries, cluster =>
             // Skipping initdb's own fsyncs only spares its files a flush the page cache keeps anyway;
@@ -425,7 +436,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     private Task<string> RunToolAsync(string tool, IReadOnlyList<string> args, TimeSpan timeout) =>
         RunAsync(Path.Combine(binaries, tool), args, asPostgresUser, timeout);
 
-    private static async Task<string> RunAsync(string file, IReadOnlyList<string> args, bool asPostgres, TimeSpan timeout)
+    /// <summary>Runs a program to its end (as the <c>postgres</c> user when <paramref name="asPostgres"/>) and returns its output; fails on a non-zero exit or after <paramref name="timeout"/>.</summary>
+    internal static async Task<string> RunAsync(string file, IReadOnlyList<string> args, bool asPostgres, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -466,7 +478,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         return await output;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

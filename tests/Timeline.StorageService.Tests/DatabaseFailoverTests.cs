@@ -38,7 +38,7 @@ public sealed class DatabaseFailoverTests
         var acknowledged = load.Acknowledged;
         using var stop = new CancellationTokenSource();
         var appenders = load.Start(server.Client, Appenders, stop.Token);
-        var subscriber = Task.Run(() => FollowAsync(server.Client, stop.Token));
+        var subscriber = Task.Run(() => LogFollower.FollowAsync(server.Client, stop.Token));
 
         await FaultLoad.WaitUntilAsync(() => acknowledged.Count >= 100, "the appenders get going");
         var beforeKill = acknowledged.Count;
@@ -58,7 +58,7 @@ public sealed class DatabaseFailoverTests
         var stored = await Events.ReadAllAsync(server.Client);
         var head = stored.Values.Max(e => e.Position);
         var (followed, resumes) = await subscriber.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
-        var log = await ReadLogAsync(server.Client, followed.Count > 0 ? followed[^1] : 0, head);
+        var log = await LogFollower.ReadLogAsync(server.Client, followed.Count > 0 ? followed[^1] : 0, head);
         followed.AddRange(log);
 
         var lost = load.Lost(stored);
@@ -76,63 +76,6 @@ public sealed class DatabaseFailoverTests
         Assert.Equal(acknowledged.Count * EventsPerBatch, stored.Count);
         Assert.Equal(Enumerable.Range(1, (int)head).Select(p => (long)p), followed);
         await LogChecks.AssertSoundAsync(onStandby);
-    }
-
-    /// <summary>Follows the log from the start, resuming from the last position after every break, until stopped.</summary>
-    private static async Task<(List<long> Positions, int Resumes)> FollowAsync(EventStoreService.EventStoreServiceClient client, CancellationToken stop)
-    {
-        var positions = new List<long>();
-        var resumes = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using var call = client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = positions.Count > 0 ? positions[^1] : 0 }, cancellationToken: stop);
-                while (await call.ResponseStream.MoveNext(stop))
-                {
-                    if (call.ResponseStream.Current.Event is { } e)
-                    {
-                        positions.Add(e.Position);
-                    }
-                }
-            }
-            catch (RpcException) when (!stop.IsCancellationRequested)
-            {
-                resumes++;
-                await Task.Delay(100, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is RpcException or OperationCanceledException && stop.IsCancellationRequested)
-            {
-            }
-        }
-
-        return (positions, resumes);
-    }
-
-    /// <summary>The rest of the log after <paramref name="after"/> up to <paramref name="head"/>, as a subscriber resuming there reads it.</summary>
-    private static async Task<List<long>> ReadLogAsync(EventStoreService.EventStoreServiceClient client, long after, long head)
-    {
-        var positions = new List<long>();
-        if (after >= head)
-        {
-            return positions;
-        }
-
-        using var timeout = new CancellationTokenSource(CallTimeout);
-        using var call = client.SubscribeEvents(new SubscribeEventsRequest { FromPosition = after }, cancellationToken: timeout.Token);
-        while (await call.ResponseStream.MoveNext(timeout.Token))
-        {
-            if (call.ResponseStream.Current.Event is { } e)
-            {
-                positions.Add(e.Position);
-                if (e.Position >= head)
-                {
-                    break;
-                }
-            }
-        }
-
-        return positions;
     }
 
     private static AppendEventsRequest Batch(string batch) => Events.Batch(batch, EventsPerBatch, "failover");

@@ -17,11 +17,19 @@ namespace Timeline.StorageService.Tests;
 /// </summary>
 internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
 {
+    private long slowestTicks;
+
     public ConcurrentDictionary<string, long> Acknowledged { get; } = new();
 
     public ConcurrentDictionary<string, byte> Unacknowledged { get; } = new();
 
     public ConcurrentDictionary<StatusCode, int> Codes { get; } = new();
+
+    /// <summary>When each acknowledged append was sent and answered (UTC).</summary>
+    public ConcurrentBag<(DateTime Sent, DateTime Answered)> Answered { get; } = [];
+
+    /// <summary>The longest any append took to be answered, acknowledged or refused.</summary>
+    public TimeSpan Slowest => TimeSpan.FromTicks(Interlocked.Read(ref slowestTicks));
 
     public int Unavailable => Codes.GetValueOrDefault(StatusCode.Unavailable);
 
@@ -54,6 +62,10 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
     public int Lost(IReadOnlyDictionary<string, EventRecord> stored) =>
         Acknowledged.Count(a => !stored.TryGetValue($"{a.Key}-0", out var e) || e.Position != a.Value);
 
+    /// <summary>When the first append sent at or after <paramref name="since"/> was acknowledged, if one was.</summary>
+    public DateTime? FirstAcknowledgedSentAfter(DateTime since) =>
+        Answered.Where(a => a.Sent >= since).Select(a => (DateTime?)a.Answered).Min();
+
     public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
 
     /// <summary>Polls <paramref name="condition"/> every 50 ms; fails naming <paramref name="what"/> after 90 s.</summary>
@@ -73,15 +85,19 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
         {
             var name = $"{prefix}-b{n}";
             Unacknowledged[name] = 0;
+            var sent = DateTime.UtcNow;
             try
             {
                 // A deadline well above any answer the service should give: a hang shows as DEADLINE_EXCEEDED.
-                var response = await client.AppendEventsAsync(batch(name), deadline: DateTime.UtcNow.AddSeconds(15));
+                var response = await client.AppendEventsAsync(batch(name), deadline: sent.AddSeconds(15));
                 Acknowledged[name] = response.Results[0].Position;
                 Unacknowledged.TryRemove(name, out _);
+                Answered.Add((sent, DateTime.UtcNow));
+                NoteAnswer(sent);
             }
             catch (RpcException ex)
             {
+                NoteAnswer(sent);
                 Codes.AddOrUpdate(ex.StatusCode, 1, (_, count) => count + 1);
                 await Task.Delay(20, CancellationToken.None);
             }
@@ -89,6 +105,16 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
             {
                 return; // the process was killed and its channel disposed: the batch stays unacknowledged
             }
+        }
+    }
+
+    private void NoteAnswer(DateTime sent)
+    {
+        var took = (DateTime.UtcNow - sent).Ticks;
+        var slowest = Interlocked.Read(ref slowestTicks);
+        while (took > slowest && Interlocked.CompareExchange(ref slowestTicks, took, slowest) != slowest)
+        {
+            slowest = Interlocked.Read(ref slowestTicks);
         }
     }
 }

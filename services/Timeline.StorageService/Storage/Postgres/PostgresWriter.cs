@@ -149,8 +149,30 @@ internal sealed class PostgresWriter(
     /// <summary>Runs one transaction for the group: lock, read, decide, write, advance, commit.</summary>
     private async Task<GroupPlan> ApplyAsync(List<PendingAppend> group, Stage stage)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
+        var connection = await database.DataSource.OpenConnectionAsync();
+        NpgsqlTransaction? transaction = null;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
+            return await ApplyAsync(group, stage, connection, transaction);
+        }
+        finally
+        {
+            // A commit left waiting for the synchronous standby disposes of them when it ends (CommitAsync).
+            if (!stage.CommitLeftRunning)
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync();
+                }
+
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<GroupPlan> ApplyAsync(List<PendingAppend> group, Stage stage, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
 
         // One round trip: the counter's lock first, then (holding it) every latest revision the group touches.
         long head, headRecordedAt;
@@ -186,14 +208,62 @@ internal sealed class PostgresWriter(
         }
 
         stage.Committing = true;
-        await transaction.CommitAsync();
+        await CommitAsync(connection, transaction, stage);
         return plan;
+    }
+
+    /// <summary>
+    /// Commits without ever cancelling the commit. With a synchronous standby (docs/SCALING.md) the
+    /// server flushes the commit locally and then waits for the standby; a cancel during that wait
+    /// (what Npgsql sends when a command times out) ends the wait with only a WARNING and the commit
+    /// done on this server alone, visible to every reader there, and lost if the standby is promoted.
+    /// So the commit has no command timeout of its own: after the connection's
+    /// <c>Command Timeout</c> it is left to end by itself on its connection (an HA manager demotes or
+    /// stops a primary cut off from its standby) and this throws <see cref="TimeoutException"/>, so
+    /// the group is UNAVAILABLE with its outcome unknown. A commit that comes back with a WARNING (its
+    /// wait ended by someone else: a cancel, a shutdown) is not acknowledged either.
+    /// </summary>
+    private static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Stage stage)
+    {
+        var warned = false;
+        void OnNotice(object? sender, NpgsqlNoticeEventArgs e) => warned |= e.Notice.InvariantSeverity == "WARNING";
+        var limit = connection.CommandTimeout;
+        connection.Notice += OnNotice;
+        var commit = Task.Run(async () =>
+        {
+            await using var command = new NpgsqlCommand("COMMIT", connection, transaction) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
+        });
+        if (limit > 0 && await Task.WhenAny(commit, Task.Delay(TimeSpan.FromSeconds(limit))) != commit)
+        {
+            stage.CommitLeftRunning = true;
+            _ = commit.ContinueWith(
+                async _ =>
+                {
+                    await transaction.DisposeAsync();
+                    await connection.DisposeAsync();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+            throw new TimeoutException($"the commit did not end within the command timeout ({limit} s); it was left to end by itself, not cancelled");
+        }
+
+        await commit;
+        connection.Notice -= OnNotice;
+        if (warned)
+        {
+            throw new NpgsqlException("the commit ended with a warning (its wait for the synchronous standby was cancelled): it may be on this server only");
+        }
     }
 
     /// <summary>How far a transaction got: once its commit is sent, a lost connection leaves its outcome unknown.</summary>
     private sealed class Stage
     {
         public bool Committing { get; set; }
+
+        /// <summary>The commit outlived the command timeout and still owns the connection.</summary>
+        public bool CommitLeftRunning { get; set; }
     }
 
     /// <summary>The new revisions of one transaction as columns, for the array statements.</summary>
