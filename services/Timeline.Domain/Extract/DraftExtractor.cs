@@ -567,6 +567,12 @@ public static partial class DraftExtractor
 
         private void ProposeUndated(Sentence sentence, SentenceReading reading, List<TriggerMatch> triggers)
         {
+            if (reading.Clauses.Count == 0)
+            {
+                Undated.Add(sentence.Number); // punctuation only ("” ;"): no clause, nothing to say
+                return;
+            }
+
             var main = reading.Clauses.FirstOrDefault(c => c.Kind == ClauseKind.Main) ?? reading.Clauses[0];
             if (triggers.Count > 0)
             {
@@ -816,6 +822,13 @@ public static partial class DraftExtractor
                 }
 
                 var title = TitleOf(statement);
+                if (!title.Any(char.IsLetterOrDigit))
+                {
+                    // A clause of a date and punctuation ("As a 2015 ceasefire ?!" cut to nothing): the sentence, else the date it gives.
+                    var sentence = article.Sentences[statement.First.Number - 1].Text;
+                    title = Title(sentence, []) is var whole && whole.Any(char.IsLetterOrDigit) ? whole : Title(statement.Date.Written, []);
+                }
+
                 var id = MakeEventId(statement, title);
                 for (var n = 2; !ids.Add(id); n++)
                 {
