@@ -125,15 +125,21 @@ internal sealed partial class NewsDateReader
 
         var start = position;
         position += 3;
-        FuzzyDate Shape(FuzzyDate month)
+        FuzzyDate Shape(FuzzyDate month, bool anchoring = false)
         {
             var first = month.Earliest;
             var day = nth < 0
                 ? LatestWeekday(weekday, month.Latest)
                 : FirstWeekday(weekday, first).AddDays(7L * (nth - 1));
-            return nth is 0 or < -1 or > 5 || day > month.Latest
-                ? throw Refuse($"{NewsVocabulary.MonthNames[first.Month - 1]} {FuzzyDateDisplay.Year(first.Year)} has no {tokens[start].Text} {weekday}")
-                : Periods.Day(day);
+            if (nth is 0 or < -1 or > 5 || day > month.Latest)
+            {
+                // Placing a yearless month, a year without that day is skipped (Anchor skips years out of range).
+                throw anchoring
+                    ? new ArgumentOutOfRangeException(nameof(month))
+                    : Refuse($"{NewsVocabulary.MonthNames[first.Month - 1]} {FuzzyDateDisplay.Year(first.Year)} has no {tokens[start].Text} {weekday}");
+            }
+
+            return Periods.Day(day);
         }
 
         _ = EatWord("the");
@@ -147,7 +153,7 @@ internal sealed partial class NewsDateReader
         {
             position++;
             _ = EatSymbol(",");
-            return (OptionalYear() ?? RelativeYear()) is { } year ? Shape(Periods.Month(year, month)) : Anchor(y => Shape(Periods.Month(y, month)));
+            return (OptionalYear() ?? RelativeYear()) is { } year ? Shape(Periods.Month(year, month)) : Anchor(y => Shape(Periods.Month(y, month), anchoring: true));
         }
 
         throw Refuse($"'{tokens[start].Text} {tokens[start + 1].Text}' needs a month after it, e.g. 'of June' or 'of the month'");
@@ -236,6 +242,11 @@ internal sealed partial class NewsDateReader
             {
                 position = start;
                 return null;
+            }
+
+            if (year is null && (EatWord("of") || Current is { Kind: TokenKind.Number }))
+            {
+                year = RequiredYear(); // "the July-September quarter of 2022"
             }
 
             if (to - from != 2)
