@@ -88,7 +88,7 @@ internal sealed partial class NewsDateReader
                 : throw Refuse("a night runs from one day into the next, so its two days follow each other (e.g. 'the night of 6 to 7 May')");
         }
 
-        var day = Relative() ?? DayOrMonth() ?? throw Refuse($"'{tokens[start].Text} {tokens[start + 1].Text}' needs a day after it, e.g. '{tokens[start].Text} {tokens[start + 1].Text} of 5 May'");
+        var day = Relative() ?? DayOrMonth() ?? throw NotADate($"'{tokens[start].Text} {tokens[start + 1].Text}' needs a day after it, e.g. '{tokens[start].Text} {tokens[start + 1].Text} of 5 May'");
         if (day.Precision != DatePrecision.Day)
         {
             throw Refuse("a part of a day goes with a day, not a longer period");
@@ -142,6 +142,11 @@ internal sealed partial class NewsDateReader
             return Periods.Day(day);
         }
 
+        if (EatWord("every") || EatWord("each"))
+        {
+            throw Refuse("it recurs every month, and a chronology entry is one date; give the month, e.g. 'the first Monday of June'");
+        }
+
         _ = EatWord("the");
         var step = EatWord("this") ? 0 : EatWord("next") ? 1 : EatWord("last") ? -1 : (int?)null;
         if (EatWord("month"))
@@ -156,7 +161,7 @@ internal sealed partial class NewsDateReader
             return (OptionalYear() ?? RelativeYear()) is { } year ? Shape(Periods.Month(year, month)) : Anchor(y => Shape(Periods.Month(y, month), anchoring: true));
         }
 
-        throw Refuse($"'{tokens[start].Text} {tokens[start + 1].Text}' needs a month after it, e.g. 'of June' or 'of the month'");
+        throw NotADate($"'{tokens[start].Text} {tokens[start + 1].Text}' needs a month after it, e.g. 'of June' or 'of the month'");
     }
 
     /// <summary>

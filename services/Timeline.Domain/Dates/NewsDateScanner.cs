@@ -449,7 +449,7 @@ public static partial class NewsDateScanner
             "ago", "onwards", "onward", "s", "bc", "bce", "ad", "ce", "hemisphere", "northern", "southern", "earlier", "later",
             "or", "and", "through", "until", "to", "q", "h", "year", "s", "eve", "hours", "guess", "approx", "morning", "afternoon", "evening",
             "night", "lunchtime", "midday", "date", "season", "campaign", "budget", "fiscal", "financial", "school", "academic", "crop", "marketing",
-            "tax", "yesterday", "tomorrow", "today",
+            "tax", "yesterday", "tomorrow", "today", "every", "each",
         ];
         foreach (var holiday in Holidays.Computable)
         {

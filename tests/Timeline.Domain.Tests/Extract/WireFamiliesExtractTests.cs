@@ -135,6 +135,27 @@ public sealed class WireFamiliesExtractTests
         Bounds(e.Occurred.Date, earliest, latest);
     }
 
+    [Theory]
+    [InlineData("The night of the attack was cold, residents said.")]
+    [InlineData("In the early hours, gunmen stormed a hotel.")]
+    [InlineData("Officials worked through the night.")]
+    public void Night_words_without_a_day_are_no_date_and_no_refusal(string text)
+    {
+        var draft = Extract(text);
+
+        Assert.Empty(draft.Dates);
+        Assert.Empty(draft.Refused);
+    }
+
+    [Fact]
+    public void A_weekday_of_every_month_recurs_and_is_refused_not_read_as_one_monday()
+    {
+        var draft = Extract("The first Monday of every month is a holiday in the town.");
+
+        Assert.Empty(draft.Dates);
+        Assert.Contains("it recurs every month", Assert.Single(draft.Refused).Reason);
+    }
+
     [Fact]
     public void An_overnight_curfew_is_no_date()
     {
