@@ -89,6 +89,51 @@ public sealed class ExtractCommandTests
     }
 
     [Fact]
+    public async Task Each_date_of_the_json_draft_shows_the_bounds_and_edtf_import_stores()
+    {
+        const string text = """
+            Rebels seized the town overnight, residents said.
+            The governor said on Thursday evening that the road would reopen not later than 31 December.
+            Aid workers are seeking to reach the town.
+            Fighting continued through June, the army said.
+            """;
+        var (code, stdout, stderr) = await RunAsync(text, "extract", "-", "--published", "2023-10-16", "-o", "json");
+
+        Assert.True(code == 0, stderr);
+        var events = EventFiles.Parse(stdout, "draft.json");
+        Assert.Equal(4, events.Count);
+        var validator = new NewEventValidator(new EventLimits());
+        for (var i = 0; i < events.Count; i++)
+        {
+            // What the storage service stores from the draft as it is: the same bounds, precision and EDTF the draft shows.
+            var shown = events[i];
+            var stored = validator.Normalize(shown.Clone(), $"events[{i}]", [])!;
+            Assert.False(string.IsNullOrEmpty(shown.Occurred.Earliest), $"events[{i}] shows no bounds");
+            Assert.Equal(
+                (stored.Occurred.Earliest, stored.Occurred.Latest, stored.Occurred.Edtf, stored.Occurred.Precision, stored.Occurred.Display),
+                (shown.Occurred.Earliest, shown.Occurred.Latest, shown.Occurred.Edtf, shown.Occurred.Precision, shown.Occurred.Display));
+            if (shown.Deadline?.Due is { } due)
+            {
+                Assert.Equal((stored.Deadline.Due.Earliest, stored.Deadline.Due.Latest, stored.Deadline.Due.Edtf), (due.Earliest, due.Latest, due.Edtf));
+            }
+        }
+
+        var night = events.Single(e => e.Occurred.Text == "overnight");
+        Assert.Equal(("2023-10-15", "2023-10-16", "2023-10-15/2023-10-16"), (night.Occurred.Earliest, night.Occurred.Latest, night.Occurred.Edtf));
+        var road = events.Single(e => e.Deadline is not null);
+        Assert.Equal(("on Thursday evening", "2023-10-12"), (road.Occurred.Text, road.Occurred.Latest));
+        Assert.Equal(("not later than 31 December", "2023-12-31", "2023-12-31"), (road.Deadline.Due.Text, road.Deadline.Due.Latest, road.Deadline.Due.Edtf));
+        var underWay = events.Single(e => e.Occurred.Text.Length == 0);
+        Assert.Equal(("2023-10-16~", "2023-10-16", ""), (underWay.Occurred.Edtf, underWay.Occurred.Earliest, underWay.Occurred.Reference));
+        var june = events.Single(e => e.Occurred.Text == "through June");
+        Assert.Equal(("2023-06-01", "2023-06-30"), (june.Occurred.Earliest, june.Occurred.Latest));
+
+        // An edited phrase wins over the bounds it leaves behind: the service reads the words again.
+        night.Occurred.Text = "on Friday";
+        Assert.Equal("2023-10-13", validator.Normalize(night.Clone(), "events[0]", [])!.Occurred.Earliest);
+    }
+
+    [Fact]
     public async Task The_table_shows_each_proposal_its_reading_and_why()
     {
         var (code, stdout, stderr) = await RunAsync("Rebels seized the town in 2020.\nThe army said the road will reopen by 31 December.\nAid will arrive in the coming weeks.\n", "extract", "-", "--published", "2023-10-16");

@@ -1,6 +1,8 @@
+using Timeline.Domain.Dates;
 using Timeline.Domain.Extract;
 using Timeline.Storage.V1;
 using Timeline.V1;
+using FuzzyDate = Timeline.V1.FuzzyDate;
 
 namespace Timeline.Cli.Extract;
 
@@ -36,7 +38,7 @@ internal static class DraftEvents
         {
             EventId = proposed.Id,
             Title = proposed.Title,
-            Occurred = proposed.Occurred.Text is { } text ? new FuzzyDate { Text = text, Reference = published } : new FuzzyDate { Edtf = proposed.Occurred.Edtf },
+            Occurred = Shown(proposed.Occurred.Date, proposed.Occurred.Text, proposed.Occurred.Edtf, published),
             Summary = proposed.Summary ?? "",
             Kind = proposed.Kind,
             Source = new Source { Name = Cut(source.Name), Url = source.Url ?? "", Published = published, Quote = Cut(proposed.Quote, 2_000) },
@@ -51,9 +53,9 @@ internal static class DraftEvents
         if (proposed.Deadline is { } effect)
         {
             var deadline = new DeadlineEffect { DeadlineId = effect.DeadlineId, Effect = effect.Effect, Title = Cut(effect.Title ?? ""), Responsible = Cut(effect.Responsible ?? "") };
-            if (effect.DueText is { } due)
+            if (effect.DueText is { } due && effect.Due is { } reading)
             {
-                deadline.Due = new FuzzyDate { Text = due, Reference = published };
+                deadline.Due = Shown(reading, due, null, published);
             }
 
             e.Deadline = deadline;
@@ -68,6 +70,25 @@ internal static class DraftEvents
         }
 
         return e;
+    }
+
+    /// <summary>
+    /// A date as the draft sends it (the phrase and its reference, or EDTF when the text gives no phrase) with what it
+    /// was read as beside it: bounds, precision, EDTF and display, the fields the storage service fills in when it
+    /// stores the date. The service reads the phrase again and ignores those output fields, so an edited phrase wins
+    /// over bounds left stale, and import takes the draft as it is.
+    /// </summary>
+    internal static FuzzyDate Shown(Domain.Dates.FuzzyDate reading, string? text, string? edtf, string published)
+    {
+        var shown = reading.ToProto();
+        shown.Text = text ?? "";
+        shown.Reference = text is null ? "" : published;
+        if (text is null && edtf is not null)
+        {
+            shown.Edtf = edtf;
+        }
+
+        return shown;
     }
 
     private static string Cut(string text, int max = ShortText) => text.Length <= max ? text : text[..(max - 1)] + "…";

@@ -98,8 +98,38 @@ internal sealed class EdtfDate(bool negative, IReadOnlyList<Component> component
 
             var monthList = Months();
             var dayList = Days();
+            if (time is not null && UtcDayShift(time) is var shift and not 0)
+            {
+                // A time with a shift from UTC is on the UTC day (docs/DATES.md): 2020-05-01T23:30:00-04:00 is 2020-05-02.
+                var local = First(years, monthList, dayList);
+                if ((shift > 0 && local == CalendarDay.MaxValue) || (shift < 0 && local == CalendarDay.MinValue))
+                {
+                    throw parser.OutOfRange("in UTC that time falls outside -9999-01-01 to 9999-12-31");
+                }
+
+                var day = local.AddDays(shift);
+                return (day, day);
+            }
+
             return (First(years, monthList, dayList), Last(years, monthList, dayList));
         }
+    }
+
+    /// <summary>
+    /// How many days the UTC day of a time is from the day written: hh:mm less its shift ("23:30:00-04:00" is
+    /// 03:30 the next day, +1; "01:00:00+05:30" is 19:30 the day before, -1). Z, no shift or a local time: 0.
+    /// </summary>
+    private static int UtcDayShift(string time)
+    {
+        var zone = time[8..];
+        if (zone is "" or "Z")
+        {
+            return 0;
+        }
+
+        var shift = (int.Parse(zone.AsSpan(1, 2), CultureInfo.InvariantCulture) * 60) + (zone.Length == 6 ? int.Parse(zone.AsSpan(4, 2), CultureInfo.InvariantCulture) : 0);
+        var utc = (int.Parse(time.AsSpan(0, 2), CultureInfo.InvariantCulture) * 60) + int.Parse(time.AsSpan(3, 2), CultureInfo.InvariantCulture) - (zone[0] == '-' ? -shift : shift);
+        return utc < 0 ? -1 : utc >= 24 * 60 ? 1 : 0;
     }
 
     /// <summary>The date as a <see cref="FuzzyDate"/> with its precision, part and canonical EDTF.</summary>

@@ -256,6 +256,18 @@ internal sealed class EdtfParser
             throw Invalid("a time shift is at most 14:00");
         }
 
+        // The UTC day of a time depends on its shift (docs/DATES.md), so a shift no time zone uses is refused, not trusted:
+        // zones run from -12:00 to +14:00, in whole quarter hours (+05:45 Nepal, +12:45 Chatham).
+        if (zone[0] == '-' && (shiftHours * 60) + shiftMinutes > 12 * 60)
+        {
+            throw Invalid("no time zone is more than 12:00 behind UTC (zones run from -12:00 to +14:00)");
+        }
+
+        if (shiftMinutes % 15 != 0)
+        {
+            throw Invalid($"no time zone is {zone} from UTC: zones are whole quarter hours (e.g. +05:30, +05:45)");
+        }
+
         if (zone[0] == '-' && shiftHours == 0 && shiftMinutes == 0)
         {
             throw Invalid("a zero time shift is written +00:00 or Z, not -00");

@@ -182,7 +182,7 @@ internal sealed partial class NewsDateReader
             else
             {
                 _ = EatSymbol(",");
-                date = OptionalYear() is { } y ? Periods.Month(y, named) : Anchor(y => Periods.Month(y, named));
+                date = (OptionalYear() ?? RelativeYear()) is { } y ? Periods.Month(y, named) : Anchor(y => Periods.Month(y, named));
             }
         }
         else if (weekday is null && Current is { Kind: TokenKind.Number, Value: >= 1 and <= 31 } first && Next is { Kind: TokenKind.Symbol, Text: "/" })
@@ -220,7 +220,7 @@ internal sealed partial class NewsDateReader
 
     private FuzzyDate DayIn(int month, int day)
     {
-        if (OptionalYear() is { } year)
+        if ((OptionalYear() ?? RelativeYear()) is { } year)
         {
             return day <= CalendarDay.DaysInMonth(year, month)
                 ? Periods.Day(new CalendarDay(year, month, day))

@@ -61,6 +61,30 @@ internal sealed partial class NewsDateReader
             position += 2;
             if (EatWord("ago"))
             {
+                // "a year ago this week", "a month ago today": the week (day, month) of the reference that many units back.
+                var then = unit.Text.TrimEnd('s') switch
+                {
+                    "day" => reference.AddDays(-count),
+                    "week" => reference.AddDays(-7L * count),
+                    "month" => reference.AddMonths(-count),
+                    "year" => reference.AddYears(-count),
+                    _ => (CalendarDay?)null,
+                };
+                if (then is { } day && (EatWord("today") || EatWords("this", "day")))
+                {
+                    return Periods.Day(day);
+                }
+
+                if (then is { } inWeek && EatWords("this", "week"))
+                {
+                    return Periods.Week(inWeek);
+                }
+
+                if (then is { } inMonth && EatWords("this", "month"))
+                {
+                    return MonthOf(inMonth);
+                }
+
                 var ago = unit.Text.TrimEnd('s') switch
                 {
                     "day" => Periods.Day(reference.AddDays(-count)),
@@ -163,6 +187,12 @@ internal sealed partial class NewsDateReader
         {
             position = start;
             return null;
+        }
+
+        if (count is null && Current!.Text.EndsWith('s'))
+        {
+            // "within days", "over the past weeks": a plural with no number is no length.
+            throw Refuse($"'{Current.Text}' gives no number, so how far from the reference date it lies cannot be known; write e.g. 'within 30 days' or 'in the past three months'");
         }
 
         position++;

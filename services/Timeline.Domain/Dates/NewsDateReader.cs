@@ -63,6 +63,11 @@ internal sealed partial class NewsDateReader
         {
             date = edtf!;
         }
+        else if (trimmed.Length > 10 && trimmed[10] == 'T' && !trimmed.Contains(' ', StringComparison.Ordinal) && char.IsAsciiDigit(trimmed[0]))
+        {
+            // A timestamp ("2020-05-01T23:30:00+15:00") is EDTF or nothing: say what EDTF refuses in it.
+            date = Edtf.Parse(trimmed);
+        }
         else
         {
             try
@@ -96,7 +101,19 @@ internal sealed partial class NewsDateReader
     {
         var (approximate, uncertain) = QualifierPrefixes();
         FuzzyDate date;
-        if (EatWord("between"))
+        if (EatSequence(["no", "later", "than"]) || EatSequence(["not", "later", "than"]))
+        {
+            date = Body(); // a limit keeps X's bounds, as "by X" does
+        }
+        else if (EatSequence(["no", "earlier", "than"]) || EatSequence(["not", "earlier", "than"]) || EatWords("not", "before"))
+        {
+            date = Periods.OnOrAfter(Body());
+        }
+        else if (EatWords("not", "after"))
+        {
+            date = Periods.OnOrBefore(Body());
+        }
+        else if (EatWord("between"))
         {
             date = DayRange(allowAnd: true, allowMonthless: true) ?? RangeFrom(() =>
             {
@@ -126,7 +143,8 @@ internal sealed partial class NewsDateReader
         {
             // "since X", "by X", "until X" keep X's bounds: the words say which end of an event X dates.
             _ = EatWord("since") || EatWord("by") || EatWord("until") || EatWord("till") || EatWord("in") ||
-                EatWord("on") || EatWord("during") || EatWord("at") || EatWord("over") || EatWords("as", "of");
+                EatWord("on") || EatWord("during") || EatWord("at") || EatWord("over") || EatWords("as", "of") ||
+                EatWord("throughout") || EatWords("all", "through") || EatWord("through") || EatWord("into");
             date = RestAsEdtf() ?? Body();
         }
 
@@ -172,7 +190,7 @@ internal sealed partial class NewsDateReader
     private FuzzyDate Single(bool allowSuffix)
     {
         var (approximate, uncertain) = QualifierPrefixes();
-        var date = Core();
+        var date = PartOfDaySuffix(Core());
         if (allowSuffix)
         {
             var suffix = QualifierSuffixes();
@@ -192,7 +210,8 @@ internal sealed partial class NewsDateReader
         }
 
         RefuseVague();
-        return Relative()
+        return WireFamily()
+            ?? Relative()
             ?? PartOfPeriod()
             ?? QuarterOrHalf()
             ?? SeasonDate()

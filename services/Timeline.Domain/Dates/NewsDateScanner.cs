@@ -12,6 +12,9 @@ public sealed record DateSpan(int Start, int Length, string Text, FuzzyDate? Pas
     /// <summary>The first word, lower case ("since", "by", "on"): what it says of the date's role.</summary>
     public string LeadWord { get; init; } = "";
 
+    /// <summary>A year used as an adjective ("a 2015 ceasefire", "the 2012 coup attempt"): the date of what it names, not of its clause.</summary>
+    public bool Attributive { get; init; }
+
     public FuzzyDate? In(ReadDirection direction) => direction == ReadDirection.Past ? Past : Future;
 }
 
@@ -24,7 +27,7 @@ public sealed record DateSpan(int Start, int Length, string Text, FuzzyDate? Pas
 /// and lets the reader say how far the phrase goes: the longest phrase it reads from the leftmost
 /// start. Each span is then read again on its own, as the storage service will read it.
 /// </summary>
-public static class NewsDateScanner
+public static partial class NewsDateScanner
 {
     /// <summary>Words a date phrase may start with or carry before the word that makes it a date.</summary>
     private static readonly HashSet<string> LeadWords =
@@ -35,7 +38,8 @@ public static class NewsDateScanner
         "few", "several", "couple", "a", "an", "around", "about", "circa", "c", "ca", "approximately", "roughly", "maybe",
         "possibly", "perhaps", "first", "second", "third", "fourth", "final", "half", "quarter", "and", "or", "year", "week",
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "good", "orthodox",
-        "new", "islamic", "hijri", "boxing",
+        "new", "islamic", "hijri", "boxing", "no", "not", "through", "throughout", "into", "all", "fiscal", "fy", "financial", "budget", "night",
+        "morning", "afternoon", "evening", "hours", "small", "wee",
     ];
 
     /// <summary>Words that make a phrase a date on their own, whatever their case.</summary>
@@ -43,8 +47,14 @@ public static class NewsDateScanner
     [
         "yesterday", "today", "tomorrow", "weekend", "week", "weeks", "month", "months", "year", "years", "quarter", "decade",
         "decades", "fortnight", "day", "days", "hours", "century", "centuries", "future", "soon", "recently", "lately",
-        "shortly", "eventually", "half",
+        "shortly", "eventually", "half", "overnight", "tonight", "night",
     ];
+
+    /// <summary>Words after a year that make it a count, not an adjective ("a 2000 km border", "the 1500 strong force").</summary>
+    private static readonly HashSet<string> CountNouns = ["km", "kilometres", "kilometers", "miles", "metres", "meters", "kg", "tonnes", "tons", "strong", "people", "men", "women", "children", "troops", "soldiers", "dollars", "euros", "percent", "per"];
+
+    /// <summary>Words before a year used as an adjective ("a 2015 ceasefire").</summary>
+    private static readonly HashSet<string> Articles = ["a", "an", "the", "its", "their", "his", "her", "this", "that"];
 
     /// <summary>Words before a lone year that make it a date ("in 2020" is read with its lead; "and 2021" after a date, "(2020)").</summary>
     private static readonly HashSet<string> ListWords = ["and", "or", ",", "(", "-", "/"];
@@ -65,6 +75,14 @@ public static class NewsDateScanner
         var lastEndToken = -1;
         for (var core = 0; core < tokens.Count; core++)
         {
+            if (core >= taken && Timestamp(text, tokens, core, reference) is { } stamp)
+            {
+                found.Add(stamp);
+                taken = LastTokenEndingBy(tokens, stamp.End) + 1;
+                lastEndToken = taken - 1;
+                continue;
+            }
+
             if (core < taken || !IsDateWord(text, tokens, core, reference))
             {
                 continue;
@@ -88,7 +106,7 @@ public static class NewsDateScanner
                 reading = split.After;
             }
 
-            var added = reading ?? Refused(text, tokens, first, core, reference);
+            var added = reading is not null && AttributiveYear(text, tokens, first, last) ? reading with { Attributive = true } : reading ?? Refused(text, tokens, first, core, reference);
             found.Add(added);
             last = Math.Max(last, LastTokenEndingBy(tokens, added.End));
             taken = last + 1;
@@ -224,6 +242,33 @@ public static class NewsDateScanner
         return new DateSpan(tokens[first].Start, words.Length, words, null, null, $"'{words}' cannot be read as a date") { LeadWord = LeadOf(tokens[first]) };
     }
 
+    /// <summary>
+    /// "2020-05-01T23:30:00-04:00": a timestamp is one date, read as EDTF (its UTC day, docs/DATES.md) or refused
+    /// with EDTF's reason (a shift no time zone uses); the tokens alone would read "2020-05-01" and drop the time.
+    /// </summary>
+    private static DateSpan? Timestamp(string text, List<Token> tokens, int core, CalendarDay reference)
+    {
+        if (tokens[core] is not { Kind: TokenKind.Number, Text.Length: 4 } token || TimestampPattern().Match(text, token.Start) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        // With its lead word ("at 2020-05-01T…", "since …"), which says what the time is to its clause.
+        var lead = core > 0 && tokens[core - 1] is { Kind: TokenKind.Word, Text: "at" or "on" or "since" or "by" or "until" or "before" or "after" } word ? word : null;
+        var start = lead?.Start ?? token.Start;
+        var stamp = text[start..(match.Index + match.Length)];
+        var past = TryResolve(stamp, reference, ReadDirection.Past, out _);
+        var future = TryResolve(stamp, reference, ReadDirection.Future, out _);
+        _ = TryResolve(match.Value, reference, ReadDirection.Past, out var refusal); // the timestamp's own reason, not the lead word's
+        return new DateSpan(start, stamp.Length, stamp, past, future, past is null && future is null ? refusal ?? $"'{stamp}' cannot be read as a date" : null)
+        {
+            LeadWord = lead?.Text ?? "",
+        };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\G-?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?(?![\w:])")]
+    private static partial System.Text.RegularExpressions.Regex TimestampPattern();
+
     private static string LeadOf(Token token) => token.Kind == TokenKind.Word ? token.Text : "";
 
     private static FuzzyDate? TryResolve(string text, CalendarDay reference, ReadDirection direction, out string? refusal)
@@ -247,6 +292,12 @@ public static class NewsDateScanner
     /// </summary>
     private static bool LoneYearIsDate(string text, List<Token> tokens, int first, int last, int previousEnd)
     {
+        if (first == last - 1 && tokens[first] is { Kind: TokenKind.Word } article && Articles.Contains(article.Text) && tokens[last] is { Kind: TokenKind.Number, Text.Length: 4 } &&
+            last + 1 < tokens.Count && tokens[last + 1] is { Kind: TokenKind.Word } count && (count.Text.EndsWith('s') || CountNouns.Contains(count.Text)))
+        {
+            return false; // "the 2000 troops", "a 2000 km border": a count
+        }
+
         if (first != last || tokens[first].Kind != TokenKind.Number)
         {
             return true;
@@ -258,12 +309,30 @@ public static class NewsDateScanner
         }
 
         var before = tokens[first - 1];
-        if (before.Is("("))
+        if (before.Is("(") || AttributiveYear(text, tokens, first, last))
         {
             return true;
         }
 
         return ListWords.Contains(before.Text) && previousEnd >= 0 && previousEnd >= first - 2;
+    }
+
+    /// <summary>
+    /// A lone year between an article and a noun ("a 2015 ceasefire", "the 2012 coup attempt", "its 2019 budget"): a date used
+    /// as an adjective. Not before a plural or a unit, where it is a count ("the 2000 troops", "a 2000 km border").
+    /// </summary>
+    private static bool AttributiveYear(string text, List<Token> tokens, int first, int last)
+    {
+        if (tokens[last] is not { Kind: TokenKind.Number, Text.Length: 4 } || last + 1 >= tokens.Count)
+        {
+            return false;
+        }
+
+        // The article is the span's first word ("The 2012 coup attempt", read with "the") or the word before it.
+        var article = first == last - 1 ? tokens[first] : first == last && first > 0 ? tokens[first - 1] : null;
+        var next = tokens[last + 1];
+        return article is { Kind: TokenKind.Word } && Articles.Contains(article.Text) &&
+            next is { Kind: TokenKind.Word, Glued: false } && char.IsLower(text[next.Start]) && !next.Text.EndsWith('s') && !CountNouns.Contains(next.Text);
     }
 
     /// <summary>Whether the token at <paramref name="i"/> is a word only a date has (see the class summary for the guards).</summary>
@@ -314,6 +383,13 @@ public static class NewsDateScanner
         if (token.Text is "q" or "h" && capitalised && next is { Kind: TokenKind.Number, Glued: true })
         {
             return true;
+        }
+
+        if (token.Text == "overnight")
+        {
+            // "rebels attacked the town overnight", "Overnight, …" — not "an overnight curfew".
+            return previous is not { Kind: TokenKind.Word, Text: "a" or "an" or "the" } &&
+                (next is null || next.Kind == TokenKind.Symbol || next.Text is "on" or "in" or "at" or "and" or "to" or "into" or "from" or "the" or "as" or "after" or "before" or "while" or "when" or "near" or "across");
         }
 
         if (UnitWords.Contains(token.Text))
@@ -371,7 +447,9 @@ public static class NewsDateScanner
         HashSet<string> words =
         [
             "ago", "onwards", "onward", "s", "bc", "bce", "ad", "ce", "hemisphere", "northern", "southern", "earlier", "later",
-            "or", "and", "through", "until", "to", "q", "h", "year", "s", "eve", "hours", "guess", "approx",
+            "or", "and", "through", "until", "to", "q", "h", "year", "s", "eve", "hours", "guess", "approx", "morning", "afternoon", "evening",
+            "night", "lunchtime", "midday", "date", "season", "campaign", "budget", "fiscal", "financial", "school", "academic", "crop", "marketing",
+            "tax", "yesterday", "tomorrow", "today", "every", "each",
         ];
         foreach (var holiday in Holidays.Computable)
         {

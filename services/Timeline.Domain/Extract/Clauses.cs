@@ -34,6 +34,9 @@ public sealed record Clause(int Index, int Start, int End, ClauseKind Kind)
 
     public string? FutureMarker { get; set; }
 
+    /// <summary>Where <see cref="FutureMarker"/> starts in the sentence.</summary>
+    public int FutureMarkerStart { get; set; }
+
     public string? PastMarker { get; set; }
 
     public string? PerfectMarker { get; set; }
@@ -208,10 +211,12 @@ public static class Clauses
         for (var i = 0; i < lower.Count; i++)
         {
             var word = lower[i];
-            var pair = i + 1 < lower.Count ? $"{word} {lower[i + 1]}" : word;
-            if (clause.FutureMarker is null && (FutureMarkers.Contains(pair) || (FutureMarkers.Contains(word) && !word.Contains(' ', StringComparison.Ordinal) && word is not ("due" or "set" or "expected"))))
+            // A two-word marker ("is to", "expected to") needs the next word; a clause may end on "will" ("the law will “help.”").
+            var pairMarker = i + 1 < lower.Count && FutureMarkers.Contains($"{word} {lower[i + 1]}");
+            if (clause.FutureMarker is null && (pairMarker || (FutureMarkers.Contains(word) && word is not ("due" or "set" or "expected")) || IsModal(words[i].Text)))
             {
-                clause.FutureMarker = FutureMarkers.Contains(pair) ? sentence[words[i].Start..words[i + 1].End] : words[i].Text;
+                clause.FutureMarker = pairMarker ? sentence[words[i].Start..words[i + 1].End] : words[i].Text;
+                clause.FutureMarkerStart = words[i].Start;
             }
 
             if (clause.Speech is null && Speech.Contains(word))
@@ -247,6 +252,12 @@ public static class Clauses
             clause.PastMarker = null;
         }
     }
+
+    /// <summary>
+    /// A modal that says what may come ("talks could resume next month", "might slip into 2025",
+    /// "may be delayed"): lower case only, so "May" is a month.
+    /// </summary>
+    private static bool IsModal(string word) => word is "could" or "might" or "may";
 
     /// <summary>The verb after an auxiliary, skipping up to two adverbs ("has also stepped", "have actively operated").</summary>
     private static string? NextVerb(List<string> lower, int auxiliary)

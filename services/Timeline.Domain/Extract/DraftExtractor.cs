@@ -21,7 +21,10 @@ public static partial class DraftExtractor
 {
     private const int MaxTitle = 100;
 
-    private static readonly HashSet<string> DueLeads = ["by", "before", "until", "till", "within"];
+    private static readonly HashSet<string> DueLeads = ["by", "before", "until", "till", "within", "through", "no", "not"];
+
+    /// <summary>Verbs that move an end date: "extended the mandate through June" says when it now ends, whatever the tense.</summary>
+    private static readonly HashSet<string> ExtensionVerbs = ["extended", "extends", "extend", "extending", "prolonged", "prolongs", "renewed", "renews", "postponed", "postpones", "deferred", "delayed"];
 
     private static readonly HashSet<string> TitleOpeners = ["but", "and", "meanwhile", "however", "yet", "so", "while", "as", "although", "though", "whereas", "that", "also", "then", "when"];
 
@@ -118,6 +121,18 @@ public static partial class DraftExtractor
     internal static (DateRole Role, string Why) Classify(string sentence, DateSpan span, Clause clause, CalendarDay published)
     {
         var lead = span.LeadWord;
+        if (span.Attributive)
+        {
+            return (DateRole.Occurred, $"a year as an adjective ('{span.Text}' before a noun): the date of what it names, not of its clause");
+        }
+
+        // Reported speech: "On 3 May the ministry said the convoy would leave": the future is what was said; a date
+        // before it, with the speech verb before the future word, dates the saying.
+        if (clause.FutureMarker is not null && clause.Speech is { } speech && speech.Start < clause.FutureMarkerStart && span.Start < clause.FutureMarkerStart)
+        {
+            clause = clause with { FutureMarker = null };
+        }
+
         var before = Names.Words(sentence[clause.Start..span.Start]).TakeLast(3).Select(w => w.Text.ToLowerInvariant()).ToList();
         if (span.Future is not null && before.Find(w => w is "deadline" or "due" or "expire" or "expires" or "target") is { } word)
         {
@@ -143,6 +158,12 @@ public static partial class DraftExtractor
         if (span.Past.Earliest > published)
         {
             return (DateRole.Due, "after the publication date");
+        }
+
+        if (lead is "until" or "till" or "through" && span.Future.Latest >= published &&
+            Names.Words(sentence[clause.Start..clause.End]).Find(w => ExtensionVerbs.Contains(w.Text.ToLowerInvariant())) is { Text: { } moved })
+        {
+            return (DateRole.Due, $"'{lead}' after '{moved}': the end it moves to");
         }
 
         if (DueLeads.Contains(lead) || lead is "later")
@@ -500,7 +521,7 @@ public static partial class DraftExtractor
             var text = sentence.Text;
             var statements = new List<Statement>();
             var triggers = Triggers(sentence, reading);
-            foreach (var date in reading.Found.Where(f => f.Role == DateRole.Occurred))
+            foreach (var date in reading.Found.Where(f => f.Role == DateRole.Occurred && !f.Span.Attributive))
             {
                 var clause = ClauseAt(reading.Clauses, date.Span.Start);
                 var anaphoric = date.Why.StartsWith("the day of", StringComparison.Ordinal);
@@ -567,6 +588,12 @@ public static partial class DraftExtractor
 
         private void ProposeUndated(Sentence sentence, SentenceReading reading, List<TriggerMatch> triggers)
         {
+            if (reading.Clauses.Count == 0)
+            {
+                Undated.Add(sentence.Number); // punctuation only ("” ;"): no clause, nothing to say
+                return;
+            }
+
             var main = reading.Clauses.FirstOrDefault(c => c.Kind == ClauseKind.Main) ?? reading.Clauses[0];
             if (triggers.Count > 0)
             {
@@ -816,6 +843,13 @@ public static partial class DraftExtractor
                 }
 
                 var title = TitleOf(statement);
+                if (!title.Any(char.IsLetterOrDigit))
+                {
+                    // A clause of a date and punctuation ("As a 2015 ceasefire ?!" cut to nothing): the sentence, else the date it gives.
+                    var sentence = article.Sentences[statement.First.Number - 1].Text;
+                    title = Title(sentence, []) is var whole && whole.Any(char.IsLetterOrDigit) ? whole : Title(statement.Date.Written, []);
+                }
+
                 var id = MakeEventId(statement, title);
                 for (var n = 2; !ids.Add(id); n++)
                 {
@@ -924,7 +958,7 @@ public static partial class DraftExtractor
         {
             var source = statement.TitleSource ?? statement;
             var sentence = article.Sentences[source.First.Number - 1].Text;
-            var remove = readings[source.First.Number].Found.Where(f => f.Role == DateRole.Occurred).Select(f => f.Span.Text).ToList();
+            var remove = readings[source.First.Number].Found.Where(f => f.Role == DateRole.Occurred && !f.Span.Attributive).Select(f => f.Span.Text).ToList();
             if (source.Speaker is { } speaker && source.Reported is { } reported)
             {
                 var said = Title(sentence[reported.Start..reported.End], remove);

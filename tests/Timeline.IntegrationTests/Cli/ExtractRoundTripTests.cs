@@ -49,6 +49,14 @@ public sealed class ExtractRoundTripTests
         var ber = Assert.Single(entries, e => e.Event.Title == "Rebels take Ber");
         Assert.Equal(("2023-10-15", "2023-10-15"), (ber.Event.Occurred.Earliest, ber.Event.Occurred.Latest));
         Assert.Equal("Example Wire", ber.Event.Source.Name);
+        // Each date was stored as the draft showed it: its bounds and EDTF beside its words.
+        foreach (var shown in events)
+        {
+            var occurred = shown!["occurred"]!;
+            var stored = Assert.Single(entries, e => e.Event.EventId == (string?)shown["eventId"]).Event.Occurred;
+            Assert.Equal(((string?)occurred["earliest"], (string?)occurred["latest"], (string?)occurred["edtf"]), (stored.Earliest, stored.Latest, stored.Edtf));
+        }
+
         var fighting = Assert.Single(entries, e => e.Event.Occurred.Text == "since late August");
         Assert.Equal(("2023-08-21", "2023-08-31"), (fighting.Event.Occurred.Earliest, fighting.Event.Occurred.Latest));
 
