@@ -68,7 +68,7 @@ internal static class ServeCommand
             {
                 QuietLogging = !result.GetValue(verbose),
                 StorageArgs = storageArgs,
-                TimelineArgs = QuietHostStartFailure,
+                TimelineArgs = [.. QuietHostStartFailure, "--HttpJsonUrls", $"http://{timeline.Address.Host}:{(timeline.Address.Port == 0 ? 0 : timeline.Address.Port + 10)}"], // HTTP/JSON and the page (docs/PAGE.md) on the gRPC port + 10: 5212 by default
             };
             EmbeddedServices services;
             try
@@ -84,6 +84,7 @@ internal static class ServeCommand
             {
                 context.Console.MarkupLine($"storage service   [bold]{Markup.Escape(services.StorageAddress.ToString())}[/]  ({Markup.Escape(where)})");
                 context.Console.MarkupLine($"timeline service  [bold]{Markup.Escape(services.TimelineAddress.ToString())}[/]");
+                context.Console.MarkupLine($"page              [bold]http://{Markup.Escape(timeline.Address.Host)}:{(timeline.Address.Port == 0 ? "PORT" : timeline.Address.Port + 10)}/page/[/]  (HTTP/JSON under /v1/ on the same port)");
                 context.Console.WriteLine("Serving. Press Ctrl-C to stop.");
                 try
                 {
