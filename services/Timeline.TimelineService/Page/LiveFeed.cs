@@ -29,6 +29,7 @@ public sealed class LiveFeed(
     DeadlineProjection projection,
     DeadlineWatch watch,
     ErrorDomain domain,
+    IHostApplicationLifetime lifetime,
     ILogger<LiveFeed> logger)
 {
     /// <summary>Protobuf JSON (lowerCamelCase names, default values left out), as the HTTP/JSON routes write it.</summary>
@@ -66,7 +67,8 @@ public sealed class LiveFeed(
         response.Headers.CacheControl = "no-cache, no-store";
         PageEndpoints.Unbuffered(context);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // A service that stops ends its feeds at once (pages resume elsewhere), not after Kestrel's shutdown timeout.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var queue = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         void Send(string message)
         {

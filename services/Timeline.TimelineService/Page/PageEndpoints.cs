@@ -41,7 +41,6 @@ public static class PageEndpoints
     public static WebApplication MapTimelinePage(this WebApplication app)
     {
         app.MapGet("/", (HttpContext context) => Results.Redirect(Path)).WithMetadata(PlainHttpEndpoint.Instance);
-        app.MapGet("/page", (HttpContext context) => Results.Redirect(Path)).WithMetadata(PlainHttpEndpoint.Instance);
         app.MapGet(Path + "{file?}", ServeAsync).WithMetadata(PlainHttpEndpoint.Instance);
         app.MapGet(Path + "live", (HttpContext context, LiveFeed feed) => feed.StreamAsync(context))
             .WithMetadata(PlainHttpEndpoint.Instance)

@@ -78,7 +78,7 @@
   function readAddress() {
     const params = new URLSearchParams(location.search);
     const view = {};
-    for (const name of FILTERS.concat(["sel"])) {
+    for (const name of FILTERS.concat(["sel", "known"])) {
       const value = params.get(name);
       if (value) view[name] = value;
     }
@@ -87,7 +87,7 @@
 
   function writeAddress() {
     const params = new URLSearchParams();
-    for (const name of FILTERS.concat(["sel"])) {
+    for (const name of FILTERS.concat(["sel", "known"])) {
       if (page.view[name]) params.set(name, page.view[name]);
     }
     const search = params.toString();
@@ -163,8 +163,8 @@
     if (page.feed) page.feed.stop();
     page.feed = null;
     drawAll();
-    if (page.view.asof) {
-      setConnection("as-of", `As known on ${page.view.asof}: not live`);
+    if (page.view.asof || page.view.known) {
+      setConnection("as-of", `As of ${page.view.asof || "today"}${page.view.known ? ", as recorded by " + page.view.known : ""}: not live`);
       loadPage();
       loadDeadlinesAsOf();
     } else {
@@ -180,10 +180,9 @@
     const params = filterQuery();
     params.set("page_size", String(PAGE_SIZE));
     if (page.nextToken) params.set("page_token", page.nextToken);
-    if (page.view.asof) {
-      params.set("as_of", page.view.asof);
-      params.set("known_at", page.view.asof + "T23:59:59.999Z");
-    }
+    // As of a day (valid time); known=INSTANT in the address also reads the log as it was recorded then.
+    if (page.view.asof) params.set("as_of", page.view.asof);
+    if (page.view.known) params.set("known_at", page.view.known);
     page.loading = (async () => {
       try {
         const body = await getJson("/v1/timeline", params);
@@ -209,7 +208,8 @@
     try {
       let token = "";
       do {
-        const params = new URLSearchParams({ as_of: page.view.asof, page_size: "1000" });
+        const params = new URLSearchParams({ page_size: "1000" });
+        if (page.view.asof) params.set("as_of", page.view.asof);
         if (token) params.set("page_token", token);
         const body = await getJson("/v1/deadlines", params);
         if (generation !== page.generation) return;
