@@ -169,13 +169,20 @@ public sealed class LivePageChromiumTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task At_400_px_nothing_scrolls_sideways_with_or_without_the_details_open()
+    public async Task At_1280_and_400_px_nothing_scrolls_sideways_with_or_without_the_details_open()
     {
-        await system.Browser.ViewportAsync(400, 800, mobile: true);
-        await system.OpenAsync();
         var browser = system.Browser;
-        await browser.WaitUntilAsync("document.querySelector('#deadline-list .deadline')");
+        await browser.ViewportAsync(1280, 800, mobile: false);
+        await system.OpenAsync("?from=2023-06-01&to=2023-12-31");
+        await browser.WaitUntilAsync("document.querySelector('#deadline-list .deadline') && document.getElementById('connection').dataset.connection === 'live'");
+        Assert.True((await browser.EvaluateAsync("document.documentElement.scrollWidth"))!.GetValue<int>() <= 1280);
+        await system.ScreenshotAsync("page-1280.png");
+
+        await browser.ViewportAsync(400, 800, mobile: true);
+        await system.OpenAsync();
+        await browser.WaitUntilAsync("document.querySelector('#deadline-list .deadline') && document.getElementById('connection').dataset.connection === 'live'");
         Assert.True((await browser.EvaluateAsync("document.documentElement.scrollWidth"))!.GetValue<int>() <= 400);
+        await system.ScreenshotAsync("page-400.png");
 
         await browser.EvaluateAsync("document.querySelector('.entry[data-event-id=\"unsc-2690\"] .entry-label').click()");
         await browser.WaitUntilAsync("!document.getElementById('details').hidden");

@@ -51,6 +51,29 @@ public sealed class PageSecurityTests : IAsyncLifetime
         await browser.WaitUntilAsync("document.querySelector('.entry[data-event-id=\"with-token\"]')");
     }
 
+    [Theory]
+    [InlineData("Last-Event-ID", "abc", "", "Last-Event-ID")]
+    [InlineData("Last-Event-ID", "-3", "", "Last-Event-ID")]
+    [InlineData(null, null, "?after=1.5", "after")]
+    [InlineData(null, null, "?filter.occurred_from=2023-13-45", "filter.occurred_from")]
+    public async Task A_resume_position_or_period_the_feed_cannot_read_is_a_400_naming_it(string? header, string? value, string query, string field)
+    {
+        using var http = new HttpClient { BaseAddress = system.PageAddress, Timeout = PageSystem.Timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/page/live" + query);
+        request.Headers.Authorization = new("Bearer", Reader);
+        if (header is not null)
+        {
+            request.Headers.Add(header, value);
+        }
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal(3, json.GetProperty("code").GetInt32());
+        Assert.StartsWith(field + ":", json.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_feed_and_the_history_refuse_a_caller_without_a_token_and_the_files_forbid_inline_script_and_other_origins()
     {

@@ -117,6 +117,19 @@ internal sealed class PageSystem : IAsyncDisposable
     public async Task<int> RowsAsync(string eventId) =>
         (await Browser.EvaluateAsync($"document.querySelectorAll('#entries .entry[data-event-id=\"{eventId}\"]').length"))!.GetValue<int>();
 
+    /// <summary>The viewport as a PNG; with TIMELINE_SCREENSHOTS set, written there too (how docs/PAGE.md gets its pictures).</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        var path = Path.Combine(directory, name);
+        await Browser.ScreenshotAsync(path);
+        Assert.True(new FileInfo(path).Length > 1000, $"the screenshot {name} is empty");
+        if (Environment.GetEnvironmentVariable("TIMELINE_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            File.Copy(path, Path.Combine(folder, name), overwrite: true);
+        }
+    }
+
     private GrpcChannel Channel(Uri address)
     {
         var channel = GrpcChannel.ForAddress(address);

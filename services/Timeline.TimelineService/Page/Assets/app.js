@@ -489,8 +489,10 @@
       if (day >= span.from) {
         const text = dayText(day);
         const label = unit === "year" ? text.slice(0, text.length - 6) : unit === "month" ? text.slice(0, text.length - 3) : text;
-        const tick = el("span", "", label);
-        tick.style.left = percent(day, span) + "%";
+        const at = percent(day, span);
+        // Labels at either end are kept inside the axis, so nothing sticks out sideways.
+        const tick = el("span", at < 6 ? "near-start" : at > 94 ? "near-end" : "", label);
+        tick.style.left = at + "%";
         axis.append(tick);
       }
       if (unit === "day") cursor.setUTCDate(cursor.getUTCDate() + size);
