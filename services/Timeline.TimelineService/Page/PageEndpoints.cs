@@ -5,6 +5,8 @@ using Timeline.ServiceDefaults;
 using Timeline.ServiceDefaults.HttpJson;
 using Timeline.ServiceDefaults.Security;
 using Timeline.Storage.V1;
+using Timeline.TimelineServer.Deadlines;
+using Timeline.V1;
 
 namespace Timeline.TimelineServer.Page;
 
@@ -49,7 +51,40 @@ public static class PageEndpoints
         app.MapGet(Path + "history/{eventId}", HistoryAsync)
             .WithMetadata(PlainHttpEndpoint.Instance)
             .RequireAuthorization(Scopes.TimelineRead);
+        app.MapGet(Path + "deadline-history/{deadlineId}", DeadlineHistoryAsync)
+            .WithMetadata(PlainHttpEndpoint.Instance)
+            .RequireAuthorization(Scopes.TimelineRead);
         return app;
+    }
+
+    /// <summary>
+    /// How one deadline's status moved, up to today: ReplayDeadlines over the longest window it
+    /// takes (the last 100 years), as <c>{"changes":[DeadlineStatus...]}</c>.
+    /// </summary>
+    private static async Task DeadlineHistoryAsync(HttpContext context, string deadlineId, DeadlineProjection projection, DeadlineWatch watch, ErrorDomain domain)
+    {
+        Secure(context.Response);
+        try
+        {
+            var today = watch.Today();
+            var from = today.AddYears(-ReplayWindow.MaxYears);
+            var window = ReplayWindow.Of(new ReplayDeadlinesRequest
+            {
+                DeadlineIds = { deadlineId },
+                From = Domain.Dates.FuzzyDateProto.FormatDay(from < Domain.Dates.CalendarDay.MinValue ? Domain.Dates.CalendarDay.MinValue : from),
+                To = Domain.Dates.FuzzyDateProto.FormatDay(today),
+            });
+            await projection.WaitUntilCaughtUpAsync(context.RequestAborted);
+            var changes = window.Changes(projection.Current, today, projection.RiskWindowDays)
+                .Select(c => LiveFeed.Json.Format(Grpc.DeadlineMapping.ToProto(c.Status, c.Deadline)));
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync("{\"changes\":[" + string.Join(",", changes) + "]}", context.RequestAborted);
+        }
+        catch (Domain.Validation.ProblemException problem)
+        {
+            var status = ProblemStatus.From(problem, domain.Name);
+            await JsonStatus.WriteAsync(context.Response, ProblemStatus.HttpStatus((Google.Rpc.Code)status.Code), status, context.RequestAborted);
+        }
     }
 
     private static async Task ServeAsync(HttpContext context, string? file)

@@ -73,6 +73,15 @@ public sealed class LivePageChromiumTests : IAsyncLifetime
         Assert.NotEqual(before, after);
         Assert.Contains("Met", (await browser.EvaluateAsync($"{Item}.textContent"))!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("MET", (await browser.EvaluateAsync("document.querySelector('#deadline-lane .marker[data-deadline-id=\"minusma-withdrawal\"]').dataset.state"))?.GetValue<string>());
+
+        // Its explanation and how its status moved: on track from 30 June, at risk from the 14 October warning, met.
+        await browser.EvaluateAsync($"{Item}.querySelector('.deadline-button').click()");
+        await browser.WaitUntilAsync("document.querySelectorAll('#status-history li').length === 3");
+        var history = (await browser.EvaluateAsync("[...document.querySelectorAll('#status-history li')].map(li => li.dataset.state).join(' ')"))!.GetValue<string>();
+        Assert.Equal("ON_TRACK AT_RISK MET", history);
+        Assert.Contains("2023-06-30: On track", (await browser.EvaluateAsync("document.getElementById('status-history').textContent"))!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("MINUSMA's withdrawal declared complete", (await browser.EvaluateAsync("document.getElementById('details').textContent"))!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("deadline:minusma-withdrawal", Uri.UnescapeDataString((await browser.EvaluateAsync("location.search"))!.GetValue<string>()), StringComparison.Ordinal);
     }
 
     [Fact]

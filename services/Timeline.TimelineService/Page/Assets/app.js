@@ -740,7 +740,30 @@
       reasons.append(item);
     }
     parts.push(reasons);
+    parts.push(el("h3", "", "History"));
+    const history = el("ol", "status-history");
+    history.id = "status-history";
+    parts.push(history);
+    loadStatusHistory(status.deadlineId);
     return parts;
+  }
+
+  /** How the deadline's status moved up to today (or the as-of day), from ReplayDeadlines. */
+  async function loadStatusHistory(deadlineId) {
+    try {
+      const body = await getJson("/page/deadline-history/" + encodeURIComponent(deadlineId));
+      const list = $("status-history");
+      if (!list || page.view.sel !== "deadline:" + deadlineId) return;
+      const limit = page.view.asof ? dayNumber(page.view.asof) : Infinity;
+      list.replaceChildren(...(body.changes || []).filter((c) => dayNumber(c.since) <= limit).map((change) => {
+        const state = stateOf(change);
+        const item = el("li", "", `${change.since}: ${STATE_NAMES[state] || state}, due ${(change.due || {}).display || (change.due || {}).edtf || ""}`);
+        item.dataset.state = state;
+        return item;
+      }));
+    } catch (error) {
+      if ($("status-history")) $("status-history").replaceChildren(el("li", "", "The history could not be read: " + error.message));
+    }
   }
 
   // ---- controls ------------------------------------------------------------------------------
