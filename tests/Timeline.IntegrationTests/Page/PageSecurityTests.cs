@@ -75,11 +75,12 @@ public sealed class PageSecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_feed_and_the_history_refuse_a_caller_without_a_token_and_the_files_forbid_inline_script_and_other_origins()
+    public async Task The_feed_and_the_histories_refuse_a_caller_without_a_token_and_the_files_forbid_inline_script_and_other_origins()
     {
         using var http = new HttpClient { BaseAddress = system.PageAddress, Timeout = PageSystem.Timeout };
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/page/live", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/page/history/unsc-2690", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/page/deadline-history/minusma-withdrawal", Ct)).StatusCode);
         using var wrongScope = new HttpRequestMessage(HttpMethod.Get, "/page/live");
         wrongScope.Headers.Authorization = new("Bearer", Writer);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(wrongScope, Ct)).StatusCode);
