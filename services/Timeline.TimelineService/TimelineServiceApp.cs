@@ -5,6 +5,7 @@ using Timeline.Storage.V1;
 using Timeline.TimelineServer.Chronologies;
 using Timeline.TimelineServer.Deadlines;
 using Timeline.TimelineServer.Grpc;
+using Timeline.TimelineServer.Page;
 
 namespace Timeline.TimelineServer;
 
@@ -36,6 +37,7 @@ public static class TimelineServiceApp
         app.Services.GetRequiredService<TimelineMetrics>();
         app.MapTimelineDefaults();
         app.MapGrpcService<TimelineGrpcService>();
+        app.MapTimelinePage();
         return app;
     }
 
@@ -89,6 +91,7 @@ public static class TimelineServiceApp
         services.AddHostedService<DeadlineProjectionWorker>();
         services.AddSingleton<DeadlineWatch>();
         services.AddSingleton<TimelineReader>();
+        services.AddSingleton<LiveFeed>();
         services.AddGrpcHealthChecks().AddCheck<ProjectionHealthCheck>("deadline-projection");
         return services;
     }

@@ -120,6 +120,12 @@ internal static class ServeCommand
             {
                 context.Console.MarkupLine($"storage service   {Addresses(services.StorageAddress, services.StorageHttpJsonAddress)}  ({Markup.Escape(where)})");
                 context.Console.MarkupLine($"timeline service  {Addresses(services.TimelineAddress, services.TimelineHttpJsonAddress)}");
+                if (services.TimelineHttpJsonAddress is { } page)
+                {
+                    // The live page (docs/PAGE.md) is served on the timeline service's HTTP/JSON port.
+                    context.Console.MarkupLine($"page              [bold]{Markup.Escape(new Uri(page, "/page/").ToString())}[/]");
+                }
+
                 context.Console.WriteLine("Serving. Press Ctrl-C to stop.");
                 try
                 {

@@ -22,7 +22,7 @@ namespace Timeline.ServiceDefaults.HttpJson;
 /// (413 with RESOURCE_EXHAUSTED); a body that is not the request's JSON, a field of the wrong type,
 /// an unknown field or an unreadable query parameter is a 400 whose <c>BadRequest</c> names each
 /// (<see cref="JsonRequestCheck"/>); and a path or method with no route gets a JSON status too
-/// (404, 405) instead of an empty body. gRPC calls pass straight through.
+/// (404, 405) instead of an empty body. gRPC calls, and routes marked <see cref="PlainHttpEndpoint"/>, pass straight through.
 /// </summary>
 internal sealed class HttpJsonGuard(RequestDelegate next, IOptions<GrpcServiceOptions> grpc, EndpointDataSource endpoints, ErrorDomain domain, ILogger<HttpJsonGuard> logger)
 {
@@ -32,6 +32,12 @@ internal sealed class HttpJsonGuard(RequestDelegate next, IOptions<GrpcServiceOp
     {
         // A transcoded route is HTTP/JSON whatever the request claims to be; anything else that is gRPC is gRPC's.
         var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<PlainHttpEndpoint>() is not null)
+        {
+            await next(context);
+            return;
+        }
+
         if (endpoint?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is not { } transcoded)
         {
             await (SecurityDefaults.IsGrpc(context.Request) ? next(context) : NoRouteAsync(context));

@@ -12,7 +12,7 @@ namespace Timeline.ServiceDefaults.HttpJson;
 /// JSON, no such route), written for an HTTP/JSON caller as the same <c>google.rpc.Status</c> JSON
 /// the transcoded RPCs return.
 /// </summary>
-internal static class JsonStatus
+public static class JsonStatus
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithTypeRegistry(TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor)));
 
