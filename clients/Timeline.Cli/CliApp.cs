@@ -48,6 +48,9 @@ internal static class CliApp
 
             invocation ??= new InvocationConfiguration();
             invocation.EnableDefaultExceptionHandler = false;
+
+            // Signals are the process's business (Program.cs turns them into ct), not the parser's.
+            invocation.ProcessTerminationTimeout = null;
             return await result.InvokeAsync(invocation, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

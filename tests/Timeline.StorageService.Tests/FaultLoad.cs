@@ -15,7 +15,7 @@ namespace Timeline.StorageService.Tests;
 /// retry must be all new or all no-op. The crash test uses it across process kills too (a channel
 /// disposed under an appender ends it).
 /// </summary>
-internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
+internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch, TimeSpan? answerWithin = null)
 {
     private long slowestTicks;
 
@@ -89,7 +89,7 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch)
             try
             {
                 // A deadline well above any answer the service should give: a hang shows as DEADLINE_EXCEEDED.
-                var response = await client.AppendEventsAsync(batch(name), deadline: sent.AddSeconds(15));
+                var response = await client.AppendEventsAsync(batch(name), deadline: sent + (answerWithin ?? TimeSpan.FromSeconds(15)));
                 Acknowledged[name] = response.Results[0].Position;
                 Unacknowledged.TryRemove(name, out _);
                 Answered.Add((sent, DateTime.UtcNow));

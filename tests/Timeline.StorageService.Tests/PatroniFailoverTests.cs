@@ -185,7 +185,10 @@ public sealed class PatroniFailoverTests
         public Run(StorageServer[] instances)
         {
             this.instances = instances;
-            Loads = [.. instances.Select(_ => new FaultLoad(Batch))];
+            // An instance whose hosts sit behind a cut answers after a connect timeout per host, a retry
+            // and a command timeout (about 8 s here on an idle machine): 30 s is the bound a hang would break,
+            // with room for a loaded CI machine (at 15 s a CI run saw two DEADLINE_EXCEEDED in the partition test).
+            Loads = [.. instances.Select(_ => new FaultLoad(Batch, answerWithin: TimeSpan.FromSeconds(30)))];
             appenders = [.. instances.SelectMany((instance, i) => Loads[i].Start(instance.Client, AppendersPerInstance, stop.Token, prefix: $"s{i}a"))];
             watchers = [.. instances.Select(instance => Task.Run(() => LogFollower.FollowAsync(instance.Client, stop.Token)))];
         }
