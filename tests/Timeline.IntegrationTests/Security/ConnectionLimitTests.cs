@@ -28,25 +28,26 @@ public sealed class ConnectionLimitTests : IAsyncDisposable
             ["--HttpJsonUrls", "", "--Kestrel:Limits:MaxConcurrentConnections", Limit.ToString(), "--Kestrel:Limits:KeepAliveTimeout", IdleTimeout.ToString("c")]);
         Assert.Equal(StatusCode.OK, await ListAsync(address));
 
-        // The limit's worth of connections that never speak.
+        // One more than the limit of connections that never speak. The server may still count the first
+        // call's connection for a moment after its channel is gone, so which one is refused is not known:
+        // one is closed at once (and the service says why), the limit's worth are held.
         var opened = Stopwatch.StartNew();
         var silent = new List<Task<TimeSpan>>();
-        for (var i = 0; i < Limit; i++)
+        for (var i = 0; i <= Limit; i++)
         {
             silent.Add(ClosedByServerAsync(await ConnectAsync(address), opened));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
         }
 
-        // Give the server a moment to count them, then one more: closed at once, and said why.
-        await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
-        var over = Stopwatch.StartNew();
-        var refused = await ClosedByServerAsync(await ConnectAsync(address), over);
-        Assert.True(refused < IdleTimeout, $"the connection past the limit stayed open {refused.TotalSeconds:F1} s");
+        var refused = await await Task.WhenAny(silent);
+        Assert.True(refused < IdleTimeout, $"no connection past the limit was refused at once: the first to close stayed open {refused.TotalSeconds:F1} s");
         Assert.Equal(StatusCode.Unavailable, await ListAsync(address));
         await storage.WaitForOutputAsync("maximum number of concurrent connections");
 
         // The silent ones are closed after the idle timeout (Kestrel checks once a second), not held for ever.
         var closedAfter = await Task.WhenAll(silent).WaitAsync(Timeout, TestContext.Current.CancellationToken);
-        Assert.All(closedAfter, t => Assert.InRange(t, IdleTimeout - TimeSpan.FromMilliseconds(500), IdleTimeout + TimeSpan.FromSeconds(15)));
+        Assert.All(closedAfter, t => Assert.True(t < IdleTimeout + TimeSpan.FromSeconds(15), $"a silent connection was held {t.TotalSeconds:F1} s"));
+        Assert.True(closedAfter.Count(t => t >= IdleTimeout - TimeSpan.FromMilliseconds(500)) >= Limit - 1, $"the held connections were not kept until the idle timeout: {string.Join(", ", closedAfter.Select(t => $"{t.TotalSeconds:F1} s"))}");
         Assert.Equal(StatusCode.OK, await ListAsync(address));
     }
 
