@@ -54,10 +54,9 @@ internal static class OptionValues
     /// what `show --country` finds.
     /// </summary>
     public static string Country(string flag, string given) =>
-        AcledCountries.Resolve(null, given.Length == 3 ? null : given, null, out _) is { } byName ? byName
-        : CountryCodes.ByCode(given) is { } byCode ? byCode.Alpha3
-        : CountryCodes.ByName(given) is { } named ? named.Alpha3
-        : throw new CliException($"{flag}: '{given}' is not a country: give its ISO 3166-1 alpha-3 code (e.g. MLI) or its English name (e.g. Mali)");
+        CountryCodes.ByCode(given)?.Alpha3
+        ?? AcledCountries.Resolve(null, given, null, out _) // ISO names and ACLED's own spellings
+        ?? throw new CliException($"{flag}: '{given}' is not a country: give its ISO 3166-1 alpha-3 code (e.g. MLI) or its English name (e.g. Mali)");
 
     private static string Given(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value.Trim() : "";
 }
