@@ -245,14 +245,15 @@ public static partial class DraftExtractor
     /// <summary>The words of a clause before its due date that say what is due ("the withdrawal of UN peacekeepers from the region").</summary>
     internal static string Subject(string sentence, Clause clause, DateSpan due)
     {
-        var before = sentence[clause.Start..due.Start];
+        // A date read across the clause's edge (its words run on into the next clause) is cut to the clause.
+        var before = sentence[clause.Start..Math.Max(clause.Start, due.Start)];
         var words = Names.Words(before);
         var end = before.Length;
         var lastTwo = string.Join(' ', words.TakeLast(2).Select(w => w.Text.ToLowerInvariant()));
         if (lastTwo is "deadline of" or "date of" or "deadline for" or "deadline" or "due on")
         {
             // "set a deadline of 30 June for the handover of the base": what is due follows the date.
-            var after = Regex.Match(sentence[due.End..clause.End], @"^\s*(?:for|to)\s+([^,;.]+)");
+            var after = Regex.Match(sentence[Math.Min(due.End, clause.End)..clause.End], @"^\s*(?:for|to)\s+([^,;.]+)");
             return after.Success ? after.Groups[1].Value.Trim() : "";
         }
 

@@ -70,6 +70,11 @@ public sealed class ExtractorFuzzTests
         return text;
     }
 
+    /// <summary>The text a CI run's fuzz found: a due date read across a clause's end (Subject cut a negative length).</summary>
+    [Property(Arbitrary = [typeof(ExtractorFuzzTests)], MaxTest = 1, Replay = "(15444278526379369322,14717498758995380963,24)")]
+    public void A_due_date_read_across_a_clauses_end_gives_a_draft_too(string text) =>
+        Any_text_gives_a_draft_whose_dates_are_what_the_storage_service_reads(text);
+
     [Property(Arbitrary = [typeof(ExtractorFuzzTests)], MaxTest = 400)]
     public void Any_text_gives_a_draft_whose_dates_are_what_the_storage_service_reads(string text)
     {
