@@ -111,8 +111,8 @@ internal sealed class EventStoreGrpcService(
     [EnableRateLimiting(RateLimits.Streams)]
     public async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscriptionFrame> responseStream, ServerCallContext context)
     {
-        var (from, criteria) = requests.Check(request);
-        using var subscription = await subscriptions.OpenAsync(from, criteria, context.CancellationToken);
+        var (from, criteria, batches) = requests.Check(request);
+        using var subscription = await subscriptions.OpenAsync(from, criteria, batches, context.CancellationToken);
         await SubscriptionStream.WriteAsync(subscription, responseStream, context);
     }
 

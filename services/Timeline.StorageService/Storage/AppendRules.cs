@@ -43,8 +43,11 @@ internal static class AppendRules
             : new AppendDecision(content, current.Next, null);
     }
 
-    /// <summary>A stored revision as it is published and answered: the prepared content with its ids and provenance.</summary>
-    public static EventRecord Committed(PreparedRevision revision, string eventId, EventRevision number, LogPosition position, long recordedAt, string recordedBy)
+    /// <summary>
+    /// A stored revision as it is published and answered: the prepared content with its ids and
+    /// provenance, and the body bytes it was stored as (what subscribers receive, <see cref="StoredRevision.Entry"/>).
+    /// </summary>
+    public static StoredRevision Committed(PreparedRevision revision, string eventId, EventRevision number, LogPosition position, long recordedAt, string recordedBy)
     {
         // The body is already serialized: the content itself becomes the published record.
         var record = revision.Content;
@@ -53,7 +56,7 @@ internal static class AppendRules
         record.Position = position.Value;
         record.RecordedAt = RecordTime.ToTimestamp(recordedAt);
         record.RecordedBy = recordedBy;
-        return record;
+        return new StoredRevision(position.Value, eventId, number.Value, recordedAt, recordedBy, revision.Body) { Committed = record };
     }
 
     private static bool SameContent(PreparedRevision content, LatestRevision latest) => content.Body.AsSpan().SequenceEqual(latest.Body);

@@ -22,7 +22,7 @@ internal sealed class GroupPlan
     public List<PlannedRevision> Revisions { get; } = [];
 
     /// <summary>The new revisions as they are published and answered.</summary>
-    public List<EventRecord> Committed { get; } = [];
+    public List<StoredRevision> Committed { get; } = [];
 
     /// <summary>For each new revision whose event bore on a deadline before it: that deadline, by position.</summary>
     public Dictionary<long, string> PreviousDeadlines { get; } = [];
