@@ -53,7 +53,7 @@ internal sealed class EventStoreGrpcService(
         var appended = await log.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));
         return new AppendEventsResponse
         {
-            Results = { appended.Select(a => new AppendResult { EventId = a.EventId, Revision = a.Revision.Value, Position = a.Position.Value, NoOp = a.NoOp }) },
+            Results = { appended.Select(a => new AppendResult { EventId = a.EventId, Revision = a.Revision.Value, Position = a.Position.Value, NoOp = a.NoOp, Event = a.Record }) },
         };
     }
 

@@ -87,8 +87,12 @@ internal readonly record struct AppendDecision(PreparedRevision Content, EventRe
     public static AppendDecision NoOp(LatestRevision latest) => new(null!, latest.Revision, latest);
 }
 
-/// <summary>A writer's view of an event's latest revision.</summary>
-internal sealed record LatestRevision(LogPosition Position, EventRevision Revision, bool Retracted, byte[] Body, string? DeadlineId);
+/// <summary>A writer's view of an event's latest revision (with its provenance, so a no-op answers the stored record).</summary>
+internal sealed record LatestRevision(LogPosition Position, EventRevision Revision, bool Retracted, byte[] Body, string? DeadlineId, long RecordedAt, string RecordedBy)
+{
+    /// <summary>The revision as the contract has it (a no-op's answer).</summary>
+    public EventRecord ToRecord(string eventId) => RevisionRecord.From(Body, eventId, Revision.Value, Position.Value, RecordedAt, RecordedBy);
+}
 
 /// <summary>
 /// An event's content, serialized body and day bounds (day numbers), worked out on the caller's
