@@ -169,10 +169,10 @@ internal sealed class Subscription : IDisposable
                 break;
             }
 
-            // Everything waiting is taken (at most the feed's capacity and a commit group), then sent
-            // in one write: batches, or one message per revision.
+            // What is waiting is taken (up to a page of matching revisions), then sent in one write:
+            // batches, or one message per revision.
             var matching = new List<StoredRevision>();
-            while (reader.TryRead(out var group))
+            while (matching.Count < pageSize && reader.TryRead(out var group))
             {
                 feed.Taken(group.Revisions.Count);
                 foreach (var revision in group.Revisions)
