@@ -46,6 +46,12 @@ public sealed class GroupPlanTests
         Assert.True(noOp.NoOp);
         Assert.Equal((1L, 102L), (noOp.Revision.Value, noOp.Position.Value));
 
+        // Each answer carries its revision as committed; the no-op, the one it found (here staged by the first batch).
+        Assert.Equal(plan.Committed[1].Committed, noOp.Record);
+        var answered = plan.Outcomes.Where(o => o.Results is not null).SelectMany(o => o.Results!).Where(r => !r.NoOp).Select(r => r.Record);
+        Assert.Equal(plan.Committed.Select(c => c.Committed), answered);
+        Assert.All(answered, r => Assert.Equal(5L * 10, r.RecordedAt.ToDateTimeOffset().Ticks - DateTimeOffset.UnixEpoch.Ticks));
+
         var tombstone = plan.Revisions[3].Record;
         Assert.True(tombstone.Retracted);
         Assert.Equal("second a", tombstone.Title);
@@ -121,6 +127,6 @@ public sealed class GroupPlanTests
     private static LatestRevision Stored(NewEvent e, long position, long revision, string? deadline = null)
     {
         var body = RevisionBody.Serialize(RevisionBody.FromNewEvent(e));
-        return new LatestRevision(new LogPosition(position), new EventRevision(revision), Retracted: false, body, deadline);
+        return new LatestRevision(new LogPosition(position), new EventRevision(revision), Retracted: false, body, deadline, RecordedAt: 1, RecordedBy: "earlier");
     }
 }

@@ -8,7 +8,11 @@ using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
 
-/// <summary>`timeline add`: append one event from flags, then show what was stored and how its date was read.</summary>
+/// <summary>
+/// `timeline add`: append one event from flags, then show what was stored and how its date was read,
+/// from the append's answer (it carries the committed record: one call). Only an event that bears on
+/// a deadline without setting it takes a second call, to say when nothing sets that deadline.
+/// </summary>
 internal static partial class AddCommand
 {
     public static Command Create(CliContext context, CommonOptions options)
@@ -27,12 +31,14 @@ internal static partial class AddCommand
             }
             else
             {
-                var appended = response.Results[0];
-                var stored = await connections.Storage.GetEventAsync(new GetEventRequest { EventId = appended.EventId }, cancellationToken: ct);
-                PrintStored(context.Console, appended, stored.Event);
+                PrintStored(context.Console, response.Results[0], response.Results[0].Event);
             }
 
-            await ImportCommand.NoteUnsetDeadlinesAsync(context, connections.Storage, [newEvent], ct);
+            // An event that sets its deadline is the answer to "is it set?" itself.
+            if (response.Results[0].Event?.Deadline?.Effect != DeadlineEffectType.Set)
+            {
+                await ImportCommand.NoteUnsetDeadlinesAsync(context, connections.Storage, [newEvent], ct);
+            }
             return 0;
         }, ct));
         return command;

@@ -53,7 +53,7 @@ internal sealed class EventStoreGrpcService(
         var appended = await log.AppendAsync(normalized, SecurityDefaults.CallerName(context.GetHttpContext()));
         return new AppendEventsResponse
         {
-            Results = { appended.Select(a => new AppendResult { EventId = a.EventId, Revision = a.Revision.Value, Position = a.Position.Value, NoOp = a.NoOp }) },
+            Results = { appended.Select(a => new AppendResult { EventId = a.EventId, Revision = a.Revision.Value, Position = a.Position.Value, NoOp = a.NoOp, Event = a.Record }) },
         };
     }
 
@@ -111,8 +111,8 @@ internal sealed class EventStoreGrpcService(
     [EnableRateLimiting(RateLimits.Streams)]
     public async Task SubscribeEvents(SubscribeEventsRequest request, IServerStreamWriter<SubscriptionFrame> responseStream, ServerCallContext context)
     {
-        var (from, criteria) = requests.Check(request);
-        using var subscription = await subscriptions.OpenAsync(from, criteria, context.CancellationToken);
+        var (from, criteria, batches) = requests.Check(request);
+        using var subscription = await subscriptions.OpenAsync(from, criteria, batches, context.CancellationToken);
         await SubscriptionStream.WriteAsync(subscription, responseStream, context);
     }
 

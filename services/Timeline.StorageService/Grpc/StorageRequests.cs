@@ -79,12 +79,25 @@ internal sealed class StorageRequests(EventLimits limits)
         return new ListQuery(criteria, request.KnownAt?.ToDateTimeOffset(), PageToken.Decode(request.PageToken, fingerprint), size, fingerprint);
     }
 
-    public (LogPosition From, EventCriteria Criteria) Check(SubscribeEventsRequest request)
+    public (LogPosition From, EventCriteria Criteria, SubscriptionBatches Batches) Check(SubscribeEventsRequest request)
     {
         var criteria = EventCriteria.Check(request.Filter, limits);
-        return request.FromPosition < 0
-            ? throw ProblemException.Invalid("from_position", "must not be negative (0 = from the start)")
-            : (new LogPosition(request.FromPosition), criteria);
+        if (request.FromPosition < 0)
+        {
+            throw ProblemException.Invalid("from_position", "must not be negative (0 = from the start)");
+        }
+
+        if (request.MaxBatchRevisions < 0)
+        {
+            throw ProblemException.Invalid("max_batch_revisions", "must not be negative (0 = one revision per message, unless max_batch_bytes is set)");
+        }
+
+        if (request.MaxBatchBytes < 0)
+        {
+            throw ProblemException.Invalid("max_batch_bytes", "must not be negative (0 = the default bound, 1 MiB)");
+        }
+
+        return (new LogPosition(request.FromPosition), criteria, SubscriptionBatches.Of(request.MaxBatchRevisions, request.MaxBatchBytes));
     }
 
     private void RequireEventId(string eventId)

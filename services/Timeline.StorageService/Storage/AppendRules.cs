@@ -43,8 +43,11 @@ internal static class AppendRules
             : new AppendDecision(content, current.Next, null);
     }
 
-    /// <summary>A stored revision as it is published and answered: the prepared content with its ids and provenance.</summary>
-    public static EventRecord Committed(PreparedRevision revision, string eventId, EventRevision number, LogPosition position, long recordedAt, string recordedBy)
+    /// <summary>
+    /// A stored revision as it is published and answered: the prepared content with its ids and
+    /// provenance, and the body bytes it was stored as (what subscribers receive, <see cref="StoredRevision.Entry"/>).
+    /// </summary>
+    public static StoredRevision Committed(PreparedRevision revision, string eventId, EventRevision number, LogPosition position, long recordedAt, string recordedBy)
     {
         // The body is already serialized: the content itself becomes the published record.
         var record = revision.Content;
@@ -53,7 +56,7 @@ internal static class AppendRules
         record.Position = position.Value;
         record.RecordedAt = RecordTime.ToTimestamp(recordedAt);
         record.RecordedBy = recordedBy;
-        return record;
+        return new StoredRevision(position.Value, eventId, number.Value, recordedAt, recordedBy, revision.Body) { Committed = record };
     }
 
     private static bool SameContent(PreparedRevision content, LatestRevision latest) => content.Body.AsSpan().SequenceEqual(latest.Body);
@@ -84,8 +87,12 @@ internal readonly record struct AppendDecision(PreparedRevision Content, EventRe
     public static AppendDecision NoOp(LatestRevision latest) => new(null!, latest.Revision, latest);
 }
 
-/// <summary>A writer's view of an event's latest revision.</summary>
-internal sealed record LatestRevision(LogPosition Position, EventRevision Revision, bool Retracted, byte[] Body, string? DeadlineId);
+/// <summary>A writer's view of an event's latest revision (with its provenance, so a no-op answers the stored record).</summary>
+internal sealed record LatestRevision(LogPosition Position, EventRevision Revision, bool Retracted, byte[] Body, string? DeadlineId, long RecordedAt, string RecordedBy)
+{
+    /// <summary>The revision as the contract has it (a no-op's answer).</summary>
+    public EventRecord ToRecord(string eventId) => RevisionRecord.From(Body, eventId, Revision.Value, Position.Value, RecordedAt, RecordedBy);
+}
 
 /// <summary>
 /// An event's content, serialized body and day bounds (day numbers), worked out on the caller's

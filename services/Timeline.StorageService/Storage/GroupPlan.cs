@@ -22,7 +22,7 @@ internal sealed class GroupPlan
     public List<PlannedRevision> Revisions { get; } = [];
 
     /// <summary>The new revisions as they are published and answered.</summary>
-    public List<EventRecord> Committed { get; } = [];
+    public List<StoredRevision> Committed { get; } = [];
 
     /// <summary>For each new revision whose event bore on a deadline before it: that deadline, by position.</summary>
     public Dictionary<long, string> PreviousDeadlines { get; } = [];
@@ -48,7 +48,7 @@ internal sealed class GroupPlan
         {
             // The batch's changes are staged apart, so a refusal drops exactly this batch.
             var staged = new Dictionary<string, LatestRevision>(StringComparer.Ordinal);
-            var batchRows = new List<(NewEvent Event, AppendDecision Decision, LogPosition Position, LatestRevision? Previous)>();
+            var batchRows = new List<(NewEvent Event, AppendDecision Decision, LogPosition Position, LatestRevision? Previous, int Result)>();
             var results = new List<AppendedEvent>(pending.Events.Count);
             try
             {
@@ -59,15 +59,17 @@ internal sealed class GroupPlan
                     var decision = AppendRules.Decide(e, i, pending.Prepared[i], latest);
                     if (decision.Existing is { } existing)
                     {
-                        results.Add(new AppendedEvent(e.EventId, existing.Revision, existing.Position, NoOp: true));
+                        results.Add(new AppendedEvent(e.EventId, existing.Revision, existing.Position, NoOp: true, existing.ToRecord(e.EventId)));
                         continue;
                     }
 
                     var position = new LogPosition(plan.Head.Value + batchRows.Count + 1);
                     var content = decision.Content.Content;
-                    staged[e.EventId] = new LatestRevision(position, decision.Revision, content.Retracted, decision.Content.Body, content.Deadline?.DeadlineId);
-                    batchRows.Add((e, decision, position, latest));
-                    results.Add(new AppendedEvent(e.EventId, decision.Revision, position, NoOp: false));
+                    staged[e.EventId] = new LatestRevision(position, decision.Revision, content.Retracted, decision.Content.Body, content.Deadline?.DeadlineId, recordedAt, pending.RecordedBy);
+                    batchRows.Add((e, decision, position, latest, results.Count));
+
+                    // Its record is made once the batch is accepted (below).
+                    results.Add(null!);
                 }
             }
             catch (ProblemException problem)
@@ -81,11 +83,13 @@ internal sealed class GroupPlan
                 latestOf[eventId] = latest;
             }
 
-            foreach (var (e, decision, position, previous) in batchRows)
+            foreach (var (e, decision, position, previous, result) in batchRows)
             {
                 plan.lastOfEvent[e.EventId] = plan.Revisions.Count;
                 plan.Revisions.Add(new PlannedRevision(e.EventId, decision.Revision, position, decision.Content, pending.RecordedBy));
-                plan.Committed.Add(AppendRules.Committed(decision.Content, e.EventId, decision.Revision, position, recordedAt, pending.RecordedBy));
+                var committed = AppendRules.Committed(decision.Content, e.EventId, decision.Revision, position, recordedAt, pending.RecordedBy);
+                plan.Committed.Add(committed);
+                results[result] = new AppendedEvent(e.EventId, decision.Revision, position, NoOp: false, committed.Committed!);
                 if (previous?.DeadlineId is { } previousDeadline)
                 {
                     plan.PreviousDeadlines[position.Value] = previousDeadline;

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Timeline.Domain.Validation;
-using Timeline.V1;
 
 namespace Timeline.StorageService.Storage;
 
@@ -84,7 +83,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
 
     private bool Deliver(CommitGroup committed, bool requireNext)
     {
-        var records = committed.Records;
+        var records = committed.Revisions;
         lock (gate)
         {
             var skip = 0;
@@ -103,7 +102,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
                 return false;
             }
 
-            var group = skip == 0 ? committed : committed with { Records = [.. records.Skip(skip)] };
+            var group = skip == 0 ? committed : committed with { Revisions = [.. records.Skip(skip)] };
             head = records[^1].Position;
             foreach (var feed in feeds)
             {
@@ -167,7 +166,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
                 return;
             }
 
-            Interlocked.Add(ref waiting, committed.Records.Count);
+            Interlocked.Add(ref waiting, committed.Revisions.Count);
             channel.Writer.TryWrite(committed);
         }
 
@@ -187,5 +186,7 @@ internal sealed class LogBroadcaster(int bufferSize, int maxSubscribers)
 /// <summary>
 /// The revisions one transaction committed, in position order, with the deadline each one's
 /// previous revision bore on (by position), so a deadline follower sees an event leave a deadline.
+/// The same <see cref="StoredRevision"/> objects reach every feed, so each one's wire form
+/// (<see cref="StoredRevision.Entry"/>) is made once however many subscribers send it.
 /// </summary>
-internal sealed record CommitGroup(IReadOnlyList<EventRecord> Records, IReadOnlyDictionary<long, string> PreviousDeadlineIds);
+internal sealed record CommitGroup(IReadOnlyList<StoredRevision> Revisions, IReadOnlyDictionary<long, string> PreviousDeadlineIds);

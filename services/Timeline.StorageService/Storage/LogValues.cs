@@ -38,8 +38,8 @@ internal readonly record struct EventRevision(long Value)
     public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>What one event of an appended batch became: a new revision, or a no-op returning the existing one.</summary>
-internal sealed record AppendedEvent(string EventId, EventRevision Revision, LogPosition Position, bool NoOp);
+/// <summary>What one event of an appended batch became: a new revision, or a no-op returning the existing one, and that revision as committed.</summary>
+internal sealed record AppendedEvent(string EventId, EventRevision Revision, LogPosition Position, bool NoOp, EventRecord Record);
 
 /// <summary>Which revision of an event to read: a closed set.</summary>
 internal abstract record EventVersion

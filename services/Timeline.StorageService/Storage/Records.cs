@@ -30,15 +30,32 @@ internal sealed class RevisionRow
 }
 
 /// <summary>
-/// One stored revision as a subscription's catch-up reads it (a plain data reader, no parsing): its
-/// ids and provenance from their columns, its content as the stored body's bytes.
+/// One committed revision on its way to subscribers, the same for catch-up and live: its ids and
+/// provenance from their columns, its content as the stored body's bytes (a plain data reader, no
+/// parsing). A live revision also carries the record the writer committed (<see cref="Committed"/>),
+/// which the live filter matches without parsing the body. Its wire form (<see cref="Entry"/>) is
+/// made once, whatever the number of subscribers that send it.
 /// </summary>
 internal sealed record StoredRevision(long Position, string EventId, long Revision, long RecordedAt, string RecordedBy, byte[] Body)
 {
+    private byte[]? entry;
+    private bool entryMade;
+    private object? entryLock;
+
     public LogPosition LogPosition => new(Position);
 
-    /// <summary>The revision as the contract has it, parsed (<see cref="RevisionRecord.From"/>).</summary>
-    public EventRecord ToRecord() => RevisionRecord.From(Body, EventId, Revision, Position, RecordedAt, RecordedBy);
+    /// <summary>The record as the writer committed it (the body's content with these ids): a live revision's; null for one read from the database.</summary>
+    public EventRecord? Committed { get; init; }
+
+    /// <summary>
+    /// The revision as an <see cref="EventRecord"/> field numbered 1 (tag, length, record), which is
+    /// both the <c>event</c> of a <c>SubscribeEventsResponse</c> and an element of a
+    /// <c>RevisionBatch</c>'s <c>events</c>: made on first use, once (<see cref="RevisionEntry"/>).
+    /// </summary>
+    public byte[] Entry => LazyInitializer.EnsureInitialized(ref entry, ref entryMade, ref entryLock, () => RevisionEntry.Of(this))!;
+
+    /// <summary>The revision as the contract has it: the writer's record, or the body parsed (<see cref="RevisionRecord.From"/>).</summary>
+    public EventRecord ToRecord() => Committed ?? RevisionRecord.From(Body, EventId, Revision, Position, RecordedAt, RecordedBy);
 
     /// <summary>Its ids and provenance alone, as an <see cref="EventRecord"/> without content (<see cref="RevisionRecord.Ids"/>).</summary>
     public EventRecord Ids() => RevisionRecord.Ids(EventId, Revision, Position, RecordedAt, RecordedBy);

@@ -203,3 +203,57 @@ internal static class StoredBody
         };
     }
 }
+
+/// <summary>
+/// A revision's wire form: an <see cref="EventRecord"/> as a field numbered 1 (its tag, its length,
+/// the record), which is what both the <c>event</c> of a <c>SubscribeEventsResponse</c> and each
+/// element of a <c>RevisionBatch</c> are. A body that passes (<see cref="StoredBody.PassesThrough"/>)
+/// goes in byte for byte, followed by the ids' bytes (concatenated messages parse as their merge);
+/// any other is parsed, its ids set, and serialized.
+/// </summary>
+internal static class RevisionEntry
+{
+    private static readonly byte Tag = (byte)WireFormat.MakeTag(1, WireFormat.WireType.LengthDelimited);
+
+    /// <exception cref="InvalidProtocolBufferException">A body that does not pass and cannot be parsed.</exception>
+    public static byte[] Of(StoredRevision revision)
+    {
+        if (StoredBody.PassesThrough(revision.Body))
+        {
+            var ids = revision.Ids();
+            var size = revision.Body.Length + ids.CalculateSize();
+            var bytes = Head(size, out var at);
+            revision.Body.CopyTo(bytes, at);
+            ids.WriteTo(bytes.AsSpan(at + revision.Body.Length));
+            return bytes;
+        }
+
+        var record = revision.ToRecord();
+        var recordSize = record.CalculateSize();
+        var whole = Head(recordSize, out var start);
+        record.WriteTo(whole.AsSpan(start));
+        return whole;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as a base-128 varint; returns its length.</summary>
+    public static int WriteVarint(Span<byte> span, uint value)
+    {
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i] = (byte)value;
+        return i + 1;
+    }
+
+    private static byte[] Head(int size, out int at)
+    {
+        var bytes = new byte[1 + CodedOutputStream.ComputeLengthSize(size) + size];
+        bytes[0] = Tag;
+        at = 1 + WriteVarint(bytes.AsSpan(1), (uint)size);
+        return bytes;
+    }
+}

@@ -18,7 +18,7 @@ internal sealed class Subscriptions(IEventLog log, LogBroadcaster broadcaster, T
     /// </summary>
     /// <exception cref="ProblemException">OUT_OF_RANGE on <c>from_position</c> past the log's head
     /// (a negative one is the request's to refuse: <c>StorageRequests</c>).</exception>
-    public async Task<Subscription> OpenAsync(LogPosition from, EventCriteria criteria, CancellationToken cancellationToken)
+    public async Task<Subscription> OpenAsync(LogPosition from, EventCriteria criteria, SubscriptionBatches batches, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(from.Value, nameof(from));
 
@@ -33,13 +33,14 @@ internal sealed class Subscriptions(IEventLog log, LogBroadcaster broadcaster, T
             }
         }
 
-        return new Subscription(log, broadcaster, time, options.Value, logger, from, criteria);
+        return new Subscription(log, broadcaster, time, options.Value, logger, from, criteria, batches);
     }
 }
 
 /// <summary>
 /// One subscription, read by one loop: catch up from the database strictly after the start,
-/// <see cref="StreamMessage.CaughtUp"/>, then live revisions from a bounded feed, with a
+/// <see cref="StreamMessage.CaughtUp"/>, then live revisions from a bounded feed (both as
+/// <see cref="StreamMessage.Revisions"/>, cut to the subscriber's <see cref="SubscriptionBatches"/>), with a
 /// <see cref="StreamMessage.Checkpoint"/> at least every <c>CheckpointInterval</c> while nothing
 /// matching is sent, whatever else commits, and while nothing commits at all (the same position
 /// again: a heartbeat, so a subscriber tells a quiet log from a stalled service). Registering the live feed before reading the database,
@@ -58,8 +59,10 @@ internal sealed class Subscription : IDisposable
     private readonly EventCriteria criteria;
     private LogBroadcaster.LiveFeed feed;
 
-    public Subscription(IEventLog log, LogBroadcaster broadcaster, TimeProvider time, StorageOptions options, ILogger logger, LogPosition from, EventCriteria criteria)
+    public Subscription(
+        IEventLog log, LogBroadcaster broadcaster, TimeProvider time, StorageOptions options, ILogger logger, LogPosition from, EventCriteria criteria, SubscriptionBatches batches)
     {
+        Batches = batches;
         this.log = log;
         this.broadcaster = broadcaster;
         this.time = time;
@@ -73,6 +76,9 @@ internal sealed class Subscription : IDisposable
     /// <summary>The head when the subscription started: its catch-up reads the database up to here.</summary>
     public LogPosition Head { get; }
 
+    /// <summary>One revision per message, or batches within these bounds.</summary>
+    public SubscriptionBatches Batches { get; }
+
     /// <exception cref="ProblemException">RESOURCE_EXHAUSTED when the subscriber fell a whole buffer
     /// behind; UNAVAILABLE when the service stops or the database cannot be read.</exception>
     public async IAsyncEnumerable<StreamMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -84,19 +90,26 @@ internal sealed class Subscription : IDisposable
         // reading. The next page is read while this one is written: the writer waits for the client
         // (HTTP/2 flow control), the reader for the database, and neither needs to wait for the other.
         Task<IReadOnlyList<StoredRevision>>? next = null;
+
+        // A page fills a batch of the largest size asked for.
+        var pageSize = Math.Max(CatchUpPage, Batches.MaxRevisions);
         try
         {
             while (true)
             {
-                next = last < upTo ? log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken) : null;
+                next = last < upTo ? log.ReadAfterAsync(last, upTo, criteria, pageSize, cancellationToken) : null;
                 while (next is not null)
                 {
                     var page = await next;
-                    last = page.Count < CatchUpPage ? upTo : page[^1].LogPosition;
-                    next = last < upTo ? log.ReadAfterAsync(last, upTo, criteria, CatchUpPage, cancellationToken) : null;
-                    for (var i = 0; i < page.Count; i++)
+                    last = page.Count < pageSize ? upTo : page[^1].LogPosition;
+                    next = last < upTo ? log.ReadAfterAsync(last, upTo, criteria, pageSize, cancellationToken) : null;
+                    if (page.Count > 0)
                     {
-                        yield return new StreamMessage.Stored(page[i], MoreFollows: i < page.Count - 1);
+                        // The last of a page is sent at once; the batches before it go with it.
+                        foreach (var (batch, lastOfPage) in Batches.Cut(page))
+                        {
+                            yield return new StreamMessage.Revisions(batch, MoreFollows: !lastOfPage);
+                        }
                     }
                 }
 
@@ -156,24 +169,36 @@ internal sealed class Subscription : IDisposable
                 break;
             }
 
-            while (reader.TryRead(out var group))
+            // What is waiting is taken (up to a page of matching revisions), then sent in one write:
+            // batches, or one message per revision.
+            var matching = new List<StoredRevision>();
+            while (matching.Count < pageSize && reader.TryRead(out var group))
             {
-                feed.Taken(group.Records.Count);
-                foreach (var record in group.Records)
+                feed.Taken(group.Revisions.Count);
+                foreach (var revision in group.Revisions)
                 {
-                    var position = LogPosition.Of(record);
+                    var position = revision.LogPosition;
                     if (position <= last)
                     {
                         continue;
                     }
 
                     last = position;
-                    if (matcher.Matches(record, group.PreviousDeadlineIds.GetValueOrDefault(record.Position)))
+                    if (matcher.Matches(revision.ToRecord(), group.PreviousDeadlineIds.GetValueOrDefault(revision.Position)))
                     {
-                        yield return new StreamMessage.Revision(record);
-                        due = time.GetUtcNow() + interval;
+                        matching.Add(revision);
                     }
                 }
+            }
+
+            if (matching.Count > 0)
+            {
+                foreach (var (batch, lastTaken) in Batches.Cut(matching))
+                {
+                    yield return new StreamMessage.Revisions(batch, MoreFollows: !lastTaken);
+                }
+
+                due = time.GetUtcNow() + interval;
             }
         }
 

@@ -127,6 +127,29 @@ public sealed class DeadlineProjection(IOptions<TimelineOptions> options, ILogge
         SignalMoved();
     }
 
+    /// <summary>
+    /// Applies consecutive stored revisions (a batch of the subscription), in order, as
+    /// <see cref="Apply"/> does each: watchers are rung once for the batch, after its last revision.
+    /// </summary>
+    internal void Apply(IReadOnlyList<EventRecord> records)
+    {
+        var before = _current;
+        var after = before;
+        foreach (var record in records)
+        {
+            TimelineServiceLog.Applied(logger, record.EventId, record.Revision, record.Position);
+            after = Applied(after, record);
+        }
+
+        if (!ReferenceEquals(before, after))
+        {
+            _current = after;
+            Ring();
+        }
+
+        SignalMoved();
+    }
+
     /// <summary>Records how far the subscription has examined the log (a checkpoint) without a change.</summary>
     internal void Advance(long position)
     {

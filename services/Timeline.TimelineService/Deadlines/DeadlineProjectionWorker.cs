@@ -109,6 +109,9 @@ public sealed class DeadlineProjectionWorker(
         {
             FromPosition = from,
             Filter = new EventFilter { DeadlineEffectsOnly = true },
+
+            // Catch-up in batches (a rebuild reads the whole log): as many as storage puts in one.
+            MaxBatchRevisions = 1_000,
         };
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         quiet.CancelAfter(silence);
@@ -133,6 +136,9 @@ public sealed class DeadlineProjectionWorker(
 
                 switch (message.MessageCase)
                 {
+                    case SubscribeEventsResponse.MessageOneofCase.Batch:
+                        projection.Apply(message.Batch.Events);
+                        break;
                     case SubscribeEventsResponse.MessageOneofCase.Event:
                         projection.Apply(message.Event);
                         break;

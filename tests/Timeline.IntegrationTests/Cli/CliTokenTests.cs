@@ -16,6 +16,7 @@ public sealed class CliTokenTests : IAsyncLifetime
 {
     private const string Editor = "editor-token-3f9a";
     private const string Reader = "reader-token-77c1";
+    private const string Writer = "writer-token-5d20";
     private const string TimelineToStorage = "timeline-to-storage-8b2e";
     private CliHost host = null!;
 
@@ -26,12 +27,14 @@ public sealed class CliTokenTests : IAsyncLifetime
             [
                 "--Auth:Tokens:editor:Sha256", Hash(Editor), "--Auth:Tokens:editor:Scopes:0", "events:write", "--Auth:Tokens:editor:Scopes:1", "events:read",
                 "--Auth:Tokens:reader:Sha256", Hash(Reader), "--Auth:Tokens:reader:Scopes:0", "events:read",
+                "--Auth:Tokens:writer:Sha256", Hash(Writer), "--Auth:Tokens:writer:Scopes:0", "events:write",
                 "--Auth:Tokens:timeline-service:Sha256", Hash(TimelineToStorage), "--Auth:Tokens:timeline-service:Scopes:0", "events:read",
             ],
             timelineArgs:
             [
                 "--Auth:Tokens:editor:Sha256", Hash(Editor), "--Auth:Tokens:editor:Scopes:0", "timeline:read",
                 "--Auth:Tokens:reader:Sha256", Hash(Reader), "--Auth:Tokens:reader:Scopes:0", "timeline:read",
+                "--Auth:Tokens:writer:Sha256", Hash(Writer), "--Auth:Tokens:writer:Scopes:0", "timeline:read",
                 "--Timeline:StorageToken", TimelineToStorage,
             ]);
     }
@@ -58,6 +61,42 @@ public sealed class CliTokenTests : IAsyncLifetime
         Assert.Contains("\teditor\t", historyTable.Stdout, StringComparison.Ordinal);
         Assert.Equal(10, JsonParser.Default.Parse<GetTimelineResponse>(show.Stdout.Trim()).Entries.Count);
         Assert.Contains("SUMMARY:MINUSMA withdrawal from Mali complete: AT RISK", export.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// `add` shows what was stored from the append's answer, which carries the committed record
+    /// (issue 29): a token that may append but not read gets the whole answer, where reading it
+    /// back (GetEvent) would be refused.
+    /// </summary>
+    [Fact]
+    public async Task Add_prints_the_committed_record_from_the_append_alone_even_for_a_token_that_may_not_read()
+    {
+        var set = await host.RunAsync(
+            "add", "--id", "w-set", "--title", "Talks set a deadline", "--date", "since late August", "--reference", "2023-10-16",
+            "--deadline", "w-deadline", "--effect", "set", "--due", "2023-12-31", "--deadline-title", "Withdrawal", "--token", Writer);
+        var again = await host.RunAsync(
+            "add", "--id", "w-set", "--title", "Talks set a deadline", "--date", "since late August", "--reference", "2023-10-16",
+            "--deadline", "w-deadline", "--effect", "set", "--due", "2023-12-31", "--deadline-title", "Withdrawal", "--token", Writer);
+        var json = await host.RunAsync("add", "--id", "w-plain", "--title", "A plain one", "--date", "2023-10-15", "-o", "json", "--token", Writer);
+        var history = await host.RunAsync("history", "w-set", "-o", "json", "--token", Writer);
+
+        Assert.Equal((0, ""), (set.ExitCode, set.Stderr));
+        Assert.Contains("Stored: w-set revision 1, position 1", set.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2023-08-21 .. 2023-08-31", set.Stdout, StringComparison.Ordinal);
+        Assert.Contains("written \"since late August\", read against 2023-10-16", set.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Due: ", set.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2023-12-31", set.Stdout, StringComparison.Ordinal);
+        Assert.Equal((0, ""), (again.ExitCode, again.Stderr));
+        Assert.Contains("Unchanged (identical to the latest revision): w-set revision 1, position 1", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2023-08-21 .. 2023-08-31", again.Stdout, StringComparison.Ordinal);
+
+        var answer = JsonParser.Default.Parse<AppendEventsResponse>(json.Stdout.Trim()).Results.Single();
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal(("w-plain", 1L, 2L, "writer", "A plain one"), (answer.Event.EventId, answer.Event.Revision, answer.Event.Position, answer.Event.RecordedBy, answer.Event.Title));
+        Assert.NotNull(answer.Event.RecordedAt);
+
+        // Reading it back is what this token may not do.
+        Assert.Equal((1, true), (history.ExitCode, history.Stderr.Contains("(PermissionDenied)", StringComparison.Ordinal)));
     }
 
     [Fact]

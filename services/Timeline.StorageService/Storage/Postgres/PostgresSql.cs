@@ -87,7 +87,7 @@ internal static class PostgresSql
 
     /// <summary>The latest revision of each event the group touches (read after the lock: nobody else can change them now).</summary>
     public const string Latest =
-        "SELECT c.event_id, c.position, c.revision, c.retracted, r.body, c.deadline_id FROM current_events c JOIN revisions r ON r.position = c.position WHERE c.event_id = ANY(@EventIds)";
+        "SELECT c.event_id, c.position, c.revision, c.retracted, r.body, c.deadline_id, r.recorded_at, r.recorded_by FROM current_events c JOIN revisions r ON r.position = c.position WHERE c.event_id = ANY(@EventIds)";
 
     public const string InsertRevisions = """
         INSERT INTO revisions (position, event_id, revision, recorded_at, recorded_by, earliest, latest, kind, country, deadline_id, retracted, body)

@@ -105,17 +105,17 @@ internal sealed class PostgresTail(
         await using var command = new NpgsqlCommand(PostgresSql.Tail, connection);
         command.Parameters.Add(new NpgsqlParameter<long>("After", after));
         command.Parameters.Add(new NpgsqlParameter<int>("Limit", Page));
-        var records = new List<EventRecord>();
+        var records = new List<StoredRevision>();
         var previousDeadlines = new Dictionary<long, string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                EventRecord record;
+                StoredRevision record;
                 try
                 {
-                    record = RevisionRecord.From(
-                        reader.GetFieldValue<byte[]>(5), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(0), reader.GetInt64(3), reader.GetString(4));
+                    var stored = new StoredRevision(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5));
+                    record = stored with { Committed = stored.ToRecord() };
                 }
                 catch (InvalidProtocolBufferException ex)
                 {

@@ -194,7 +194,9 @@ internal sealed class PostgresWriter(
                     new EventRevision(reader.GetInt64(2)),
                     reader.GetBoolean(3),
                     reader.GetFieldValue<byte[]>(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5));
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetInt64(6),
+                    reader.GetString(7));
             }
         }
 

@@ -98,7 +98,7 @@ internal static class SqliteSql
 
     /// <summary>The latest revision of each event a group touches (a JSON array of ids): one read per group commit.</summary>
     public const string Latest =
-        "SELECT c.event_id, c.position, c.revision, c.retracted, r.body, c.deadline_id FROM current_events c JOIN revisions r ON r.position = c.position" +
+        "SELECT c.event_id, c.position, c.revision, c.retracted, r.body, c.deadline_id, r.recorded_at, r.recorded_by FROM current_events c JOIN revisions r ON r.position = c.position" +
         " WHERE c.event_id IN (SELECT value FROM json_each(@EventIds))";
 
     /// <summary>

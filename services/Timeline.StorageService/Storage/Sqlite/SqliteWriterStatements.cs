@@ -59,7 +59,9 @@ internal sealed class SqliteWriterStatements : IDisposable
                 new EventRevision(reader.GetInt64(2)),
                 reader.GetBoolean(3),
                 (byte[])reader.GetValue(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6),
+                reader.GetString(7));
         }
 
         return stored;
