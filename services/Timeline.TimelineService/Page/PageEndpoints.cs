@@ -54,6 +54,7 @@ public static class PageEndpoints
         app.MapGet(Path + "deadline-history/{deadlineId}", DeadlineHistoryAsync)
             .WithMetadata(PlainHttpEndpoint.Instance)
             .RequireAuthorization(Scopes.TimelineRead);
+        app.MapPageWrites();
         return app;
     }
 

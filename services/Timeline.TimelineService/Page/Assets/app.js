@@ -23,6 +23,7 @@
     feed: null,
     generation: 0,       // bumped on every new view, so answers for an old one are dropped
     received: 0,         // entries the live feed delivered (tests read it: data-feed-entries)
+    canWrite: false,     // the caller has events:write: the form is shown (GET /page/me)
   };
 
   // ---- small helpers -------------------------------------------------------------------------
@@ -700,6 +701,13 @@
     }
     const attributes = Object.entries(e.attributes || {});
     if (attributes.length) parts.push(el("h3", "", "Attributes"), facts(attributes));
+    if (page.canWrite) {
+      const correct = el("button", "correct", "Correct this event");
+      correct.type = "button";
+      correct.id = "correct";
+      correct.addEventListener("click", () => openEditor(entry.event));
+      parts.push(correct);
+    }
     parts.push(el("h3", "", "Revisions"));
     const revisions = el("ol", "revisions");
     revisions.id = "revisions";
@@ -766,6 +774,191 @@
     }
   }
 
+  // ---- adding and correcting ----------------------------------------------------------------
+
+  /** Whether the caller may write (events:write): only then is the form offered. */
+  async function checkWriter() {
+    try {
+      const me = await getJson("/page/me");
+      page.canWrite = (me.scopes || []).includes("events:write");
+    } catch (error) {
+      page.canWrite = false;
+    }
+    $("add-event").hidden = !page.canWrite;
+    if (!page.canWrite) $("editor").hidden = true;
+    document.body.dataset.canWrite = String(page.canWrite);
+    if (page.view.sel && !$("details").hidden) showSelection(false);
+  }
+
+  const FORM_FIELDS = ["title", "when", "reference", "summary", "kind", "place", "country", "actors", "tags", "sourceName", "sourceUrl", "sourcePublished", "sourceQuote"];
+
+  function today() {
+    const now = new Date();
+    return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+  }
+
+  /** Opens the form empty (a new event) or filled from the event being corrected (a new revision of it). */
+  function openEditor(event) {
+    const form = $("write-form");
+    editor.correcting = event || null;
+    editor.readBack = null;
+    clearWriteErrors();
+    $("write-result").textContent = "";
+    $("date-readback").textContent = "";
+    const e = event || {};
+    const occurred = e.occurred || {};
+    const location = e.location || {};
+    const source = e.source || {};
+    const values = {
+      title: e.title, when: occurred.text || occurred.edtf, reference: occurred.reference || today(), summary: e.summary, kind: e.kind,
+      place: location.name, country: location.country, actors: (e.actors || []).join(", "), tags: (e.tags || []).join(", "),
+      sourceName: source.name, sourceUrl: source.url, sourcePublished: source.published, sourceQuote: source.quote,
+    };
+    for (const name of FORM_FIELDS) form.elements[name].value = values[name] || "";
+    $("editor-title").textContent = event ? `Correct “${event.title}” (now revision ${event.revision})` : "Add an event";
+    $("write-submit").textContent = event ? "Store the correction" : "Store";
+    $("details").hidden = true;
+    $("editor").hidden = false;
+    form.elements.title.focus();
+    if (values.when) readDate();
+  }
+
+  const editor = { correcting: null, readBack: null, timer: 0, asked: "" };
+
+  function clearWriteErrors() {
+    for (const node of document.querySelectorAll("#write-form .field-error")) { node.hidden = true; node.textContent = ""; }
+    for (const input of document.querySelectorAll("#write-form [aria-invalid]")) input.removeAttribute("aria-invalid");
+  }
+
+  /** Puts a refusal beside the field it names (occurred.text beside When, source.url beside Link...). */
+  function showFieldError(field, message) {
+    const path = field.replace(/\[\d+\]/g, "");
+    let best = null;
+    for (const input of document.querySelectorAll("#write-form [data-field]")) {
+      const name = input.dataset.field;
+      if ((path === name || path.startsWith(name + ".")) && (!best || name.length > best.dataset.field.length)) best = input;
+    }
+    const target = best ? $("error-" + best.name) : $("write-problem");
+    if (best) best.setAttribute("aria-invalid", "true");
+    target.hidden = false;
+    target.textContent = (target.textContent ? target.textContent + " " : "") + (best ? message : `${field}: ${message}`);
+  }
+
+  function showRefusal(body, status) {
+    const details = body.details || [];
+    const bad = details.find((d) => (d["@type"] || "").endsWith("google.rpc.BadRequest"));
+    if (bad && (bad.fieldViolations || []).length) {
+      for (const v of bad.fieldViolations) showFieldError(v.field || "", v.description || "");
+    } else {
+      const problem = $("write-problem");
+      problem.hidden = false;
+      problem.textContent = status === 401 || status === 403 ? "Not stored: this token may not write (events:write): " + (body.message || status) : "Not stored: " + (body.message || `the service answered ${status}`);
+    }
+  }
+
+  /** The date as the service reads it: "late August 2023 = 2023-08-21 .. 2023-08-31". */
+  async function readDate() {
+    const form = $("write-form");
+    const text = form.elements.when.value.trim();
+    const reference = form.elements.reference.value;
+    const asked = text + "|" + reference;
+    editor.asked = asked;
+    editor.readBack = null;
+    for (const id of ["error-when", "error-reference"]) { $(id).hidden = true; $(id).textContent = ""; }
+    form.elements.when.removeAttribute("aria-invalid");
+    $("date-readback").textContent = "";
+    if (!text) return null;
+    const params = new URLSearchParams({ text, reference });
+    const response = await fetch("/page/date?" + params, { headers: headers("application/json"), cache: "no-store" });
+    const body = await response.json().catch(() => ({}));
+    if (editor.asked !== asked) return null;
+    if (!response.ok) {
+      showRefusal(body, response.status);
+      return null;
+    }
+    editor.readBack = { asked, date: body };
+    const from = body.earliest === OPEN_START ? "open" : body.earliest;
+    const to = body.latest === OPEN_END ? "open" : body.latest;
+    $("date-readback").textContent = `${text} = ${from === to ? from : `${from} .. ${to}`}` + (body.display && body.display !== text ? ` (${body.display}; EDTF ${body.edtf})` : ` (EDTF ${body.edtf})`);
+    return editor.readBack;
+  }
+
+  function list(text) {
+    return text.split(",").map((v) => v.trim()).filter(Boolean);
+  }
+
+  /** The event the form describes; a correction keeps what the form does not show (deadline effect, attributes, coordinates). */
+  function formEvent() {
+    const f = $("write-form").elements;
+    const value = (name) => f[name].value.trim();
+    const base = editor.correcting || {};
+    const event = {};
+    if (base.eventId) {
+      event.eventId = base.eventId;
+      event.expectedRevision = String(base.revision);
+    }
+    event.title = value("title");
+    const was = base.occurred || {};
+    // An EDTF date left as it was stays EDTF (a correction of the title does not restate its date as text).
+    event.occurred = !was.text && was.edtf && value("when") === was.edtf ? { edtf: was.edtf } : { text: value("when"), reference: f.reference.value };
+    if (value("summary")) event.summary = value("summary");
+    if (value("kind")) event.kind = value("kind");
+    event.actors = list(f.actors.value);
+    event.tags = list(f.tags.value);
+    const location = Object.assign({}, base.location || {}, { name: value("place"), country: value("country") });
+    if (Object.values(location).some((v) => v !== "" && v !== undefined && v !== null)) event.location = location;
+    const source = { name: value("sourceName"), url: value("sourceUrl"), published: f.sourcePublished.value, quote: value("sourceQuote") };
+    if (Object.values(source).some(Boolean)) event.source = source;
+    if (base.deadline) {
+      const effect = Object.assign({}, base.deadline);
+      const due = effect.due;
+      if (due) effect.due = due.text ? { text: due.text, reference: due.reference } : { edtf: due.edtf };
+      event.deadline = effect;
+    }
+    if (base.attributes && Object.keys(base.attributes).length) event.attributes = base.attributes;
+    return event;
+  }
+
+  /** Stores only once the person has seen the date read back for what the form now says. */
+  async function submitEvent() {
+    const form = $("write-form");
+    clearWriteErrors();
+    $("write-result").textContent = "";
+    const asked = form.elements.when.value.trim() + "|" + form.elements.reference.value;
+    if (!editor.readBack || editor.readBack.asked !== asked) {
+      if (!form.elements.when.value.trim()) {
+        showFieldError("occurred", "required: when it happened, e.g. “late August 2023” or 2023-08-21");
+        return;
+      }
+      if (await readDate()) $("write-result").textContent = "Check the date as read above, then store.";
+      return;
+    }
+    $("write-submit").disabled = true;
+    try {
+      const requestHeaders = headers("application/json");
+      requestHeaders["Content-Type"] = "application/json";
+      const response = await fetch("/page/events", { method: "POST", headers: requestHeaders, body: JSON.stringify(formEvent()), cache: "no-store" });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        showRefusal(body, response.status);
+        return;
+      }
+      const result = `Stored: ${body.eventId}, revision ${body.revision}${body.noOp ? " (unchanged: the same as the current revision)" : ""}.`;
+      document.body.dataset.lastStored = `${body.eventId}@${body.revision}`;
+      editor.correcting = null;
+      editor.readBack = null;
+      for (const name of FORM_FIELDS) if (name !== "reference") form.elements[name].value = "";
+      $("date-readback").textContent = "";
+      $("editor-title").textContent = "Add an event";
+      $("write-submit").textContent = "Store";
+      $("write-result").textContent = result;
+    } catch (error) {
+      showRefusal({ message: error.message }, 0);
+    } finally {
+      $("write-submit").disabled = false;
+    }
+  }
+
   // ---- controls ------------------------------------------------------------------------------
 
   function apply() {
@@ -799,8 +992,18 @@
       if (navigator.clipboard) navigator.clipboard.writeText(location.href).then(done, () => {});
     });
     $("more").addEventListener("click", () => loadPage());
+    $("add-event").addEventListener("click", () => openEditor(null));
+    $("editor-close").addEventListener("click", () => { $("editor").hidden = true; $("add-event").focus(); });
+    $("write-form").addEventListener("submit", (event) => { event.preventDefault(); submitEvent(); });
+    for (const name of ["when", "reference"]) {
+      $("write-form").elements[name].addEventListener("input", () => {
+        clearTimeout(editor.timer);
+        editor.timer = setTimeout(readDate, 300);
+      });
+    }
     $("close").addEventListener("click", closeDetails);
     document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !$("editor").hidden) { $("editor").hidden = true; return; }
       if (event.key === "Escape" && !$("details").hidden) closeDetails();
       if ((event.key === "ArrowDown" || event.key === "ArrowUp") && event.target.classList && event.target.classList.contains("entry-label")) {
         event.preventDefault();
@@ -816,6 +1019,7 @@
       $("token").value = "";
       $("token-form").hidden = true;
       start();
+      checkWriter();
     });
     window.addEventListener("resize", scheduleDraw);
   }
@@ -825,5 +1029,6 @@
     fillForm();
     wire();
     start();
+    checkWriter();
   });
 })();
