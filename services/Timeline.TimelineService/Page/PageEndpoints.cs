@@ -129,6 +129,15 @@ public static class PageEndpoints
         response.Headers.XFrameOptions = "DENY";
     }
 
+    /// <summary>
+    /// One of the page's files as text (<c>index.html</c>, <c>app.js</c>, <c>app.css</c>): the HTML
+    /// export (<c>timeline export --format html</c>) is this page with its data embedded.
+    /// </summary>
+    public static string Asset(string file) =>
+        Files.TryGetValue(file, out var entry)
+            ? System.Text.Encoding.UTF8.GetString(Contents[entry.Resource])
+            : throw new ArgumentException($"the page has no file '{file}'", nameof(file));
+
     private static byte[] Read(string resource)
     {
         using var stream = typeof(PageEndpoints).Assembly.GetManifestResourceStream(resource)

@@ -13,9 +13,20 @@
     ON_TRACK: "On track", AT_RISK: "At risk", MET: "Met", MET_LATE: "Met late", MISSED: "Missed", CANCELLED: "Cancelled",
   };
 
+  // The HTML export (`timeline export --format html`) is this page with its data embedded: it reads
+  // that and never asks a service (its Content-Security-Policy allows no request at all).
+  const embedded = (() => {
+    const node = document.getElementById("timeline-data");
+    return node ? JSON.parse(node.textContent) : null;
+  })();
+
+  function storedToken() {
+    try { return sessionStorage.getItem("timeline-token") || ""; } catch (error) { return ""; }
+  }
+
   const page = {
     view: {},            // the filters, period, as-of day and selection, as in the address
-    token: sessionStorage.getItem("timeline-token") || "",
+    token: storedToken(),
     entries: new Map(),  // event id -> { event, displayDate, serverMark, live }
     nextToken: "",
     loading: null,
@@ -92,7 +103,11 @@
       if (page.view[name]) params.set(name, page.view[name]);
     }
     const search = params.toString();
-    history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+    try {
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+    } catch (error) {
+      // A file:// page may refuse to change its address; the view still works.
+    }
   }
 
   function fillForm() {
@@ -164,7 +179,9 @@
     if (page.feed) page.feed.stop();
     page.feed = null;
     drawAll();
-    if (page.view.asof || page.view.known) {
+    if (embedded) {
+      loadEmbedded();
+    } else if (page.view.asof || page.view.known) {
       setConnection("as-of", `As of ${page.view.asof || "today"}${page.view.known ? ", as recorded by " + page.view.known : ""}: not live`);
       loadPage();
       loadDeadlinesAsOf();
@@ -173,6 +190,31 @@
       page.feed = new Feed(page.generation);
       page.feed.connect();
     }
+  }
+
+  /** An export: the embedded entries that match the filters (as the service's filter would), all at once. */
+  function loadEmbedded() {
+    const lists = { tag: (e) => e.tags || [], actor: (e) => e.actors || [], country: (e) => [(e.location || {}).country], kind: (e) => [e.kind] };
+    const wanted = {};
+    for (const name of Object.keys(lists)) {
+      const values = (page.view[name] || "").split(",").map((v) => v.trim().toLowerCase()).filter(Boolean);
+      if (values.length) wanted[name] = values;
+    }
+    const from = dayNumber(page.view.from); const to = dayNumber(page.view.to);
+    for (const entry of embedded.entries || []) {
+      const event = entry.event || {};
+      const i = interval(event);
+      if (from !== null && i.latest < from) continue;
+      if (to !== null && i.earliest > to) continue;
+      if (!Object.entries(wanted).every(([name, values]) => lists[name](event).some((v) => values.includes(String(v || "").toLowerCase())))) continue;
+      upsert(event, entry.displayDate, Boolean(entry.orderUncertain), false);
+    }
+    for (const status of embedded.deadlines || []) page.deadlines.set(status.deadlineId, status);
+    // What the export holds and as of when is written in the status line by the export itself.
+    setConnection("exported", $("connection").textContent);
+    document.body.dataset.loaded = "true";
+    drawAll();
+    if (page.view.sel) showSelection(false);
   }
 
   async function loadPage() {
@@ -489,7 +531,9 @@
       if (day >= span.to) break;
       if (day >= span.from) {
         const text = dayText(day);
-        const label = unit === "year" ? text.slice(0, text.length - 6) : unit === "month" ? text.slice(0, text.length - 3) : text;
+        // Years before 1 CE read as a person writes them (EDTF -0043 is 44 BCE).
+        const year = cursor.getUTCFullYear();
+        const label = unit === "year" ? (year > 0 ? String(year) : `${1 - year} BCE`) : unit === "month" ? text.slice(0, text.length - 3) : text;
         const at = percent(day, span);
         // Labels at either end are kept inside the axis, so nothing sticks out sideways.
         const tick = el("span", at < 6 ? "near-start" : at > 94 ? "near-end" : "", label);
@@ -717,6 +761,7 @@
   }
 
   async function loadRevisions(eventId) {
+    if (embedded) return;
     try {
       const body = await getJson("/page/history/" + encodeURIComponent(eventId));
       if (page.view.sel !== eventId || !$("revisions")) return;
@@ -758,6 +803,10 @@
 
   /** How the deadline's status moved up to today (or the as-of day), from ReplayDeadlines. */
   async function loadStatusHistory(deadlineId) {
+    if (embedded) {
+      setTimeout(() => { if ($("status-history")) $("status-history").replaceChildren(el("li", "", "The status history is not in the export (timeline deadlines shows it).")); });
+      return;
+    }
     try {
       const body = await getJson("/page/deadline-history/" + encodeURIComponent(deadlineId));
       const list = $("status-history");
@@ -778,6 +827,7 @@
 
   /** Whether the caller may write (events:write): only then is the form offered. */
   async function checkWriter() {
+    if (embedded) return;
     try {
       const me = await getJson("/page/me");
       page.canWrite = (me.scopes || []).includes("events:write");
@@ -1015,7 +1065,7 @@
     $("token-form").addEventListener("submit", (event) => {
       event.preventDefault();
       page.token = $("token").value.trim();
-      sessionStorage.setItem("timeline-token", page.token);
+      try { sessionStorage.setItem("timeline-token", page.token); } catch (error) { /* kept for this page only */ }
       $("token").value = "";
       $("token-form").hidden = true;
       start();
@@ -1024,11 +1074,22 @@
     window.addEventListener("resize", scheduleDraw);
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
+  function onReady() {
     page.view = readAddress();
+    if (embedded) {
+      // An export has its own as-of day and nothing to ask a service for.
+      delete page.view.asof;
+      delete page.view.known;
+      $("filters").elements.asof.closest("label").hidden = true;
+      document.title = embedded.title || document.title;
+    }
     fillForm();
     wire();
     start();
     checkWriter();
-  });
+  }
+
+  // Served, the script is deferred; embedded in an export it runs inline at the end of the body.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onReady);
+  else onReady();
 })();
