@@ -54,6 +54,10 @@ public static class PageEndpoints
         app.MapGet(Path + "deadline-history/{deadlineId}", DeadlineHistoryAsync)
             .WithMetadata(PlainHttpEndpoint.Instance)
             .RequireAuthorization(Scopes.TimelineRead);
+        var overview = new PageOverview();
+        app.MapGet(Path + "overview", (HttpContext context, EventStoreService.EventStoreServiceClient storage) => overview.ServeAsync(context, storage))
+            .WithMetadata(PlainHttpEndpoint.Instance)
+            .RequireAuthorization(Scopes.TimelineRead);
         app.MapPageWrites();
         return app;
     }

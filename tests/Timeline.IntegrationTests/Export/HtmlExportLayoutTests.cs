@@ -118,6 +118,11 @@ public sealed class HtmlExportLayoutTests : IAsyncLifetime
         });
         Assert.All(zoomed["ticks"]!.AsArray(), tick => Assert.StartsWith("2020", tick!.GetValue<string>(), StringComparison.Ordinal));
         Assert.True(zoomed["ticks"]!.AsArray().Count >= 4, "a year zoomed in should be labelled by months");
+
+        // Zoomed to 2020, the overview still shows the whole file (1997 on), 2020's columns marked.
+        Assert.Equal("4000", (await browser.EvaluateAsync("document.getElementById('overview').dataset.total"))?.GetValue<string>());
+        Assert.StartsWith("1997-", (await browser.EvaluateAsync("document.querySelector('#overview button').title"))!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All((await browser.EvaluateAsync("[...document.querySelectorAll('#overview button.in-view')].map(b => b.title)"))!.AsArray(), title => Assert.Contains("2020-", title!.GetValue<string>(), StringComparison.Ordinal));
         AssertLaidOut((await LayoutAsync(browser))!, 1280, expectedDeadlines: 6);
         await browser.ScreenshotAsync(Path.Combine(host.Folder, "html-1280-2020.png"));
         CopyScreenshot("html-1280-2020.png");

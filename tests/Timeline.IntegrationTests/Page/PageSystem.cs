@@ -43,6 +43,12 @@ internal sealed class PageSystem : IAsyncDisposable
 
     public Chromium Browser { get; private set; } = null!;
 
+    /// <summary>The storage service's gRPC address, for a CLI command run against this system.</summary>
+    public Uri StorageAddress => storageAddress;
+
+    /// <summary>The timeline service's gRPC address, while it runs.</summary>
+    public Uri TimelineAddress => timeline!.GrpcAddress();
+
     /// <summary>The page's address on the timeline service's HTTP/JSON port.</summary>
     public Uri PageAddress => new($"http://127.0.0.1:{httpPort}/page/");
 

@@ -175,13 +175,17 @@
     page.deadlines.clear();
     page.nextToken = "";
     page.loading = null;
+    page.overview = null;
     $("problem").hidden = true;
     if (page.feed) page.feed.stop();
     page.feed = null;
     drawAll();
     if (embedded) {
       loadEmbedded();
-    } else if (page.view.asof || page.view.known) {
+      return;
+    }
+    loadOverview();
+    if (page.view.asof || page.view.known) {
       setConnection("as-of", `As of ${page.view.asof || "today"}${page.view.known ? ", as recorded by " + page.view.known : ""}: not live`);
       loadPage();
       loadDeadlinesAsOf();
@@ -201,12 +205,14 @@
       if (values.length) wanted[name] = values;
     }
     const from = dayNumber(page.view.from); const to = dayNumber(page.view.to);
+    page.overview = { months: new Map(), total: 0 };
     for (const entry of embedded.entries || []) {
       const event = entry.event || {};
       const i = interval(event);
+      if (!Object.entries(wanted).every(([name, values]) => lists[name](event).some((v) => values.includes(String(v || "").toLowerCase())))) continue;
+      countOverview(event);
       if (from !== null && i.latest < from) continue;
       if (to !== null && i.earliest > to) continue;
-      if (!Object.entries(wanted).every(([name, values]) => lists[name](event).some((v) => values.includes(String(v || "").toLowerCase())))) continue;
       upsert(event, entry.displayDate, Boolean(entry.orderUncertain), false);
     }
     for (const status of embedded.deadlines || []) page.deadlines.set(status.deadlineId, status);
@@ -396,6 +402,7 @@
         case "entry":
           page.received++;
           document.body.dataset.feedEntries = String(page.received);
+          if (Number(message.revision) === 1 && !message.retracted) countOverview(message);
           upsert(message, null, false, true);
           scheduleDraw();
           break;
@@ -546,29 +553,103 @@
     }
   }
 
-  /** Where the loaded entries are dense; each column zooms to its period (a service filter). */
+  /**
+   * Where the entries are dense over the whole period: from the service's counts per month for the
+   * current filter (GET /page/overview, or the export's own entries), so not only the loaded pages;
+   * until they arrive, from the loaded entries. Each column zooms to its period (a service filter);
+   * the columns of the period on view are marked.
+   */
   function drawOverview(entries, span) {
     const overview = $("overview");
-    const columns = 48;
-    const counts = new Array(columns).fill(0);
-    for (const entry of entries) {
-      const { earliest, latest } = interval(entry.event);
-      const middle = Math.min(Math.max(Math.floor((earliest + latest) / 2), span.from), span.to - 1);
-      counts[Math.min(columns - 1, Math.floor(((middle - span.from) / (span.to - span.from)) * columns))]++;
+    let bins;
+    if (page.overview && page.overview.months.size) {
+      // By day, not as text: "-0217-01" is before "-0044-03".
+      const keys = [...page.overview.months.keys()].sort((a, b) => dayNumber(a + "-01") - dayNumber(b + "-01"));
+      const first = dayNumber(keys[0] + "-01");
+      const end = nextMonth(keys[keys.length - 1]);
+      const columns = Math.min(48, monthsBetween(keys[0], keys[keys.length - 1]) + 1);
+      bins = columnBins(first, end, columns);
+      for (const [month, count] of page.overview.months) {
+        const day = dayNumber(month + "-01");
+        bins[Math.min(columns - 1, Math.floor(((day - first) / (end - first)) * columns))].count += count;
+      }
+      overview.dataset.source = "store";
+      overview.dataset.total = String(page.overview.total);
+    } else {
+      bins = columnBins(span.from, span.to, 48);
+      for (const entry of entries) {
+        const { earliest, latest } = interval(entry.event);
+        const middle = Math.min(Math.max(Math.floor((earliest + latest) / 2), span.from), span.to - 1);
+        bins[Math.min(47, Math.floor(((middle - span.from) / (span.to - span.from)) * 48))].count++;
+      }
+      overview.dataset.source = "loaded";
+      overview.dataset.total = String(entries.length);
     }
-    const most = Math.max(1, ...counts);
-    overview.replaceChildren();
-    counts.forEach((count, i) => {
-      const from = span.from + Math.floor(((span.to - span.from) * i) / columns);
-      const to = Math.max(from, span.from + Math.floor(((span.to - span.from) * (i + 1)) / columns) - 1);
-      const column = el("button");
+    const most = Math.max(1, ...bins.map((b) => b.count));
+    const whole = overview.dataset.source === "store";
+    $("overview-caption").textContent = whole
+      ? `Overview: all ${page.overview.total} ${page.overview.total === 1 ? "event" : "events"}, ${dayText(bins[0].from).slice(0, -3)} to ${dayText(bins[bins.length - 1].to).slice(0, -3)}; the darker columns are the period below`
+      : "Overview of the loaded entries";
+    overview.replaceChildren(...bins.map((bin) => {
+      const column = el("button", whole && bin.from < span.to && bin.to >= span.from ? "in-view" : "");
       column.type = "button";
-      column.style.height = (count === 0 ? 2 : 15 + (85 * count) / most) + "%";
-      column.title = `${dayText(from)} to ${dayText(to)}: ${count} loaded`;
+      column.style.height = (bin.count === 0 ? 2 : 15 + (85 * bin.count) / most) + "%";
+      column.title = `${dayText(bin.from)} to ${dayText(bin.to)}: ${bin.count} ${overview.dataset.source === "store" ? "events" : "loaded"}`;
+      column.dataset.count = String(bin.count);
       column.setAttribute("aria-label", column.title);
-      column.addEventListener("click", () => { page.view.from = dayText(from); page.view.to = dayText(to); apply(); });
-      overview.append(column);
+      column.addEventListener("click", () => { page.view.from = dayText(bin.from); page.view.to = dayText(bin.to); apply(); });
+      return column;
+    }));
+  }
+
+  /** Columns of equal length from `from` (a day) to before `end`, each with its first and last day. */
+  function columnBins(from, end, columns) {
+    return Array.from({ length: columns }, (_, i) => {
+      const start = from + Math.floor(((end - from) * i) / columns);
+      return { from: start, to: Math.max(start, from + Math.floor(((end - from) * (i + 1)) / columns) - 1), count: 0 };
     });
+  }
+
+  /** The first day after a month ("2020-07" or "-0043-03"), as a day number. */
+  function nextMonth(month) {
+    const d = new Date(dayNumber(month + "-01") * 86400000);
+    d.setUTCMonth(d.getUTCMonth() + 1);
+    return Math.round(d.getTime() / 86400000);
+  }
+
+  function monthsBetween(a, b) {
+    const [ya, ma] = a.split(/-(?=\d\d$)/).map(Number); const [yb, mb] = b.split(/-(?=\d\d$)/).map(Number);
+    return (yb - ya) * 12 + (mb - ma);
+  }
+
+  /** The month an event is counted in, as the service counts it: its interval's middle, or its one closed end. */
+  function monthOf(event) {
+    const i = interval(event);
+    if (i.openStart && i.openEnd) return null;
+    const day = i.openStart ? i.latest : i.openEnd ? i.earliest : i.earliest + Math.floor((i.latest - i.earliest) / 2);
+    return dayText(day).slice(0, -3);
+  }
+
+  function countOverview(event) {
+    const month = monthOf(event);
+    if (!page.overview || month === null) return;
+    page.overview.months.set(month, (page.overview.months.get(month) || 0) + 1);
+    page.overview.total++;
+  }
+
+  async function loadOverview() {
+    const generation = page.generation;
+    const params = filterQuery();
+    params.delete("filter.occurred_from");
+    params.delete("filter.occurred_to");
+    try {
+      const body = await getJson("/page/overview", params);
+      if (generation !== page.generation) return;
+      page.overview = { months: new Map(body.months || []), total: Number(body.total || 0) };
+      scheduleDraw();
+    } catch (error) {
+      // The overview of loaded entries stays; the problem, if it matters, shows on the other requests.
+    }
   }
 
   function drawEntries(entries, span) {
