@@ -52,7 +52,7 @@ internal sealed class PageSystem : IAsyncDisposable
     /// <summary>The page's address on the timeline service's HTTP/JSON port.</summary>
     public Uri PageAddress => new($"http://127.0.0.1:{httpPort}/page/");
 
-    public static async Task<PageSystem> StartAsync(IReadOnlyList<string>? timelineArgs = null)
+    public static async Task<PageSystem> StartAsync(IReadOnlyList<string>? timelineArgs = null, IReadOnlyList<string>? storageArgs = null)
     {
         Assert.True(
             Chromium.Find() is not null,
@@ -60,7 +60,7 @@ internal sealed class PageSystem : IAsyncDisposable
         var system = new PageSystem(timelineArgs ?? []);
         Directory.CreateDirectory(system.directory);
         system.storage = StorageServiceApp.Create(
-            ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", Path.Combine(system.directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.200", "--Logging:LogLevel:Default", "Warning"]);
+            ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", Path.Combine(system.directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.200", "--Logging:LogLevel:Default", "Warning", .. storageArgs ?? []]);
         await system.storage.StartAsync().WaitAsync(Timeout);
         system.storageAddress = system.storage.GrpcAddress();
         system.Storage = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(system.Channel(system.storageAddress)));
