@@ -64,6 +64,13 @@ public static class TimelineServiceApp
             .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true)
             .AddCallCredentials((_, metadata, provider) =>
             {
+                // The page's form appends with its caller's own token (PageWrites); everything else reads with the service's.
+                if (PageWrites.ForwardedAuthorization.Value is { Length: > 0 } caller)
+                {
+                    metadata.Add("Authorization", caller);
+                    return Task.CompletedTask;
+                }
+
                 var token = provider.GetRequiredService<IOptions<TimelineOptions>>().Value.StorageToken;
                 if (token.Length > 0)
                 {

@@ -141,8 +141,15 @@ public sealed class ExportTests
         Assert.DoesNotContain("<b>not bold</b>", html, StringComparison.Ordinal);
         var json = html[(html.IndexOf("id=\"timeline-data\">", StringComparison.Ordinal) + 19)..html.IndexOf("</script>", StringComparison.Ordinal)];
         using var data = JsonDocument.Parse(json);
-        Assert.Equal(["set", "late-aug", "oct", "week", "year"], data.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
-        Assert.Equal("#f9a825", data.RootElement.GetProperty("deadlines")[0].GetProperty("color").GetString());
+        Assert.Equal(["set", "late-aug", "oct", "week", "year"], data.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("event").GetProperty("eventId").GetString()));
+        Assert.Equal("DEADLINE_STATE_AT_RISK", data.RootElement.GetProperty("deadlines")[0].GetProperty("state").GetString());
+
+        // The served page's own files, the script and style admitted by their hashes alone.
+        Assert.Contains(Timeline.TimelineServer.Page.PageEndpoints.Asset("app.js"), html, StringComparison.Ordinal);
+        Assert.Contains(Timeline.TimelineServer.Page.PageEndpoints.Asset("app.css"), html, StringComparison.Ordinal);
+        Assert.Contains("script-src 'sha256-", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("connect-src 'self'", html, StringComparison.Ordinal);
     }
 
     private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);

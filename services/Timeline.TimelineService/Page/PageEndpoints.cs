@@ -54,6 +54,11 @@ public static class PageEndpoints
         app.MapGet(Path + "deadline-history/{deadlineId}", DeadlineHistoryAsync)
             .WithMetadata(PlainHttpEndpoint.Instance)
             .RequireAuthorization(Scopes.TimelineRead);
+        var overview = new PageOverview();
+        app.MapGet(Path + "overview", (HttpContext context, EventStoreService.EventStoreServiceClient storage) => overview.ServeAsync(context, storage))
+            .WithMetadata(PlainHttpEndpoint.Instance)
+            .RequireAuthorization(Scopes.TimelineRead);
+        app.MapPageWrites();
         return app;
     }
 
@@ -127,6 +132,15 @@ public static class PageEndpoints
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.XFrameOptions = "DENY";
     }
+
+    /// <summary>
+    /// One of the page's files as text (<c>index.html</c>, <c>app.js</c>, <c>app.css</c>): the HTML
+    /// export (<c>timeline export --format html</c>) is this page with its data embedded.
+    /// </summary>
+    public static string Asset(string file) =>
+        Files.TryGetValue(file, out var entry)
+            ? System.Text.Encoding.UTF8.GetString(Contents[entry.Resource])
+            : throw new ArgumentException($"the page has no file '{file}'", nameof(file));
 
     private static byte[] Read(string resource)
     {

@@ -4,9 +4,10 @@ using Timeline.IntegrationTests.Cli;
 namespace Timeline.IntegrationTests.Export;
 
 /// <summary>
-/// `timeline export --format html` rendered by headless Chromium: the page's own script must draw
-/// one element per entry (data-event-id) with its uncertainty bar, and the deadline markers. The
-/// test fails, never skips, without Chromium (.ci/run installs it).
+/// `timeline export --format html` (the service's page with its data embedded, docs/PAGE.md)
+/// opened from a file:// address in headless Chromium: the page's own script must draw one element
+/// per entry (data-event-id) with its uncertainty bar, and each deadline with its status, without
+/// any request. The test fails, never skips, without Chromium (.ci/run installs it).
 /// </summary>
 public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
 {
@@ -31,7 +32,8 @@ public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
         Assert.True(EntryElements().Matches(dom).Count == 13, dom[..Math.Min(dom.Length, 3000)]);
         Assert.Equal(13, BarElements().Matches(dom).Count);
         Assert.Contains("data-event-id=\"unsc-2023-06-30-res-2690\"", dom, StringComparison.Ordinal);
-        Assert.Matches(@"<div class=""deadline"" data-deadline-id=""minusma-withdrawal"" data-state=""Met""", dom);
+        Assert.Matches(@"<li class=""deadline"" data-deadline-id=""minusma-withdrawal"" data-state=""MET""", dom);
+        Assert.Matches(@"<div class=""marker"" data-deadline-id=""minusma-withdrawal"" data-state=""MET""", dom);
     }
 
     [Fact]
@@ -60,14 +62,15 @@ public sealed partial class HtmlExportChromiumTests : IAsyncLifetime
             Chromium.Find() is not null,
             $"Chromium is needed to render the HTML export and was not found at {Chromium.DefaultPath}. Install it: apt-get update && apt-get install -y chromium");
         await using var browser = await Chromium.StartAsync(Path.GetDirectoryName(page)!);
-        await browser.NavigateAsync(page);
-        await browser.WaitUntilAsync("document.body && document.body.dataset.drawn === 'true'");
+        await browser.NavigateAsync(new Uri(page).AbsoluteUri);
+        await browser.WaitUntilAsync("document.body && document.body.dataset.drawn === 'true' && document.body.dataset.loaded === 'true'");
+        Assert.Equal("exported", (await browser.EvaluateAsync("document.getElementById('connection').dataset.connection"))?.GetValue<string>());
         var dom = (await browser.EvaluateAsync("document.documentElement.outerHTML"))?.GetValue<string>() ?? "";
         Assert.True(dom.Contains("</html>", StringComparison.Ordinal) && browser.PageErrors().Count == 0, $"the page failed: {string.Join("; ", browser.PageErrors())}");
         return dom;
     }
 
-    [GeneratedRegex(@"<div class=""entry[^""]*"" data-event-id=""[^""]+""")]
+    [GeneratedRegex(@"<li class=""entry[^""]*"" data-event-id=""[^""]+""")]
     internal static partial Regex EntryElements();
 
     [GeneratedRegex(@"<div class=""bar[^""]*""[^>]* style=""left: [0-9.e-]+%; width: [0-9.e-]+%;""")]

@@ -8,13 +8,14 @@ using Timeline.V1;
 namespace Timeline.IntegrationTests.Export;
 
 /// <summary>
-/// The HTML export of the real 3,990-event ACLED file (read from ../shared/data at test time, never
-/// copied into the repository), plus six deadlines due within weeks of each other, laid out by
-/// headless Chromium at 1,280 and 400 px wide. The test reads element positions from the page:
-/// no deadline flag overlaps another or an axis label, no axis label overlaps another, labels stay
-/// in their column, nothing scrolls sideways, the axis and flags stay in view while the rows
-/// scroll, and the find box, the tag list and the year range do what they say. Screenshots of each
-/// width are written beside the page (the ones in docs/EXPORTS.md come from here).
+/// The HTML export (the service's page with its data embedded) of the real 3,990-event ACLED file
+/// (read from ../shared/data at test time, never copied into the repository), plus six deadlines
+/// due within weeks of each other, opened from its file:// address by headless Chromium at 1,280
+/// and 400 px wide. The test reads element positions from the page: every deadline listed and
+/// marked inside the chart, no axis label overlaps another or leaves the axis, labels stay in their
+/// column, bars stay in their track, nothing scrolls sideways, the axis stays in view while the
+/// rows scroll, and Find, the tag filter and the period do what they say. Screenshots of each width
+/// are written beside the page (the ones in docs/EXPORTS.md come from here).
 /// </summary>
 public sealed class HtmlExportLayoutTests : IAsyncLifetime
 {
@@ -54,40 +55,38 @@ public sealed class HtmlExportLayoutTests : IAsyncLifetime
 
         await using var browser = await Chromium.StartAsync(host.Folder);
         await browser.ViewportAsync(width, height, mobile: width < 600);
-        await browser.NavigateAsync(page);
-        await browser.WaitUntilAsync("document.body.dataset.drawn === 'true'");
+        await browser.NavigateAsync(new Uri(page).AbsoluteUri);
+        await browser.WaitUntilAsync("document.body.dataset.drawn === 'true' && document.body.dataset.loaded === 'true'");
         await browser.ScreenshotAsync(Path.Combine(host.Folder, $"html-{width}.png"));
         CopyScreenshot($"html-{width}.png");
 
         var layout = await LayoutAsync(browser);
         Assert.Equal(4000, layout["rows"]!.GetValue<int>());
         Assert.Equal(4000, layout["bars"]!.GetValue<int>());
-        AssertLaidOut(layout, width, expectedFlags: 6);
+        AssertLaidOut(layout, width, expectedDeadlines: 6);
 
         // Long titles stay in their column (beside the bar when wide, above it when narrow).
         var label = layout["longLabel"]!;
         Assert.True(label["labelRight"]!.GetValue<double>() <= label["trackLeft"]!.GetValue<double>() + 0.5 || label["labelBottom"]!.GetValue<double>() <= label["trackTop"]!.GetValue<double>() + 0.5, $"the long title runs over its bar: {label.ToJsonString()}");
-        Assert.False(label["hitIsLabel"]!.GetValue<bool>(), "the long title paints over the track");
+        Assert.True(label["hitIsTrack"]!.GetValue<bool>(), $"the long title paints over the track: {label.ToJsonString()}");
 
-        // Scrolled far down: the axis and the flags are still at the top of the window.
+        // Scrolled far down: the axis is still at the top of the window.
         var scrolled = (await browser.EvaluateAsync("""
             (async () => {
               window.scrollTo(0, document.body.scrollHeight / 2);
               await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
               const axis = document.getElementById("axis").getBoundingClientRect();
-              const flags = [...document.querySelectorAll(".flag")].map(f => f.getBoundingClientRect().top);
-              return { scrollY: window.scrollY, axisTop: axis.top, axisBottom: axis.bottom, flagTops: flags };
+              return { scrollY: window.scrollY, axisTop: axis.top, axisBottom: axis.bottom };
             })()
             """))!;
         Assert.True(scrolled["scrollY"]!.GetValue<double>() > 10_000, $"the page did not scroll: {scrolled.ToJsonString()}");
-        Assert.InRange(scrolled["axisTop"]!.GetValue<double>(), -0.5, 2);
-        Assert.All(scrolled["flagTops"]!.AsArray(), top => Assert.InRange(top!.GetValue<double>(), 0, 200));
+        Assert.InRange(scrolled["axisTop"]!.GetValue<double>(), -0.5, 80);
         await browser.ScreenshotAsync(Path.Combine(host.Folder, $"html-{width}-scrolled.png"));
         Assert.Empty(browser.PageErrors());
     }
 
     [Fact]
-    public async Task Find_tag_and_years_narrow_the_rows_and_the_axis_follows_the_zoom()
+    public async Task Find_tag_and_period_narrow_the_rows_and_the_axis_follows_the_zoom()
     {
         if (Chromium.Find() is null)
         {
@@ -96,98 +95,104 @@ public sealed class HtmlExportLayoutTests : IAsyncLifetime
 
         await using var browser = await Chromium.StartAsync(host.Folder);
         await browser.ViewportAsync(1280, 900, mobile: false);
-        await browser.NavigateAsync(page);
-        await browser.WaitUntilAsync("document.body.dataset.drawn === 'true'");
+        await browser.NavigateAsync(new Uri(page).AbsoluteUri);
+        await browser.WaitUntilAsync("document.body.dataset.drawn === 'true' && document.body.dataset.loaded === 'true'");
 
-        var found = (await browser.EvaluateAsync(Interact("document.getElementById('filter').value = 'kidal'; document.getElementById('filter').dispatchEvent(new Event('input'));", 400)))!;
+        var found = (await browser.EvaluateAsync(Interact("const q = document.getElementById('filters').elements.q; q.value = 'kidal'; q.dispatchEvent(new Event('input'));", 400)))!;
         var visible = found["visible"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
         Assert.InRange(visible.Count, 1, 3999);
         Assert.All(visible, text => Assert.Contains("kidal", text, StringComparison.OrdinalIgnoreCase));
-        Assert.Equal($"{visible.Count} of 4000 events shown", found["shown"]!.GetValue<string>());
+        Assert.Equal($"{visible.Count} of 4000 loaded entries shown", found["shown"]!.GetValue<string>());
 
-        var tagged = (await browser.EvaluateAsync(Interact("document.getElementById('filter').value = ''; const t = document.getElementById('tag'); t.value = 'protests'; t.dispatchEvent(new Event('change'));", 100)))!;
+        var tagged = (await browser.EvaluateAsync(Interact("const f = document.getElementById('filters'); f.elements.q.value = ''; f.elements.tag.value = 'protests'; f.requestSubmit();", 300)))!;
         Assert.InRange(tagged["tags"]!.AsArray().Count, 1, 3999);
         Assert.All(tagged["tags"]!.AsArray(), tags => Assert.Contains(" protests ", tags!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Contains("tag=protests", (await browser.EvaluateAsync("location.search"))!.GetValue<string>(), StringComparison.Ordinal);
 
-        var zoomed = (await browser.EvaluateAsync(Interact("document.getElementById('tag').value = ''; document.getElementById('from-year').value = '2020'; document.getElementById('to-year').value = '2020'; document.getElementById('to-year').dispatchEvent(new Event('change'));", 100)))!;
+        var zoomed = (await browser.EvaluateAsync(Interact("const f = document.getElementById('filters'); f.elements.tag.value = ''; f.elements.from.value = '2020-01-01'; f.elements.to.value = '2020-12-31'; f.requestSubmit();", 300)))!;
+        Assert.InRange(zoomed["spans"]!.AsArray().Count, 1, 3999);
         Assert.All(zoomed["spans"]!.AsArray(), span =>
         {
             var (earliest, latest) = (span!["earliest"]!.GetValue<string>(), span["latest"]!.GetValue<string>());
-            Assert.True((latest.Length == 0 || string.CompareOrdinal(latest, "2020-01-01") >= 0) && (earliest.Length == 0 || string.CompareOrdinal(earliest, "2020-12-31") <= 0), $"{earliest}..{latest} is outside 2020");
+            Assert.True(string.CompareOrdinal(latest, "2020-01-01") >= 0 && string.CompareOrdinal(earliest, "2020-12-31") <= 0, $"{earliest}..{latest} is outside 2020");
         });
         Assert.All(zoomed["ticks"]!.AsArray(), tick => Assert.StartsWith("2020", tick!.GetValue<string>(), StringComparison.Ordinal));
         Assert.True(zoomed["ticks"]!.AsArray().Count >= 4, "a year zoomed in should be labelled by months");
-        AssertLaidOut((await LayoutAsync(browser))!, 1280, expectedFlags: 6);
+
+        // Zoomed to 2020, the overview still shows the whole file (1997 on), 2020's columns marked.
+        Assert.Equal("4000", (await browser.EvaluateAsync("document.getElementById('overview').dataset.total"))?.GetValue<string>());
+        Assert.StartsWith("1997-", (await browser.EvaluateAsync("document.querySelector('#overview button').title"))!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All((await browser.EvaluateAsync("[...document.querySelectorAll('#overview button.in-view')].map(b => b.title)"))!.AsArray(), title => Assert.Contains("2020-", title!.GetValue<string>(), StringComparison.Ordinal));
+        AssertLaidOut((await LayoutAsync(browser))!, 1280, expectedDeadlines: 6);
         await browser.ScreenshotAsync(Path.Combine(host.Folder, "html-1280-2020.png"));
         CopyScreenshot("html-1280-2020.png");
         Assert.Empty(browser.PageErrors());
     }
 
+    /// <summary>Does something, waits, and reads the rows shown, with each one's event from the data the page embeds.</summary>
     private static string Interact(string action, int settleMs) => $$"""
         (async () => {
           {{action}}
           await new Promise(r => setTimeout(r, {{settleMs}}));
-          const rows = [...document.querySelectorAll(".entry")].filter(r => !r.hidden);
+          const data = JSON.parse(document.getElementById("timeline-data").textContent);
+          const events = new Map(data.entries.map(e => [e.event.eventId, e.event]));
+          const rows = [...document.querySelectorAll("#entries .entry")].filter(r => !r.hidden).map(r => events.get(r.dataset.eventId));
           return {
-            visible: rows.map(r => r.title),
-            tags: rows.map(r => r.dataset.tags),
-            spans: rows.map(r => { const b = r.querySelector(".bar"); return { earliest: b ? b.dataset.earliest : "", latest: b ? b.dataset.latest : "" }; }),
-            ticks: [...document.querySelectorAll(".tick")].map(t => t.textContent),
-            shown: document.getElementById("shown").textContent,
+            visible: rows.map(e => [e.title, e.summary, e.kind, (e.location || {}).name, (e.location || {}).admin1, (e.location || {}).admin2, (e.tags || []).join(" "), (e.actors || []).join(" "), e.eventId].join(" ")),
+            tags: rows.map(e => " " + (e.tags || []).join(" ") + " "),
+            spans: rows.map(e => ({ earliest: e.occurred.earliest, latest: e.occurred.latest })),
+            ticks: [...document.querySelectorAll("#axis span")].map(t => t.textContent),
+            shown: document.getElementById("count").textContent,
           };
         })()
         """;
 
-    /// <summary>Positions the test checks: flags, ticks, bars against their track, the page's width.</summary>
+    /// <summary>Positions the test checks: axis labels, deadline markers, bars against their track, the page's width.</summary>
     private static async Task<JsonNode> LayoutAsync(Chromium browser) => (await browser.EvaluateAsync($$"""
-        (() => {
+        (async () => {
           const rect = e => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
-          const flags = [...document.querySelectorAll(".flag")].filter(f => f.style.display !== "none").map(rect);
-          const ticks = [...document.querySelectorAll(".tick")].map(t => { const r = document.createRange(); r.selectNodeContents(t); const b = r.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, bottom: b.bottom }; });
-          const scale = rect(document.getElementById("scale"));
-          const rows = [...document.querySelectorAll(".entry")];
-          const long = rows.find(r => r.querySelector(".what").textContent.startsWith({{JsonSerializer.Serialize(LongTitle[..30])}}));
-          const label = long.querySelector(".label").getBoundingClientRect(), track = long.querySelector(".track").getBoundingClientRect();
-          const hit = document.elementFromPoint(track.left + 3, (track.top + track.bottom) / 2);
+          const rows = [...document.querySelectorAll("#entries .entry")];
+          const long = rows.find(r => r.querySelector(".entry-title").textContent.startsWith({{JsonSerializer.Serialize(LongTitle[..30])}}));
+          if (long) long.scrollIntoView({ block: "center" });
+          await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const ticks = [...document.querySelectorAll("#axis span")].map(t => { const r = document.createRange(); r.selectNodeContents(t); const b = r.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, bottom: b.bottom }; });
+          const scale = rect(document.getElementById("axis"));
+          const markers = [...document.querySelectorAll("#deadline-lane .marker")].map(rect);
+          const label = long ? long.querySelector(".entry-label").getBoundingClientRect() : null, track = long ? long.querySelector(".track").getBoundingClientRect() : null;
+          const hit = long ? document.elementFromPoint(track.right - 3, (track.top + track.bottom) / 2) : null;
           const barsOutside = rows.filter(r => !r.hidden).map(r => [r.querySelector(".bar"), r.querySelector(".track")]).filter(([b]) => b)
             .filter(([b, t]) => { const x = b.getBoundingClientRect(), y = t.getBoundingClientRect(); return x.width > 0 && (x.left < y.left - 1 || x.right > y.right + 1); }).length;
+          window.scrollTo(0, 0);
           return {
-            rows: rows.length, bars: document.querySelectorAll(".bar").length,
+            rows: rows.length, bars: document.querySelectorAll("#entries .bar").length,
+            deadlines: document.querySelectorAll("#deadline-list .deadline").length,
             scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, bodyScrollWidth: document.body.scrollWidth,
-            flags, ticks, scale, barsOutside,
-            longLabel: { labelRight: label.right, labelBottom: label.bottom, trackLeft: track.left, trackTop: track.top, hitIsLabel: !!(hit && hit.closest(".label")) },
+            ticks, scale, markers, barsOutside,
+            longLabel: !long ? null : { labelRight: label.right, labelBottom: label.bottom, trackLeft: track.left, trackTop: track.top, hitIsTrack: !!(hit && (hit.closest(".track") || hit.closest(".bar"))) && !hit.closest(".entry-label") },
           };
         })()
         """))!;
 
-    private static void AssertLaidOut(JsonNode layout, int width, int expectedFlags)
+    private static void AssertLaidOut(JsonNode layout, int width, int expectedDeadlines)
     {
         Assert.True(layout["scrollWidth"]!.GetValue<double>() <= width && layout["bodyScrollWidth"]!.GetValue<double>() <= width, $"the page scrolls sideways at {width} px: {layout["scrollWidth"]} > {layout["innerWidth"]}");
-        var flags = Rects(layout["flags"]!);
+        var markers = Rects(layout["markers"]!);
         var ticks = Rects(layout["ticks"]!);
         var scale = Rect(layout["scale"]!);
-        Assert.Equal(expectedFlags, flags.Count);
+        Assert.Equal(expectedDeadlines, layout["deadlines"]!.GetValue<int>());
+        Assert.Equal(expectedDeadlines, markers.Count);
         Assert.True(ticks.Count >= 2, $"only {ticks.Count} axis labels");
-        for (var i = 0; i < flags.Count; i++)
+        foreach (var marker in markers)
         {
-            Assert.True(flags[i].Left >= scale.Left - 0.5 && flags[i].Right <= scale.Right + 0.5, $"flag {i} {flags[i]} leaves the chart {scale}");
-            for (var j = i + 1; j < flags.Count; j++)
-            {
-                Assert.False(Overlap(flags[i], flags[j]), $"flags {i} {flags[i]} and {j} {flags[j]} overlap at {width} px");
-            }
-
-            foreach (var tick in ticks)
-            {
-                Assert.False(Overlap(flags[i], tick), $"flag {i} {flags[i]} covers the axis label at {tick}");
-            }
+            Assert.True(marker.Left >= scale.Left - 0.5 && marker.Left <= scale.Right + 0.5, $"the deadline marker {marker} leaves the chart {scale}");
         }
 
         for (var i = 0; i + 1 < ticks.Count; i++)
         {
             Assert.False(Overlap(ticks[i], ticks[i + 1]), $"axis labels {ticks[i]} and {ticks[i + 1]} overlap");
-            Assert.True(ticks[i].Right <= scale.Right + 0.5, $"axis label {ticks[i]} leaves the chart");
         }
 
+        Assert.All(ticks, tick => Assert.True(tick.Left >= scale.Left - 0.5 && tick.Right <= scale.Right + 0.5, $"axis label {tick} leaves the chart {scale}"));
         Assert.Equal(0, layout["barsOutside"]!.GetValue<int>());
     }
 

@@ -100,4 +100,46 @@ public sealed class PageSecurityTests : IAsyncLifetime
 
         Assert.DoesNotMatch("<script>", await http.GetStringAsync("/page/", Ct));
     }
+
+    [Fact]
+    public async Task Without_the_write_scope_the_form_is_not_shown_and_the_append_route_refuses()
+    {
+        await system.Storage.AppendEventsAsync(new Storage.V1.AppendEventsRequest { Events = { MaliReport.Events() } }, cancellationToken: Ct);
+        await system.OpenAsync(waitForData: false);
+        var browser = system.Browser;
+        await browser.WaitUntilAsync("!document.getElementById('token-form').hidden");
+        await browser.EvaluateAsync($"(() => {{ document.getElementById('token').value = '{Reader}'; document.getElementById('token-form').requestSubmit(); }})()");
+        await browser.WaitUntilAsync("document.querySelectorAll('#entries .entry').length === 9 && document.body.dataset.canWrite === 'false'");
+        await browser.EvaluateAsync("document.querySelector('.entry[data-event-id=\"unsc-2690\"] .entry-label').click()");
+        await browser.WaitUntilAsync("!document.getElementById('details').hidden");
+        Assert.True((await browser.EvaluateAsync("document.getElementById('add-event').hidden"))!.GetValue<bool>());
+        Assert.Null(await browser.EvaluateAsync("document.getElementById('correct')"));
+
+        using var http = new HttpClient { BaseAddress = system.PageAddress, Timeout = PageSystem.Timeout };
+        foreach (var (token, expected) in new[] { ((string?)null, HttpStatusCode.Unauthorized), (Reader, HttpStatusCode.Forbidden) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/page/events")
+            {
+                Content = new StringContent("""{"title":"Not allowed","occurred":{"edtf":"2023-10-01"}}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("Origin", $"http://{system.PageAddress.Authority}");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new("Bearer", token);
+            }
+
+            Assert.Equal(expected, (await http.SendAsync(request, Ct)).StatusCode);
+        }
+
+        // With events:write it is accepted (storage here has no tokens of its own).
+        using var allowed = new HttpRequestMessage(HttpMethod.Post, "/page/events")
+        {
+            Content = new StringContent("""{"eventId":"by-writer","title":"Allowed","occurred":{"edtf":"2023-10-01"}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        allowed.Headers.Add("Origin", $"http://{system.PageAddress.Authority}");
+        allowed.Headers.Authorization = new("Bearer", Writer);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(allowed, Ct)).StatusCode);
+        var listed = await system.Storage.ListEventsAsync(new Storage.V1.ListEventsRequest { PageSize = 1000 }, cancellationToken: Ct);
+        Assert.Equal(10, listed.Events.Count);
+    }
 }

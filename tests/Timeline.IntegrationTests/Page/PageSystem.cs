@@ -43,10 +43,16 @@ internal sealed class PageSystem : IAsyncDisposable
 
     public Chromium Browser { get; private set; } = null!;
 
+    /// <summary>The storage service's gRPC address, for a CLI command run against this system.</summary>
+    public Uri StorageAddress => storageAddress;
+
+    /// <summary>The timeline service's gRPC address, while it runs.</summary>
+    public Uri TimelineAddress => timeline!.GrpcAddress();
+
     /// <summary>The page's address on the timeline service's HTTP/JSON port.</summary>
     public Uri PageAddress => new($"http://127.0.0.1:{httpPort}/page/");
 
-    public static async Task<PageSystem> StartAsync(IReadOnlyList<string>? timelineArgs = null)
+    public static async Task<PageSystem> StartAsync(IReadOnlyList<string>? timelineArgs = null, IReadOnlyList<string>? storageArgs = null)
     {
         Assert.True(
             Chromium.Find() is not null,
@@ -54,7 +60,7 @@ internal sealed class PageSystem : IAsyncDisposable
         var system = new PageSystem(timelineArgs ?? []);
         Directory.CreateDirectory(system.directory);
         system.storage = StorageServiceApp.Create(
-            ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", Path.Combine(system.directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.200", "--Logging:LogLevel:Default", "Warning"]);
+            ["--urls", "http://127.0.0.1:0", "--Storage:DatabasePath", Path.Combine(system.directory, "timeline.db"), "--Storage:CheckpointInterval", "00:00:00.200", "--Logging:LogLevel:Default", "Warning", .. storageArgs ?? []]);
         await system.storage.StartAsync().WaitAsync(Timeout);
         system.storageAddress = system.storage.GrpcAddress();
         system.Storage = new EventStoreService.EventStoreServiceClient(TestCalls.Bound(system.Channel(system.storageAddress)));

@@ -13,9 +13,20 @@
     ON_TRACK: "On track", AT_RISK: "At risk", MET: "Met", MET_LATE: "Met late", MISSED: "Missed", CANCELLED: "Cancelled",
   };
 
+  // The HTML export (`timeline export --format html`) is this page with its data embedded: it reads
+  // that and never asks a service (its Content-Security-Policy allows no request at all).
+  const embedded = (() => {
+    const node = document.getElementById("timeline-data");
+    return node ? JSON.parse(node.textContent) : null;
+  })();
+
+  function storedToken() {
+    try { return sessionStorage.getItem("timeline-token") || ""; } catch (error) { return ""; }
+  }
+
   const page = {
     view: {},            // the filters, period, as-of day and selection, as in the address
-    token: sessionStorage.getItem("timeline-token") || "",
+    token: storedToken(),
     entries: new Map(),  // event id -> { event, displayDate, serverMark, live }
     nextToken: "",
     loading: null,
@@ -23,6 +34,7 @@
     feed: null,
     generation: 0,       // bumped on every new view, so answers for an old one are dropped
     received: 0,         // entries the live feed delivered (tests read it: data-feed-entries)
+    canWrite: false,     // the caller has events:write: the form is shown (GET /page/me)
   };
 
   // ---- small helpers -------------------------------------------------------------------------
@@ -91,7 +103,11 @@
       if (page.view[name]) params.set(name, page.view[name]);
     }
     const search = params.toString();
-    history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+    try {
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
+    } catch (error) {
+      // A file:// page may refuse to change its address; the view still works.
+    }
   }
 
   function fillForm() {
@@ -159,10 +175,16 @@
     page.deadlines.clear();
     page.nextToken = "";
     page.loading = null;
+    page.overview = null;
     $("problem").hidden = true;
     if (page.feed) page.feed.stop();
     page.feed = null;
     drawAll();
+    if (embedded) {
+      loadEmbedded();
+      return;
+    }
+    loadOverview();
     if (page.view.asof || page.view.known) {
       setConnection("as-of", `As of ${page.view.asof || "today"}${page.view.known ? ", as recorded by " + page.view.known : ""}: not live`);
       loadPage();
@@ -172,6 +194,33 @@
       page.feed = new Feed(page.generation);
       page.feed.connect();
     }
+  }
+
+  /** An export: the embedded entries that match the filters (as the service's filter would), all at once. */
+  function loadEmbedded() {
+    const lists = { tag: (e) => e.tags || [], actor: (e) => e.actors || [], country: (e) => [(e.location || {}).country], kind: (e) => [e.kind] };
+    const wanted = {};
+    for (const name of Object.keys(lists)) {
+      const values = (page.view[name] || "").split(",").map((v) => v.trim().toLowerCase()).filter(Boolean);
+      if (values.length) wanted[name] = values;
+    }
+    const from = dayNumber(page.view.from); const to = dayNumber(page.view.to);
+    page.overview = { months: new Map(), total: 0 };
+    for (const entry of embedded.entries || []) {
+      const event = entry.event || {};
+      const i = interval(event);
+      if (!Object.entries(wanted).every(([name, values]) => lists[name](event).some((v) => values.includes(String(v || "").toLowerCase())))) continue;
+      countOverview(event);
+      if (from !== null && i.latest < from) continue;
+      if (to !== null && i.earliest > to) continue;
+      upsert(event, entry.displayDate, Boolean(entry.orderUncertain), false);
+    }
+    for (const status of embedded.deadlines || []) page.deadlines.set(status.deadlineId, status);
+    // What the export holds and as of when is written in the status line by the export itself.
+    setConnection("exported", $("connection").textContent);
+    document.body.dataset.loaded = "true";
+    drawAll();
+    if (page.view.sel) showSelection(false);
   }
 
   async function loadPage() {
@@ -353,6 +402,7 @@
         case "entry":
           page.received++;
           document.body.dataset.feedEntries = String(page.received);
+          if (Number(message.revision) === 1 && !message.retracted) countOverview(message);
           upsert(message, null, false, true);
           scheduleDraw();
           break;
@@ -488,7 +538,9 @@
       if (day >= span.to) break;
       if (day >= span.from) {
         const text = dayText(day);
-        const label = unit === "year" ? text.slice(0, text.length - 6) : unit === "month" ? text.slice(0, text.length - 3) : text;
+        // Years before 1 CE read as a person writes them (EDTF -0043 is 44 BCE).
+        const year = cursor.getUTCFullYear();
+        const label = unit === "year" ? (year > 0 ? String(year) : `${1 - year} BCE`) : unit === "month" ? text.slice(0, text.length - 3) : text;
         const at = percent(day, span);
         // Labels at either end are kept inside the axis, so nothing sticks out sideways.
         const tick = el("span", at < 6 ? "near-start" : at > 94 ? "near-end" : "", label);
@@ -501,29 +553,103 @@
     }
   }
 
-  /** Where the loaded entries are dense; each column zooms to its period (a service filter). */
+  /**
+   * Where the entries are dense over the whole period: from the service's counts per month for the
+   * current filter (GET /page/overview, or the export's own entries), so not only the loaded pages;
+   * until they arrive, from the loaded entries. Each column zooms to its period (a service filter);
+   * the columns of the period on view are marked.
+   */
   function drawOverview(entries, span) {
     const overview = $("overview");
-    const columns = 48;
-    const counts = new Array(columns).fill(0);
-    for (const entry of entries) {
-      const { earliest, latest } = interval(entry.event);
-      const middle = Math.min(Math.max(Math.floor((earliest + latest) / 2), span.from), span.to - 1);
-      counts[Math.min(columns - 1, Math.floor(((middle - span.from) / (span.to - span.from)) * columns))]++;
+    let bins;
+    if (page.overview && page.overview.months.size) {
+      // By day, not as text: "-0217-01" is before "-0044-03".
+      const keys = [...page.overview.months.keys()].sort((a, b) => dayNumber(a + "-01") - dayNumber(b + "-01"));
+      const first = dayNumber(keys[0] + "-01");
+      const end = nextMonth(keys[keys.length - 1]);
+      const columns = Math.min(48, monthsBetween(keys[0], keys[keys.length - 1]) + 1);
+      bins = columnBins(first, end, columns);
+      for (const [month, count] of page.overview.months) {
+        const day = dayNumber(month + "-01");
+        bins[Math.min(columns - 1, Math.floor(((day - first) / (end - first)) * columns))].count += count;
+      }
+      overview.dataset.source = "store";
+      overview.dataset.total = String(page.overview.total);
+    } else {
+      bins = columnBins(span.from, span.to, 48);
+      for (const entry of entries) {
+        const { earliest, latest } = interval(entry.event);
+        const middle = Math.min(Math.max(Math.floor((earliest + latest) / 2), span.from), span.to - 1);
+        bins[Math.min(47, Math.floor(((middle - span.from) / (span.to - span.from)) * 48))].count++;
+      }
+      overview.dataset.source = "loaded";
+      overview.dataset.total = String(entries.length);
     }
-    const most = Math.max(1, ...counts);
-    overview.replaceChildren();
-    counts.forEach((count, i) => {
-      const from = span.from + Math.floor(((span.to - span.from) * i) / columns);
-      const to = Math.max(from, span.from + Math.floor(((span.to - span.from) * (i + 1)) / columns) - 1);
-      const column = el("button");
+    const most = Math.max(1, ...bins.map((b) => b.count));
+    const whole = overview.dataset.source === "store";
+    $("overview-caption").textContent = whole
+      ? `Overview: all ${page.overview.total} ${page.overview.total === 1 ? "event" : "events"}, ${dayText(bins[0].from).slice(0, -3)} to ${dayText(bins[bins.length - 1].to).slice(0, -3)}; the darker columns are the period below`
+      : "Overview of the loaded entries";
+    overview.replaceChildren(...bins.map((bin) => {
+      const column = el("button", whole && bin.from < span.to && bin.to >= span.from ? "in-view" : "");
       column.type = "button";
-      column.style.height = (count === 0 ? 2 : 15 + (85 * count) / most) + "%";
-      column.title = `${dayText(from)} to ${dayText(to)}: ${count} loaded`;
+      column.style.height = (bin.count === 0 ? 2 : 15 + (85 * bin.count) / most) + "%";
+      column.title = `${dayText(bin.from)} to ${dayText(bin.to)}: ${bin.count} ${overview.dataset.source === "store" ? "events" : "loaded"}`;
+      column.dataset.count = String(bin.count);
       column.setAttribute("aria-label", column.title);
-      column.addEventListener("click", () => { page.view.from = dayText(from); page.view.to = dayText(to); apply(); });
-      overview.append(column);
+      column.addEventListener("click", () => { page.view.from = dayText(bin.from); page.view.to = dayText(bin.to); apply(); });
+      return column;
+    }));
+  }
+
+  /** Columns of equal length from `from` (a day) to before `end`, each with its first and last day. */
+  function columnBins(from, end, columns) {
+    return Array.from({ length: columns }, (_, i) => {
+      const start = from + Math.floor(((end - from) * i) / columns);
+      return { from: start, to: Math.max(start, from + Math.floor(((end - from) * (i + 1)) / columns) - 1), count: 0 };
     });
+  }
+
+  /** The first day after a month ("2020-07" or "-0043-03"), as a day number. */
+  function nextMonth(month) {
+    const d = new Date(dayNumber(month + "-01") * 86400000);
+    d.setUTCMonth(d.getUTCMonth() + 1);
+    return Math.round(d.getTime() / 86400000);
+  }
+
+  function monthsBetween(a, b) {
+    const [ya, ma] = a.split(/-(?=\d\d$)/).map(Number); const [yb, mb] = b.split(/-(?=\d\d$)/).map(Number);
+    return (yb - ya) * 12 + (mb - ma);
+  }
+
+  /** The month an event is counted in, as the service counts it: its interval's middle, or its one closed end. */
+  function monthOf(event) {
+    const i = interval(event);
+    if (i.openStart && i.openEnd) return null;
+    const day = i.openStart ? i.latest : i.openEnd ? i.earliest : i.earliest + Math.floor((i.latest - i.earliest) / 2);
+    return dayText(day).slice(0, -3);
+  }
+
+  function countOverview(event) {
+    const month = monthOf(event);
+    if (!page.overview || month === null) return;
+    page.overview.months.set(month, (page.overview.months.get(month) || 0) + 1);
+    page.overview.total++;
+  }
+
+  async function loadOverview() {
+    const generation = page.generation;
+    const params = filterQuery();
+    params.delete("filter.occurred_from");
+    params.delete("filter.occurred_to");
+    try {
+      const body = await getJson("/page/overview", params);
+      if (generation !== page.generation) return;
+      page.overview = { months: new Map(body.months || []), total: Number(body.total || 0) };
+      scheduleDraw();
+    } catch (error) {
+      // The overview of loaded entries stays; the problem, if it matters, shows on the other requests.
+    }
   }
 
   function drawEntries(entries, span) {
@@ -700,6 +826,13 @@
     }
     const attributes = Object.entries(e.attributes || {});
     if (attributes.length) parts.push(el("h3", "", "Attributes"), facts(attributes));
+    if (page.canWrite) {
+      const correct = el("button", "correct", "Correct this event");
+      correct.type = "button";
+      correct.id = "correct";
+      correct.addEventListener("click", () => openEditor(entry.event));
+      parts.push(correct);
+    }
     parts.push(el("h3", "", "Revisions"));
     const revisions = el("ol", "revisions");
     revisions.id = "revisions";
@@ -709,6 +842,7 @@
   }
 
   async function loadRevisions(eventId) {
+    if (embedded) return;
     try {
       const body = await getJson("/page/history/" + encodeURIComponent(eventId));
       if (page.view.sel !== eventId || !$("revisions")) return;
@@ -750,6 +884,10 @@
 
   /** How the deadline's status moved up to today (or the as-of day), from ReplayDeadlines. */
   async function loadStatusHistory(deadlineId) {
+    if (embedded) {
+      setTimeout(() => { if ($("status-history")) $("status-history").replaceChildren(el("li", "", "The status history is not in the export (timeline deadlines shows it).")); });
+      return;
+    }
     try {
       const body = await getJson("/page/deadline-history/" + encodeURIComponent(deadlineId));
       const list = $("status-history");
@@ -763,6 +901,192 @@
       }));
     } catch (error) {
       if ($("status-history")) $("status-history").replaceChildren(el("li", "", "The history could not be read: " + error.message));
+    }
+  }
+
+  // ---- adding and correcting ----------------------------------------------------------------
+
+  /** Whether the caller may write (events:write): only then is the form offered. */
+  async function checkWriter() {
+    if (embedded) return;
+    try {
+      const me = await getJson("/page/me");
+      page.canWrite = (me.scopes || []).includes("events:write");
+    } catch (error) {
+      page.canWrite = false;
+    }
+    $("add-event").hidden = !page.canWrite;
+    if (!page.canWrite) $("editor").hidden = true;
+    document.body.dataset.canWrite = String(page.canWrite);
+    if (page.view.sel && !$("details").hidden) showSelection(false);
+  }
+
+  const FORM_FIELDS = ["title", "when", "reference", "summary", "kind", "place", "country", "actors", "tags", "sourceName", "sourceUrl", "sourcePublished", "sourceQuote"];
+
+  function today() {
+    const now = new Date();
+    return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+  }
+
+  /** Opens the form empty (a new event) or filled from the event being corrected (a new revision of it). */
+  function openEditor(event) {
+    const form = $("write-form");
+    editor.correcting = event || null;
+    editor.readBack = null;
+    clearWriteErrors();
+    $("write-result").textContent = "";
+    $("date-readback").textContent = "";
+    const e = event || {};
+    const occurred = e.occurred || {};
+    const location = e.location || {};
+    const source = e.source || {};
+    const values = {
+      title: e.title, when: occurred.text || occurred.edtf, reference: occurred.reference || today(), summary: e.summary, kind: e.kind,
+      place: location.name, country: location.country, actors: (e.actors || []).join(", "), tags: (e.tags || []).join(", "),
+      sourceName: source.name, sourceUrl: source.url, sourcePublished: source.published, sourceQuote: source.quote,
+    };
+    for (const name of FORM_FIELDS) form.elements[name].value = values[name] || "";
+    $("editor-title").textContent = event ? `Correct “${event.title}” (now revision ${event.revision})` : "Add an event";
+    $("write-submit").textContent = event ? "Store the correction" : "Store";
+    $("details").hidden = true;
+    $("editor").hidden = false;
+    form.elements.title.focus();
+    if (values.when) readDate();
+  }
+
+  const editor = { correcting: null, readBack: null, timer: 0, asked: "" };
+
+  function clearWriteErrors() {
+    for (const node of document.querySelectorAll("#write-form .field-error")) { node.hidden = true; node.textContent = ""; }
+    for (const input of document.querySelectorAll("#write-form [aria-invalid]")) input.removeAttribute("aria-invalid");
+  }
+
+  /** Puts a refusal beside the field it names (occurred.text beside When, source.url beside Link...). */
+  function showFieldError(field, message) {
+    const path = field.replace(/\[\d+\]/g, "");
+    let best = null;
+    for (const input of document.querySelectorAll("#write-form [data-field]")) {
+      const name = input.dataset.field;
+      if ((path === name || path.startsWith(name + ".")) && (!best || name.length > best.dataset.field.length)) best = input;
+    }
+    const target = best ? $("error-" + best.name) : $("write-problem");
+    if (best) best.setAttribute("aria-invalid", "true");
+    target.hidden = false;
+    target.textContent = (target.textContent ? target.textContent + " " : "") + (best ? message : `${field}: ${message}`);
+  }
+
+  function showRefusal(body, status) {
+    const details = body.details || [];
+    const bad = details.find((d) => (d["@type"] || "").endsWith("google.rpc.BadRequest"));
+    if (bad && (bad.fieldViolations || []).length) {
+      for (const v of bad.fieldViolations) showFieldError(v.field || "", v.description || "");
+    } else {
+      const problem = $("write-problem");
+      problem.hidden = false;
+      problem.textContent = status === 401 || status === 403 ? "Not stored: this token may not write (events:write): " + (body.message || status) : "Not stored: " + (body.message || `the service answered ${status}`);
+    }
+  }
+
+  /** The date as the service reads it: "late August 2023 = 2023-08-21 .. 2023-08-31". */
+  async function readDate() {
+    const form = $("write-form");
+    const text = form.elements.when.value.trim();
+    const reference = form.elements.reference.value;
+    const asked = text + "|" + reference;
+    editor.asked = asked;
+    editor.readBack = null;
+    for (const id of ["error-when", "error-reference"]) { $(id).hidden = true; $(id).textContent = ""; }
+    form.elements.when.removeAttribute("aria-invalid");
+    $("date-readback").textContent = "";
+    if (!text) return null;
+    const params = new URLSearchParams({ text, reference });
+    const response = await fetch("/page/date?" + params, { headers: headers("application/json"), cache: "no-store" });
+    const body = await response.json().catch(() => ({}));
+    if (editor.asked !== asked) return null;
+    if (!response.ok) {
+      showRefusal(body, response.status);
+      return null;
+    }
+    editor.readBack = { asked, date: body };
+    const from = body.earliest === OPEN_START ? "open" : body.earliest;
+    const to = body.latest === OPEN_END ? "open" : body.latest;
+    $("date-readback").textContent = `${text} = ${from === to ? from : `${from} .. ${to}`}` + (body.display && body.display !== text ? ` (${body.display}; EDTF ${body.edtf})` : ` (EDTF ${body.edtf})`);
+    return editor.readBack;
+  }
+
+  function list(text) {
+    return text.split(",").map((v) => v.trim()).filter(Boolean);
+  }
+
+  /** The event the form describes; a correction keeps what the form does not show (deadline effect, attributes, coordinates). */
+  function formEvent() {
+    const f = $("write-form").elements;
+    const value = (name) => f[name].value.trim();
+    const base = editor.correcting || {};
+    const event = {};
+    if (base.eventId) {
+      event.eventId = base.eventId;
+      event.expectedRevision = String(base.revision);
+    }
+    event.title = value("title");
+    const was = base.occurred || {};
+    // An EDTF date left as it was stays EDTF (a correction of the title does not restate its date as text).
+    event.occurred = !was.text && was.edtf && value("when") === was.edtf ? { edtf: was.edtf } : { text: value("when"), reference: f.reference.value };
+    if (value("summary")) event.summary = value("summary");
+    if (value("kind")) event.kind = value("kind");
+    event.actors = list(f.actors.value);
+    event.tags = list(f.tags.value);
+    const location = Object.assign({}, base.location || {}, { name: value("place"), country: value("country") });
+    if (Object.values(location).some((v) => v !== "" && v !== undefined && v !== null)) event.location = location;
+    const source = { name: value("sourceName"), url: value("sourceUrl"), published: f.sourcePublished.value, quote: value("sourceQuote") };
+    if (Object.values(source).some(Boolean)) event.source = source;
+    if (base.deadline) {
+      const effect = Object.assign({}, base.deadline);
+      const due = effect.due;
+      if (due) effect.due = due.text ? { text: due.text, reference: due.reference } : { edtf: due.edtf };
+      event.deadline = effect;
+    }
+    if (base.attributes && Object.keys(base.attributes).length) event.attributes = base.attributes;
+    return event;
+  }
+
+  /** Stores only once the person has seen the date read back for what the form now says. */
+  async function submitEvent() {
+    const form = $("write-form");
+    clearWriteErrors();
+    $("write-result").textContent = "";
+    const asked = form.elements.when.value.trim() + "|" + form.elements.reference.value;
+    if (!editor.readBack || editor.readBack.asked !== asked) {
+      if (!form.elements.when.value.trim()) {
+        showFieldError("occurred", "required: when it happened, e.g. “late August 2023” or 2023-08-21");
+        return;
+      }
+      if (await readDate()) $("write-result").textContent = "Check the date as read above, then store.";
+      return;
+    }
+    $("write-submit").disabled = true;
+    try {
+      const requestHeaders = headers("application/json");
+      requestHeaders["Content-Type"] = "application/json";
+      const response = await fetch("/page/events", { method: "POST", headers: requestHeaders, body: JSON.stringify(formEvent()), cache: "no-store" });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        showRefusal(body, response.status);
+        return;
+      }
+      const result = `Stored: ${body.eventId}, revision ${body.revision}${body.noOp ? " (unchanged: the same as the current revision)" : ""}.`;
+      document.body.dataset.lastStored = `${body.eventId}@${body.revision}`;
+      editor.correcting = null;
+      editor.readBack = null;
+      for (const name of FORM_FIELDS) if (name !== "reference") form.elements[name].value = "";
+      $("date-readback").textContent = "";
+      $("editor-title").textContent = "Add an event";
+      $("write-submit").textContent = "Store";
+      $("write-result").textContent = result;
+    } catch (error) {
+      showRefusal({ message: error.message }, 0);
+    } finally {
+      $("write-submit").disabled = false;
     }
   }
 
@@ -799,8 +1123,18 @@
       if (navigator.clipboard) navigator.clipboard.writeText(location.href).then(done, () => {});
     });
     $("more").addEventListener("click", () => loadPage());
+    $("add-event").addEventListener("click", () => openEditor(null));
+    $("editor-close").addEventListener("click", () => { $("editor").hidden = true; $("add-event").focus(); });
+    $("write-form").addEventListener("submit", (event) => { event.preventDefault(); submitEvent(); });
+    for (const name of ["when", "reference"]) {
+      $("write-form").elements[name].addEventListener("input", () => {
+        clearTimeout(editor.timer);
+        editor.timer = setTimeout(readDate, 300);
+      });
+    }
     $("close").addEventListener("click", closeDetails);
     document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !$("editor").hidden) { $("editor").hidden = true; return; }
       if (event.key === "Escape" && !$("details").hidden) closeDetails();
       if ((event.key === "ArrowDown" || event.key === "ArrowUp") && event.target.classList && event.target.classList.contains("entry-label")) {
         event.preventDefault();
@@ -812,18 +1146,31 @@
     $("token-form").addEventListener("submit", (event) => {
       event.preventDefault();
       page.token = $("token").value.trim();
-      sessionStorage.setItem("timeline-token", page.token);
+      try { sessionStorage.setItem("timeline-token", page.token); } catch (error) { /* kept for this page only */ }
       $("token").value = "";
       $("token-form").hidden = true;
       start();
+      checkWriter();
     });
     window.addEventListener("resize", scheduleDraw);
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
+  function onReady() {
     page.view = readAddress();
+    if (embedded) {
+      // An export has its own as-of day and nothing to ask a service for.
+      delete page.view.asof;
+      delete page.view.known;
+      $("filters").elements.asof.closest("label").hidden = true;
+      document.title = embedded.title || document.title;
+    }
     fillForm();
     wire();
     start();
-  });
+    checkWriter();
+  }
+
+  // Served, the script is deferred; embedded in an export it runs inline at the end of the body.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onReady);
+  else onReady();
 })();
