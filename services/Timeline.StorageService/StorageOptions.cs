@@ -49,6 +49,16 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The longest one page of ListEvents may take in the database: past it the read is stopped and
+    /// answered RESOURCE_EXHAUSTED <c>READ_TOO_COSTLY</c>, naming what to narrow (docs/CONTRACT.md).
+    /// A filter an index serves costs what its result costs; this bounds the rest (a combination of
+    /// filters that matches little of a large log, a list as known at a time without ids, tags or
+    /// actors). SQLite checks the clock as the statement runs; PostgreSQL is told it as the list
+    /// connections' <c>statement_timeout</c> (keep it below the connection string's command timeout).
+    /// </summary>
+    public TimeSpan ReadTimeLimit { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Most batches a writer commits in one transaction (group commit).</summary>
     public int MaxBatchesPerCommit { get; set; } = 256;
 
@@ -84,7 +94,7 @@ public sealed class StorageOptions
             yield return $"{Section}:IntegrityCheckTimeout must not be negative (got {IntegrityCheckTimeout}; zero skips the check)";
         }
 
-        foreach (var (setting, interval) in new[] { (nameof(TailInterval), TailInterval), (nameof(CheckpointInterval), CheckpointInterval) })
+        foreach (var (setting, interval) in new[] { (nameof(TailInterval), TailInterval), (nameof(CheckpointInterval), CheckpointInterval), (nameof(ReadTimeLimit), ReadTimeLimit) })
         {
             if (interval <= TimeSpan.Zero)
             {
