@@ -27,11 +27,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private DateTimeOffset lastSuccess;
     private string? failure;
 
-    public PostgresDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
+    public PostgresDatabase(IOptions<PostgresStorageOptions> postgres, IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
     {
         this.time = time;
         this.logger = logger;
-        var settings = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
+        var settings = new NpgsqlConnectionStringBuilder(postgres.Value.ConnectionString);
         if (string.IsNullOrEmpty(settings.ApplicationName))
         {
             settings.ApplicationName = "timeline-storage";
@@ -41,7 +41,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // Npgsql's defaults wait 15 s to connect and 30 s for a command. Unless the connection
         // string says otherwise, 5 s each: every statement of the service takes milliseconds (the
         // migrations run without a limit), so past that the call is UNAVAILABLE.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.Value.ConnectionString };
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = postgres.Value.ConnectionString };
         if (!given.ContainsKey("Timeout"))
         {
             settings.Timeout = (int)StalledAfter.TotalSeconds;
@@ -63,10 +63,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         ReadTimeLimit = options.Value.ReadTimeLimit;
         ListTimeout = FormattableString.Invariant($"SET statement_timeout = {Math.Max(1, (long)Math.Ceiling(ReadTimeLimit.TotalMilliseconds))}; ");
         ListSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = settings.ApplicationName + "-lists" });
-        Description = $"PostgreSQL {StorageOptions.DescribeConnection(options.Value.ConnectionString)}";
+        Description = $"PostgreSQL {PostgresStorageOptions.DescribeConnection(postgres.Value.ConnectionString)}";
 
         // A poll that neither succeeds nor fails (a hung connection) must not keep the last success alive for long.
-        staleAfter = TimeSpan.FromSeconds(5) > options.Value.TailInterval * 3 ? TimeSpan.FromSeconds(5) : options.Value.TailInterval * 3;
+        staleAfter = TimeSpan.FromSeconds(5) > postgres.Value.TailInterval * 3 ? TimeSpan.FromSeconds(5) : postgres.Value.TailInterval * 3;
     }
 
     public NpgsqlDataSource DataSource { get; }
