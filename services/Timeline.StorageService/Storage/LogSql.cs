@@ -31,6 +31,28 @@ internal static class LogSql
     public const string DrivenPage = " ORDER BY e.earliest, e.latest, e.position LIMIT @Limit) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
     /// <summary>
+    /// One backend's list statements for each <see cref="ListDriver"/>, first page and next, built
+    /// once from its filter (over <c>e</c>, the deadline filter included), its index condition of
+    /// each driver on <c>current_events e</c> (<see cref="DrivenFrom"/>) and its subquery of each
+    /// driver's event ids for known-at lists (<see cref="KnownAtFromEvents"/>; null reads every event).
+    /// </summary>
+    public sealed class DrivenLists(string filter, Func<ListDriver, string> driver, Func<ListDriver, string?> knownAtEvents)
+    {
+        private readonly string[] knownAtFirst = Build(d => KnownAtStart(knownAtEvents(d)) + filter + ChronologicalPage);
+        private readonly string[] knownAtNext = Build(d => KnownAtStart(knownAtEvents(d)) + After + " AND " + filter + ChronologicalPage);
+        private readonly string[] drivenFirst = Build(d => d == ListDriver.Order ? "" : DrivenFrom(driver(d), next: false) + filter + DrivenPage);
+        private readonly string[] drivenNext = Build(d => d == ListDriver.Order ? "" : DrivenFrom(driver(d), next: true) + filter + DrivenPage);
+
+        public string KnownAt(ListDriver driver, bool next) => (next ? knownAtNext : knownAtFirst)[(int)driver];
+
+        public string Driven(ListDriver driver, bool next) => (next ? drivenNext : drivenFirst)[(int)driver];
+
+        private static string KnownAtStart(string? events) => events is null ? KnownAtFrom : KnownAtFromEvents(events);
+
+        private static string[] Build(Func<ListDriver, string> statement) => [.. Enum.GetValues<ListDriver>().Select(statement)];
+    }
+
+    /// <summary>
     /// The last position recorded at or before <c>@KnownAt</c> (0 if none), as <c>MAX(lo)</c> of the
     /// CTE <c>bound</c>: a binary search over positions, about 2·log2(head) primary-key seeks.
     /// <c>recorded_at</c> never decreases with position (both writers keep it so), so "recorded at

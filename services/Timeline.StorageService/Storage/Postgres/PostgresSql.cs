@@ -66,19 +66,13 @@ internal static class PostgresSql
         " (SELECT count(*) FROM (SELECT 1 FROM revision_actors a WHERE a.actor = ANY(@Actors) LIMIT @Most) c) AS actors," +
         " (SELECT count(*) FROM (SELECT 1 FROM current_events d WHERE d.deadline_id = ANY(@DeadlineIds) LIMIT @Most) c) AS deadlines";
 
-    private static readonly string[] KnownAtFirst = [.. Enum.GetValues<ListDriver>().Select(d => KnownAtFrom(d) + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage)];
-
-    private static readonly string[] KnownAtNext = [.. Enum.GetValues<ListDriver>().Select(d => KnownAtFrom(d) + LogSql.After + " AND " + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage)];
-
-    private static readonly string[] DrivenFirst = [.. Enum.GetValues<ListDriver>().Select(d => d == ListDriver.Order ? "" : LogSql.DrivenFrom(Driver(d), next: false) + Filter + " AND " + DeadlineFilter + LogSql.DrivenPage)];
-
-    private static readonly string[] DrivenNext = [.. Enum.GetValues<ListDriver>().Select(d => d == ListDriver.Order ? "" : LogSql.DrivenFrom(Driver(d), next: true) + Filter + " AND " + DeadlineFilter + LogSql.DrivenPage)];
+    private static readonly LogSql.DrivenLists Lists = new(Filter + " AND " + DeadlineFilter, Driver, KnownAtEvents);
 
     /// <summary>The view as known at a time (<see cref="LogSql.KnownAtFrom"/>), from the events <paramref name="driver"/> names; a first page or one after <c>@After…</c>.</summary>
-    public static string ListKnownAt(ListDriver driver, bool next) => (next ? KnownAtNext : KnownAtFirst)[(int)driver];
+    public static string ListKnownAt(ListDriver driver, bool next) => Lists.KnownAt(driver, next);
 
     /// <summary>The current view from the events <paramref name="driver"/> (not <see cref="ListDriver.Order"/>) names (<see cref="LogSql.DrivenFrom"/>).</summary>
-    public static string ListDriven(ListDriver driver, bool next) => (next ? DrivenNext : DrivenFirst)[(int)driver];
+    public static string ListDriven(ListDriver driver, bool next) => Lists.Driven(driver, next);
 
     /// <summary>The condition on <c>current_events e</c> that picks the driver's events through an index.</summary>
     private static string Driver(ListDriver driver) => driver switch
@@ -90,13 +84,13 @@ internal static class PostgresSql
         _ => throw new ArgumentOutOfRangeException(nameof(driver)),
     };
 
-    /// <summary>The known-at statement's start: every revision up to the bound, or the driver's events' only.</summary>
-    private static string KnownAtFrom(ListDriver driver) => driver switch
+    /// <summary>The ids of the events the driver names, for a known-at list (null: every event, <see cref="ListDriver.Order"/>).</summary>
+    private static string? KnownAtEvents(ListDriver driver) => driver switch
     {
-        ListDriver.EventIds => LogSql.KnownAtFromEvents("SELECT unnest(@EventIds)"),
-        ListDriver.Tags => LogSql.KnownAtFromEvents("SELECT k.event_id FROM revision_tags t JOIN revisions k ON k.position = t.position WHERE t.tag = ANY(@Tags)"),
-        ListDriver.Actors => LogSql.KnownAtFromEvents("SELECT k.event_id FROM revision_actors a JOIN revisions k ON k.position = a.position WHERE a.actor = ANY(@Actors)"),
-        _ => LogSql.KnownAtFrom,
+        ListDriver.EventIds => "SELECT unnest(@EventIds)",
+        ListDriver.Tags => "SELECT k.event_id FROM revision_tags t JOIN revisions k ON k.position = t.position WHERE t.tag = ANY(@Tags)",
+        ListDriver.Actors => "SELECT k.event_id FROM revision_actors a JOIN revisions k ON k.position = a.position WHERE a.actor = ANY(@Actors)",
+        _ => null,
     };
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>

@@ -88,19 +88,13 @@ internal static class SqliteSql
         " (SELECT count(*) FROM (SELECT 1 FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value LIMIT @Most))," +
         " (SELECT count(*) FROM (SELECT 1 FROM current_events c WHERE c.deadline_id IN (SELECT value FROM json_each(@DeadlineIds)) LIMIT @Most))";
 
-    private static readonly string[] KnownAtFirst = [.. Enum.GetValues<ListDriver>().Select(d => KnownAtFrom(d) + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage)];
-
-    private static readonly string[] KnownAtNext = [.. Enum.GetValues<ListDriver>().Select(d => KnownAtFrom(d) + LogSql.After + " AND " + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage)];
-
-    private static readonly string[] DrivenFirst = [.. Enum.GetValues<ListDriver>().Select(d => d == ListDriver.Order ? "" : LogSql.DrivenFrom(Driver(d), next: false) + Filter + " AND " + DeadlineFilter + LogSql.DrivenPage)];
-
-    private static readonly string[] DrivenNext = [.. Enum.GetValues<ListDriver>().Select(d => d == ListDriver.Order ? "" : LogSql.DrivenFrom(Driver(d), next: true) + Filter + " AND " + DeadlineFilter + LogSql.DrivenPage)];
+    private static readonly LogSql.DrivenLists Lists = new(Filter + " AND " + DeadlineFilter, Driver, KnownAtEvents);
 
     /// <summary>The view as known at a time (<see cref="LogSql.KnownAtFrom"/>), from the events <paramref name="driver"/> names; a first page or one after <c>@After…</c>.</summary>
-    public static string ListKnownAt(ListDriver driver, bool next) => (next ? KnownAtNext : KnownAtFirst)[(int)driver];
+    public static string ListKnownAt(ListDriver driver, bool next) => Lists.KnownAt(driver, next);
 
     /// <summary>The current view from the events <paramref name="driver"/> (not <see cref="ListDriver.Order"/>) names (<see cref="LogSql.DrivenFrom"/>).</summary>
-    public static string ListDriven(ListDriver driver, bool next) => (next ? DrivenNext : DrivenFirst)[(int)driver];
+    public static string ListDriven(ListDriver driver, bool next) => Lists.Driven(driver, next);
 
     /// <summary>The condition on <c>current_events e</c> that picks the driver's events through an index.</summary>
     private static string Driver(ListDriver driver) => driver switch
@@ -112,13 +106,13 @@ internal static class SqliteSql
         _ => throw new ArgumentOutOfRangeException(nameof(driver)),
     };
 
-    /// <summary>The known-at statement's start: every revision up to the bound, or the driver's events' only.</summary>
-    private static string KnownAtFrom(ListDriver driver) => driver switch
+    /// <summary>The ids of the events the driver names, for a known-at list (null: every event, <see cref="ListDriver.Order"/>).</summary>
+    private static string? KnownAtEvents(ListDriver driver) => driver switch
     {
-        ListDriver.EventIds => LogSql.KnownAtFromEvents("SELECT value FROM json_each(@EventIds)"),
-        ListDriver.Tags => LogSql.KnownAtFromEvents("SELECT k.event_id FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value JOIN revisions k ON k.position = t.position"),
-        ListDriver.Actors => LogSql.KnownAtFromEvents("SELECT k.event_id FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value JOIN revisions k ON k.position = a.position"),
-        _ => LogSql.KnownAtFrom,
+        ListDriver.EventIds => "SELECT value FROM json_each(@EventIds)",
+        ListDriver.Tags => "SELECT k.event_id FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value JOIN revisions k ON k.position = t.position",
+        ListDriver.Actors => "SELECT k.event_id FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value JOIN revisions k ON k.position = a.position",
+        _ => null,
     };
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>
