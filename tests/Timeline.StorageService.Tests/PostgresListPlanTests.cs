@@ -35,7 +35,7 @@ public sealed class PostgresListPlanTests
             """).WaitAsync(CallTimeout, cancellationToken: TestContext.Current.CancellationToken);
 
         var criteria = EventCriteria.Check(new EventFilter { Tags = { "even" }, OccurredFrom = "2022-06-01" }, new EventLimits());
-        var (sql, parameters) = PostgresEventLog.ListStatement(criteria, null, new ChronologicalKey(739000, 739010, 5000), 100);
+        var (sql, parameters) = PostgresEventLog.ListStatement(criteria, ListDriver.Order, null, new ChronologicalKey(739000, 739010, 5000), 100);
         await using var data = NpgsqlDataSource.Create(server.Database.ConnectionString!);
         await using var connection = await data.OpenConnectionAsync(cancellationToken: TestContext.Current.CancellationToken);
         var plan = (await connection.QueryAsync<string>("EXPLAIN " + sql, parameters)).ToList();

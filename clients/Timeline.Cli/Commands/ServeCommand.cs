@@ -6,6 +6,8 @@ using Timeline.Cli.Infrastructure;
 using Timeline.ServiceDefaults.Clients;
 using Timeline.ServiceDefaults.Startup;
 using Timeline.StorageService;
+using Timeline.StorageService.Storage.Postgres;
+using Timeline.StorageService.Storage.Sqlite;
 using Timeline.TimelineServer;
 
 namespace Timeline.Cli.Commands;
@@ -29,7 +31,7 @@ internal static class ServeCommand
         var database = new Option<string>("--database")
         {
             Description = "SQLite file the storage service owns",
-            DefaultValueFactory = _ => StorageOptions.DefaultDatabasePath(),
+            DefaultValueFactory = _ => SqliteStorageOptions.DefaultDatabasePath(),
         };
         var postgres = new Option<string?>("--postgres")
         {
@@ -77,7 +79,7 @@ internal static class ServeCommand
             else
             {
                 RequireConnectionString(connectionString);
-                where = $"PostgreSQL: {StorageOptions.DescribeConnection(connectionString)}";
+                where = $"PostgreSQL: {PostgresStorageOptions.DescribeConnection(connectionString)}";
                 storageArgs = [.. QuietHostStartFailure, "--Storage:Provider", StorageOptions.Postgres, "--Storage:ConnectionString", connectionString];
             }
 

@@ -65,6 +65,19 @@ public sealed class StartupRefusalTests : IDisposable
                 "--Auth:Tokens:alpha:Sha256", TestTokens.Hash("one-secret-for-two-names").ToLowerInvariant(), "--Auth:Tokens:alpha:Scopes:0", "events:write"],
             ["Auth:Tokens:alpha and Auth:Tokens:zeta have the same Sha256"]
         },
+        // Each backend checks its own settings (Storage/Sqlite, Storage/Postgres), in the one line with the shared ones.
+        { Storage, ["--Storage:Provider", "mysql"], ["Storage:Provider must be 'sqlite' or 'postgres', not 'mysql'"] },
+        { Storage, ["--Storage:Provider", "postgres"], ["Storage:ConnectionString is required with Storage:Provider=postgres"] },
+        {
+            Storage,
+            ["--Storage:Provider", "Postgres", "--Storage:ConnectionString", "Hots=db.example", "--Storage:TailInterval", "00:00:00", "--Storage:MaxTransactionAttempts", "0", "--Storage:SubscriberBufferSize", "0"],
+            ["Storage:ConnectionString is not a PostgreSQL connection string", "Storage:TailInterval must be longer than zero", "Storage:MaxTransactionAttempts must be at least 1", "Storage:SubscriberBufferSize must be at least 1"]
+        },
+        {
+            Storage,
+            ["--Storage:DatabasePath", " ", "--Storage:IntegrityCheckTimeout", "-00:00:01", "--Storage:ReadTimeLimit", "00:00:00"],
+            ["Storage:DatabasePath is empty", "Storage:IntegrityCheckTimeout must not be negative", "Storage:ReadTimeLimit must be longer than zero"]
+        },
         { Storage, ["--Kestrel:Limits:MaxConcurrentConnections", "0"], ["Kestrel:Limits:MaxConcurrentConnections: '0'"] },
         { Timeline, ["--Kestrel:Limits:KeepAliveTimeout", "forever"], ["Kestrel:Limits:KeepAliveTimeout: 'forever'"] },
         { Storage, ["--Kestrel:Endpoints:Grpc:Url", "https://127.0.0.1:0", "--Kestrel:Endpoints:Grpc:Certificate:Path", "/nonexistent/tls.pfx"], ["Kestrel:Endpoints:Grpc:Certificate: cannot use the certificate '/nonexistent/tls.pfx'"] },

@@ -27,11 +27,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private DateTimeOffset lastSuccess;
     private string? failure;
 
-    public PostgresDatabase(IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
+    public PostgresDatabase(IOptions<PostgresStorageOptions> postgres, IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresDatabase> logger)
     {
         this.time = time;
         this.logger = logger;
-        var settings = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
+        var settings = new NpgsqlConnectionStringBuilder(postgres.Value.ConnectionString);
         if (string.IsNullOrEmpty(settings.ApplicationName))
         {
             settings.ApplicationName = "timeline-storage";
@@ -41,7 +41,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // Npgsql's defaults wait 15 s to connect and 30 s for a command. Unless the connection
         // string says otherwise, 5 s each: every statement of the service takes milliseconds (the
         // migrations run without a limit), so past that the call is UNAVAILABLE.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.Value.ConnectionString };
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = postgres.Value.ConnectionString };
         if (!given.ContainsKey("Timeout"))
         {
             settings.Timeout = (int)StalledAfter.TotalSeconds;
@@ -53,13 +53,32 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
 
         DataSource = NpgsqlDataSource.Create(settings);
-        Description = $"PostgreSQL {StorageOptions.DescribeConnection(options.Value.ConnectionString)}";
+
+        // List pages run on connections of their own, and each sets statement_timeout to
+        // Storage:ReadTimeLimit in its first command (one round trip with the statement): the
+        // server stops a list past it (SQLSTATE 57014, answered RESOURCE_EXHAUSTED). It is the
+        // server's own clock, so a stalled server still meets the command timeout above
+        // (UNAVAILABLE), not this. Not a startup option of the connection: Npgsql's loading of the
+        // server's types when it opens its first connection would run under it too.
+        ReadTimeLimit = options.Value.ReadTimeLimit;
+        ListTimeout = FormattableString.Invariant($"SET statement_timeout = {Math.Max(1, (long)Math.Ceiling(ReadTimeLimit.TotalMilliseconds))}; ");
+        ListSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = settings.ApplicationName + "-lists" });
+        Description = $"PostgreSQL {PostgresStorageOptions.DescribeConnection(postgres.Value.ConnectionString)}";
 
         // A poll that neither succeeds nor fails (a hung connection) must not keep the last success alive for long.
-        staleAfter = TimeSpan.FromSeconds(5) > options.Value.TailInterval * 3 ? TimeSpan.FromSeconds(5) : options.Value.TailInterval * 3;
+        staleAfter = TimeSpan.FromSeconds(5) > postgres.Value.TailInterval * 3 ? TimeSpan.FromSeconds(5) : postgres.Value.TailInterval * 3;
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Connections for list pages only: <see cref="DataSource"/>'s settings, each list setting <see cref="ListTimeout"/> first.</summary>
+    public NpgsqlDataSource ListSource { get; }
+
+    /// <summary>The statement that puts a list connection's <c>statement_timeout</c> at <see cref="ReadTimeLimit"/>, to run ahead of the list's first statement.</summary>
+    public string ListTimeout { get; }
+
+    /// <summary><c>Storage:ReadTimeLimit</c>.</summary>
+    public TimeSpan ReadTimeLimit { get; }
 
     /// <summary>Where the log is, for logs and health (no credentials).</summary>
     public string Description { get; }
@@ -143,13 +162,17 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     /// <summary>Runs a read on a pooled connection; a broken pooled connection (the server restarted) is tried once more on a fresh one.</summary>
     /// <exception cref="ProblemException">UNAVAILABLE when the database cannot answer.</exception>
-    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken) => ReadAsync(DataSource, read, cancellationToken);
+
+    /// <summary><see cref="ReadAsync{T}(Func{NpgsqlConnection, Task{T}}, CancellationToken)"/> on a connection of <paramref name="source"/>.</summary>
+    /// <exception cref="ProblemException">UNAVAILABLE when the database cannot answer.</exception>
+    public async Task<T> ReadAsync<T>(NpgsqlDataSource source, Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+                await using var connection = await source.OpenConnectionAsync(cancellationToken);
                 var result = await read(connection);
                 Succeeded();
                 return result;
@@ -203,6 +226,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         if (IsConnectionFailure(ex))
         {
             DataSource.Clear();
+            ListSource.Clear();
         }
 
         return new ProblemException(ProblemKind.Unavailable, "STORAGE_UNAVAILABLE", "the event log's database cannot be reached; retry later");
@@ -220,5 +244,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         _ => ex is IOException or SocketException,
     };
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await ListSource.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Npgsql;
 using Timeline.Domain.Events;
 using Timeline.V1;
 
@@ -7,7 +8,8 @@ namespace Timeline.StorageService.Storage.Postgres;
 /// <summary>
 /// The log in a PostgreSQL database that any number of storage instances share: appends go to this
 /// instance's <see cref="PostgresWriter"/>; reads run on pooled connections (Dapper), and each call
-/// that the database cannot answer is UNAVAILABLE (<see cref="PostgresDatabase.ReadAsync"/>).
+/// that the database cannot answer is UNAVAILABLE (<see cref="PostgresDatabase.ReadAsync{T}(Func{NpgsqlConnection, Task{T}}, CancellationToken)"/>);
+/// a list page runs on a connection of <see cref="PostgresDatabase.ListSource"/>, stopped at <c>Storage:ReadTimeLimit</c>.
 /// </summary>
 internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter writer) : IEventLog
 {
@@ -40,25 +42,64 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
 
     public async Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = ListStatement(criteria, knownAt, after, pageSize);
         var rows = await database.ReadAsync(
-            async connection => (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList(),
+            database.ListSource,
+            async connection =>
+            {
+                try
+                {
+                    // The list connection's statement_timeout goes ahead of the first statement, in its round trip.
+                    var first = database.ListTimeout;
+                    var driver = ListPage.Driver(criteria, 0, 0, 0);
+                    if (ListPage.CountsIndexRows(criteria))
+                    {
+                        var count = PostgresFilter.Bind(criteria);
+                        count.Add("Most", ListPage.MostIndexRows);
+                        var (tags, actors, deadlines) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(first + PostgresSql.CountIndexRows, count, cancellationToken: cancellationToken));
+                        first = "";
+
+                        // A known-at list is not driven by deadline ids: the count is of the current view's.
+                        driver = ListPage.Driver(criteria, tags, actors, knownAt is null ? deadlines : ListPage.MostIndexRows);
+                    }
+
+                    var (sql, parameters) = ListStatement(criteria, driver, knownAt, after, pageSize);
+                    return (await connection.QueryAsync<RevisionRow>(new CommandDefinition(first + sql, parameters, cancellationToken: cancellationToken))).AsList();
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+                {
+                    // The list connection's statement_timeout (Storage:ReadTimeLimit): the request's cost, not an outage.
+                    throw ListPage.TooCostly(knownAt is not null, database.ReadTimeLimit);
+                }
+            },
             cancellationToken);
         return ListPage.From(rows, pageSize);
     }
 
-    /// <summary>The statement of a list page and its parameters (one row more than the page: whether there is a next one, and where it starts).</summary>
-    internal static (string Sql, DynamicParameters Parameters) ListStatement(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize)
+    /// <summary>
+    /// The statement of a list page and its parameters (one row more than the page: whether there is
+    /// a next one, and where it starts): as known at a time, from the events <paramref name="driver"/>
+    /// names, or the current view in order (the span-class merge).
+    /// </summary>
+    internal static (string Sql, DynamicParameters Parameters) ListStatement(EventCriteria criteria, ListDriver driver, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize)
     {
         var parameters = PostgresFilter.Bind(criteria);
         parameters.Add("Limit", pageSize + 1);
-        if (knownAt is { } time)
+        if (knownAt is not null || driver != ListDriver.Order)
         {
-            parameters.Add("KnownAt", RecordTime.ToMicros(time));
             parameters.Add("AfterEarliest", after?.Earliest ?? 0);
             parameters.Add("AfterLatest", after?.Latest ?? 0);
             parameters.Add("AfterPosition", after?.Position ?? 0);
-            return (after is null ? PostgresSql.ListKnownAtFirst : PostgresSql.ListKnownAtNext, parameters);
+        }
+
+        if (knownAt is { } time)
+        {
+            parameters.Add("KnownAt", RecordTime.ToMicros(time));
+            return (PostgresSql.ListKnownAt(driver, after is not null), parameters);
+        }
+
+        if (driver != ListDriver.Order)
+        {
+            return (PostgresSql.ListDriven(driver, after is not null), parameters);
         }
 
         for (var k = 0; k < SpanClasses.Count; k++)

@@ -60,9 +60,38 @@ internal static class PostgresSql
         string.Join(" UNION ALL ", Enumerable.Range(0, SpanClasses.Count).Select(k => ArmSelect + FormattableString.Invariant($"{k} AND (e.earliest, e.latest, e.position) > (@E{k}, @L{k}, @P{k})") + ArmWhere)) +
         " ORDER BY earliest, latest, position LIMIT @Limit) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
-    public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
+    /// <summary>How many index rows the filter's tags, its actors and its deadline ids have, each counted up to <c>@Most</c> (<see cref="ListPage.Driver"/>).</summary>
+    public const string CountIndexRows =
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM revision_tags t WHERE t.tag = ANY(@Tags) LIMIT @Most) c) AS tags," +
+        " (SELECT count(*) FROM (SELECT 1 FROM revision_actors a WHERE a.actor = ANY(@Actors) LIMIT @Most) c) AS actors," +
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events d WHERE d.deadline_id = ANY(@DeadlineIds) LIMIT @Most) c) AS deadlines";
 
-    public const string ListKnownAtNext = LogSql.KnownAtFrom + LogSql.After + " AND " + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
+    private static readonly LogSql.DrivenLists Lists = new(Filter + " AND " + DeadlineFilter, Driver, KnownAtEvents);
+
+    /// <summary>The view as known at a time (<see cref="LogSql.KnownAtFrom"/>), from the events <paramref name="driver"/> names; a first page or one after <c>@After…</c>.</summary>
+    public static string ListKnownAt(ListDriver driver, bool next) => Lists.KnownAt(driver, next);
+
+    /// <summary>The current view from the events <paramref name="driver"/> (not <see cref="ListDriver.Order"/>) names (<see cref="LogSql.DrivenFrom"/>).</summary>
+    public static string ListDriven(ListDriver driver, bool next) => Lists.Driven(driver, next);
+
+    /// <summary>The condition on <c>current_events e</c> that picks the driver's events through an index.</summary>
+    private static string Driver(ListDriver driver) => driver switch
+    {
+        ListDriver.EventIds => "e.event_id = ANY(@EventIds)",
+        ListDriver.Tags => "e.position IN (SELECT t.position FROM revision_tags t WHERE t.tag = ANY(@Tags))",
+        ListDriver.Actors => "e.position IN (SELECT a.position FROM revision_actors a WHERE a.actor = ANY(@Actors))",
+        ListDriver.DeadlineIds => "e.deadline_id = ANY(@DeadlineIds)",
+        _ => throw new ArgumentOutOfRangeException(nameof(driver)),
+    };
+
+    /// <summary>The ids of the events the driver names, for a known-at list (null: every event, <see cref="ListDriver.Order"/>).</summary>
+    private static string? KnownAtEvents(ListDriver driver) => driver switch
+    {
+        ListDriver.EventIds => "SELECT unnest(@EventIds)",
+        ListDriver.Tags => "SELECT k.event_id FROM revision_tags t JOIN revisions k ON k.position = t.position WHERE t.tag = ANY(@Tags)",
+        ListDriver.Actors => "SELECT k.event_id FROM revision_actors a JOIN revisions k ON k.position = a.position WHERE a.actor = ANY(@Actors)",
+        _ => null,
+    };
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>
     public const string ReadAfter = LogSql.ReadAfterFrom + Filter + " AND " + DeadlineFilterWithPrevious + LogSql.InLogOrder;

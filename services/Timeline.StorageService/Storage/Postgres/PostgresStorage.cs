@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Timeline.StorageService.Storage.Postgres;
 
 /// <summary>
@@ -9,6 +11,8 @@ internal static class PostgresStorage
 {
     public static IServiceCollection AddPostgresEventLog(this IServiceCollection services)
     {
+        services.AddOptions<PostgresStorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddSingleton<IValidateOptions<StorageOptions>, PostgresStorageOptions.Validator>();
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton<PostgresTail>();
         services.AddSingleton<PostgresWriter>();

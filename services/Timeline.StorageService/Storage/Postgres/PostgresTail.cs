@@ -20,7 +20,7 @@ internal sealed class PostgresTail(
     PostgresDatabase database,
     LogBroadcaster broadcaster,
     TimeProvider time,
-    IOptions<StorageOptions> options,
+    IOptions<PostgresStorageOptions> options,
     ILogger<PostgresTail> logger) : BackgroundService
 {
     private const int Page = 1_000;

@@ -28,6 +28,7 @@ internal sealed class PostgresWriter(
     StorageMetrics metrics,
     IHostApplicationLifetime lifetime,
     IOptions<StorageOptions> options,
+    IOptions<PostgresStorageOptions> postgres,
     ILogger<PostgresWriter> logger) : IHostedService
 {
     private readonly AppendQueue queue = new(options.Value.MaxBatchesPerCommit);
@@ -71,7 +72,7 @@ internal sealed class PostgresWriter(
     private async Task CommitGroupAsync(List<PendingAppend> group)
     {
         using var activity = GroupCommit.StartActivity(group);
-        var attempts = options.Value.MaxTransactionAttempts;
+        var attempts = postgres.Value.MaxTransactionAttempts;
         var reconnected = false;
         GroupPlan applied;
         for (var attempt = 1; ; attempt++)

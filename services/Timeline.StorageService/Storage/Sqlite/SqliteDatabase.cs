@@ -16,12 +16,12 @@ namespace Timeline.StorageService.Storage.Sqlite;
 /// file"): the file is this process's alone (an exclusive lock on <c>&lt;file&gt;.lock</c>, held
 /// while it is open), readable by its user only (a new directory 0700, a new file 0600, which
 /// SQLite gives its WAL and SHM files too), checked for damage at start (<c>PRAGMA quick_check</c>,
-/// at most <see cref="StorageOptions.IntegrityCheckTimeout"/>), and watched while open: a damaged
+/// at most <see cref="SqliteStorageOptions.IntegrityCheckTimeout"/>), and watched while open: a damaged
 /// page met by any statement, or the file unlinked or replaced under the process, stops writes
 /// for good (until a restart), and a commit that fails (a full disk) makes the instance not
 /// SERVING until one succeeds.
 /// </remarks>
-internal sealed class SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
+internal sealed class SqliteDatabase(IOptions<SqliteStorageOptions> options, ILogger<SqliteDatabase> logger)
 {
     /// <summary>The page cache of a connection from <see cref="OpenReader"/>, in KiB.</summary>
     public const int ReaderCacheKiB = 8192;

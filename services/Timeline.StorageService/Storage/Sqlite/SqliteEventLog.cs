@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Timeline.Domain.Events;
 using Timeline.V1;
 
@@ -8,9 +10,10 @@ namespace Timeline.StorageService.Storage.Sqlite;
 /// <summary>
 /// The log in one SQLite file: appends go to the single <see cref="SqliteWriter"/>; reads run beside
 /// it (WAL), each on its own pooled connection, except current-view lists, which take a prepared
-/// <see cref="SqliteListStatement"/> from a small pool.
+/// <see cref="SqliteListStatement"/> from a small pool. A list page runs under <c>Storage:ReadTimeLimit</c>
+/// (<see cref="SqliteReadLimit"/>).
 /// </summary>
-internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter writer) : IEventLog, IDisposable
+internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter writer, IOptions<StorageOptions> options) : IEventLog, IDisposable
 {
     /// <summary>Idle list statements kept; more can run at once, the extra ones are closed after use.</summary>
     private const int IdleListStatements = 8;
@@ -67,19 +70,37 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    /// <summary>
+    /// A list page, under <c>Storage:ReadTimeLimit</c>: as known at a time (through Dapper; every
+    /// revision up to the time, or the events the filter's ids, tags or actors name), the current
+    /// view from the few events an index names (<see cref="ListPage.Driver"/>, through Dapper), or
+    /// the current view in order (a pooled <see cref="SqliteListStatement"/>, on whose connection
+    /// the other two run as well).
+    /// </summary>
     private async Task<EventPage> ListCoreAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken)
     {
         var filter = SqliteFilter.Bind(criteria);
         if (knownAt is { } time)
         {
-            return await ListKnownAtAsync(filter, time, after, pageSize, cancellationToken);
+            await using var connection = await database.OpenReaderAsync(cancellationToken);
+            return await LimitedAsync(connection, knownAt: true, async () =>
+            {
+                var driver = await DriverAsync(connection, criteria, filter, knownAt: true, cancellationToken);
+                return await ListByDapperAsync(connection, SqliteSql.ListKnownAt(driver, after is not null), filter, time, after, pageSize, cancellationToken);
+            });
         }
 
         var statement = idleLists.TryDequeue(out var idle) ? idle : new SqliteListStatement(database.OpenReader());
         EventPage page;
         try
         {
-            page = await statement.ReadAsync(filter, after, pageSize, cancellationToken);
+            page = await LimitedAsync(statement.Connection, knownAt: false, async () =>
+            {
+                var driver = await DriverAsync(statement.Connection, criteria, filter, knownAt: false, cancellationToken);
+                return driver == ListDriver.Order
+                    ? await statement.ReadAsync(filter, after, pageSize, cancellationToken)
+                    : await ListByDapperAsync(statement.Connection, SqliteSql.ListDriven(driver, after is not null), filter, null, after, pageSize, cancellationToken);
+            });
         }
         catch
         {
@@ -103,20 +124,53 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return page;
     }
 
+    /// <summary>Runs <paramref name="read"/> on <paramref name="connection"/> under <c>Storage:ReadTimeLimit</c>; past it, RESOURCE_EXHAUSTED.</summary>
+    private async Task<EventPage> LimitedAsync(SqliteConnection connection, bool knownAt, Func<Task<EventPage>> read)
+    {
+        var limit = options.Value.ReadTimeLimit;
+        using var budget = SqliteReadLimit.Arm(connection, limit);
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (budget.IsExceeded(e))
+        {
+            throw ListPage.TooCostly(knownAt, limit);
+        }
+    }
+
     /// <summary>
-    /// The view as known at a time, through Dapper and <see cref="SqliteSql.ListKnownAtFirst"/> /
-    /// <see cref="SqliteSql.ListKnownAtNext"/>: a rare, historical query that sorts what it selects.
+    /// <see cref="ListPage.Driver"/>, counting the index rows of the filter's tags, actors and
+    /// deadline ids (at most <see cref="ListPage.MostIndexRows"/> each) when it has some. A known-at
+    /// list is not driven by deadline ids: the count is of the current view's.
     /// </summary>
-    private async Task<EventPage> ListKnownAtAsync(SqliteFilter filter, DateTimeOffset knownAt, ChronologicalKey? after, int size, CancellationToken cancellationToken)
+    private static async Task<ListDriver> DriverAsync(SqliteConnection connection, EventCriteria criteria, SqliteFilter filter, bool knownAt, CancellationToken cancellationToken)
+    {
+        if (!ListPage.CountsIndexRows(criteria))
+        {
+            return ListPage.Driver(criteria, 0, 0, 0);
+        }
+
+        var parameters = filter.ToDynamic();
+        parameters.Add("Most", ListPage.MostIndexRows);
+        var (tags, actors, deadlines) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(SqliteSql.CountIndexRows, parameters, cancellationToken: cancellationToken));
+        return ListPage.Driver(criteria, tags, actors, knownAt ? ListPage.MostIndexRows : deadlines);
+    }
+
+    /// <summary>A list statement that sorts what it selects (known at a time, or from an index's events), through Dapper: one page and the row after it.</summary>
+    private static async Task<EventPage> ListByDapperAsync(
+        SqliteConnection connection, string sql, SqliteFilter filter, DateTimeOffset? knownAt, ChronologicalKey? after, int size, CancellationToken cancellationToken)
     {
         var parameters = filter.ToDynamic();
         parameters.Add("AfterEarliest", after?.Earliest);
         parameters.Add("AfterLatest", after?.Latest);
         parameters.Add("AfterPosition", after?.Position);
         parameters.Add("Limit", size + 1);
-        parameters.Add("KnownAt", RecordTime.ToMicros(knownAt));
-        var sql = after is null ? SqliteSql.ListKnownAtFirst : SqliteSql.ListKnownAtNext;
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        if (knownAt is { } time)
+        {
+            parameters.Add("KnownAt", RecordTime.ToMicros(time));
+        }
+
         var rows = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
         return ListPage.From(rows, size);
     }

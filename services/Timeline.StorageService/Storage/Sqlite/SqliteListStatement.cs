@@ -24,7 +24,6 @@ internal sealed partial class SqliteListStatement : IDisposable
     private const int Earliest = 6;
     private const int Latest = 7;
 
-    private readonly SqliteConnection connection;
     private readonly SqliteCommand command;
     private readonly Dictionary<string, SqliteParameter> parameters = new(StringComparer.Ordinal);
     private readonly SqliteParameter[] keys;
@@ -33,7 +32,7 @@ internal sealed partial class SqliteListStatement : IDisposable
 
     public SqliteListStatement(SqliteConnection connection)
     {
-        this.connection = connection;
+        Connection = connection;
         command = connection.CreateCommand();
         command.CommandText = SqliteSql.ListCurrent;
         foreach (var name in ParameterName().Matches(SqliteSql.ListCurrent).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
@@ -46,6 +45,9 @@ internal sealed partial class SqliteListStatement : IDisposable
         limit = parameters["Limit"];
         command.Prepare();
     }
+
+    /// <summary>The statement's own connection (<see cref="SqliteReadLimit"/> arms it).</summary>
+    public SqliteConnection Connection { get; }
 
     /// <summary>
     /// One page: up to <paramref name="size"/> events after <paramref name="after"/> (the page
@@ -101,7 +103,7 @@ internal sealed partial class SqliteListStatement : IDisposable
     public void Dispose()
     {
         command.Dispose();
-        connection.Dispose();
+        Connection.Dispose();
     }
 
     [GeneratedRegex(@"@(\w+)")]

@@ -82,9 +82,38 @@ internal static class SqliteSql
         string.Join(" UNION ALL ", Enumerable.Range(0, SpanClasses.Count).Select(k => ArmSelect + FormattableString.Invariant($"{k} AND (i.earliest, i.latest, i.position) > (@E{k}, @L{k}, @P{k})") + ArmWhere)) +
         " ORDER BY earliest, latest, position LIMIT CAST(@Limit AS INTEGER)) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
-    public const string ListKnownAtFirst = LogSql.KnownAtFrom + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
+    /// <summary>How many index rows the filter's tags, its actors and its deadline ids have, each counted up to <c>@Most</c> (<see cref="ListPage.Driver"/>).</summary>
+    public const string CountIndexRows =
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value LIMIT @Most))," +
+        " (SELECT count(*) FROM (SELECT 1 FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value LIMIT @Most))," +
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events c WHERE c.deadline_id IN (SELECT value FROM json_each(@DeadlineIds)) LIMIT @Most))";
 
-    public const string ListKnownAtNext = LogSql.KnownAtFrom + LogSql.After + " AND " + Filter + " AND " + DeadlineFilter + LogSql.ChronologicalPage;
+    private static readonly LogSql.DrivenLists Lists = new(Filter + " AND " + DeadlineFilter, Driver, KnownAtEvents);
+
+    /// <summary>The view as known at a time (<see cref="LogSql.KnownAtFrom"/>), from the events <paramref name="driver"/> names; a first page or one after <c>@After…</c>.</summary>
+    public static string ListKnownAt(ListDriver driver, bool next) => Lists.KnownAt(driver, next);
+
+    /// <summary>The current view from the events <paramref name="driver"/> (not <see cref="ListDriver.Order"/>) names (<see cref="LogSql.DrivenFrom"/>).</summary>
+    public static string ListDriven(ListDriver driver, bool next) => Lists.Driven(driver, next);
+
+    /// <summary>The condition on <c>current_events e</c> that picks the driver's events through an index.</summary>
+    private static string Driver(ListDriver driver) => driver switch
+    {
+        ListDriver.EventIds => "e.event_id IN (SELECT value FROM json_each(@EventIds))",
+        ListDriver.Tags => "e.position IN (SELECT t.position FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value)",
+        ListDriver.Actors => "e.position IN (SELECT a.position FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value)",
+        ListDriver.DeadlineIds => "e.deadline_id IN (SELECT value FROM json_each(@DeadlineIds))",
+        _ => throw new ArgumentOutOfRangeException(nameof(driver)),
+    };
+
+    /// <summary>The ids of the events the driver names, for a known-at list (null: every event, <see cref="ListDriver.Order"/>).</summary>
+    private static string? KnownAtEvents(ListDriver driver) => driver switch
+    {
+        ListDriver.EventIds => "SELECT value FROM json_each(@EventIds)",
+        ListDriver.Tags => "SELECT k.event_id FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value JOIN revisions k ON k.position = t.position",
+        ListDriver.Actors => "SELECT k.event_id FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value JOIN revisions k ON k.position = a.position",
+        _ => null,
+    };
 
     /// <summary>Revisions in log order after a position, up to a head, for subscriptions.</summary>
     public const string ReadAfter = LogSql.ReadAfterFrom + Filter + " AND " + DeadlineFilterWithPrevious + LogSql.InLogOrder;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Timeline.StorageService.Storage.Sqlite;
 
 /// <summary>The SQLite backend's services: one file, one writer (<c>Storage:Provider</c> = <c>sqlite</c>, the default).</summary>
@@ -5,6 +7,8 @@ internal static class SqliteStorage
 {
     public static IServiceCollection AddSqliteEventLog(this IServiceCollection services)
     {
+        services.AddOptions<SqliteStorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddSingleton<IValidateOptions<StorageOptions>, SqliteStorageOptions.Validator>();
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<SqliteWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteWriter>());
