@@ -24,6 +24,15 @@ public sealed class PageOverview
 
     private const int MaxCached = 64;
 
+    /// <summary>
+    /// How many counts may read storage at once, whatever the number of filters asked for: a count
+    /// reads the filter's whole result, so callers cycling filters get <c>RESOURCE_EXHAUSTED</c>
+    /// (HTTP 429) past this instead of as many whole-log reads as they send (docs/SECURITY.md).
+    /// </summary>
+    internal const int MaxRunning = 2;
+
+    private readonly SemaphoreSlim running = new(MaxRunning, MaxRunning);
+
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<string> Json)> cache = new(StringComparer.Ordinal);
 
     internal async Task ServeAsync(HttpContext context, EventStoreService.EventStoreServiceClient storage)
@@ -46,12 +55,23 @@ public sealed class PageOverview
         var now = DateTimeOffset.UtcNow;
         if (!cache.TryGetValue(key, out var cached) || now - cached.At > Fresh || cached.Json.IsFaulted || cached.Json.IsCanceled)
         {
+            if (!running.Wait(0))
+            {
+                await JsonStatus.WriteAsync(
+                    context.Response,
+                    StatusCodes.Status429TooManyRequests,
+                    Google.Rpc.Code.ResourceExhausted,
+                    $"{MaxRunning} overview counts are already running; retry in a few seconds",
+                    context.RequestAborted);
+                return;
+            }
+
             if (cache.Count >= MaxCached)
             {
                 cache.Clear();
             }
 
-            cached = (now, CountAsync(storage, filter));
+            cached = (now, CountReleasingAsync(storage, filter));
             cache[key] = cached;
         }
 
@@ -66,6 +86,18 @@ public sealed class PageOverview
             cache.TryRemove(key, out _);
             var code = (Google.Rpc.Code)(int)e.StatusCode;
             await JsonStatus.WriteAsync(context.Response, ProblemStatus.HttpStatus(code), code, e.Status.Detail, context.RequestAborted);
+        }
+    }
+
+    private async Task<string> CountReleasingAsync(EventStoreService.EventStoreServiceClient storage, EventFilter filter)
+    {
+        try
+        {
+            return await CountAsync(storage, filter);
+        }
+        finally
+        {
+            running.Release();
         }
     }
 
