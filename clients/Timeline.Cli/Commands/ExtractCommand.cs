@@ -4,7 +4,7 @@ using Timeline.Cli.Extract;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;

@@ -5,7 +5,7 @@ using Timeline.V1;
 using DatePrecision = Timeline.Domain.Dates.DatePrecision;
 using FuzzyDate = Timeline.Domain.Dates.FuzzyDate;
 
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>
 /// Turns an article into a draft: one proposed event per dated statement, the deadlines it speaks

@@ -1,4 +1,4 @@
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>What a clause is to its sentence.</summary>
 public enum ClauseKind

@@ -1,6 +1,6 @@
 using Timeline.V1;
 
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>One trigger found in a sentence: the effect it proposes, its words as written, and whether a negation turned it round.</summary>
 public sealed record TriggerMatch(DeadlineEffectType Effect, string Words, int Start, int End, bool Negated);
