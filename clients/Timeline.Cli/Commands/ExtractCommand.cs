@@ -67,7 +67,7 @@ internal static class ExtractCommand
 
             using var connections = Connections.From(options, result);
             var events = request.Events.ToList();
-            var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, events, mode, ct);
+            var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, events, mode, context.Error, ct);
             var results = await ImportCommand.ImportAsync(connections.Storage, toStore, ImportCommand.DefaultBatchSize, json ? r => JsonOutput.WriteLine(context.Output, r) : null, null, ct);
             ImportCommand.PrintSummary(json ? null : context.Console, context.Error, input.Name, events.Count, results, []);
             DraftMatches.Report(context.Error, input.Name, matches, mode);

@@ -113,7 +113,7 @@ internal static partial class ImportCommand
 
             // A draft `timeline extract` wrote: its events that look like stored ones are held back (docs/EXTRACT.md).
             var mode = DraftMatches.Mode(result.GetValue(asRevisions), result.GetValue(allowDuplicates));
-            var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, events, mode, ct);
+            var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, events, mode, context.Error, ct);
             var results = await ImportAsync(connections.Storage, toStore, result.GetValue(batchSize), onResponse, console, ct);
             PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), events.Count, results, []);
             DraftMatches.Report(context.Error, Path.GetFileName(path), matches, mode);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
 using Timeline.Domain.Validation;
@@ -63,14 +64,25 @@ internal static partial class DraftMatches
     /// (expecting its current revision, so a change made meanwhile is refused, not overwritten).
     /// </summary>
     public static async Task<(List<NewEvent> ToStore, List<DraftMatch> Matches)> ApplyAsync(
-        StorageClient storage, IReadOnlyList<NewEvent> events, DraftMatchMode mode, CancellationToken ct)
+        StorageClient storage, IReadOnlyList<NewEvent> events, DraftMatchMode mode, TextWriter error, CancellationToken ct)
     {
         if (mode == DraftMatchMode.AllowDuplicates || !events.Any(IsDraftEvent))
         {
             return ([.. events], []);
         }
 
-        var matches = await FindAsync(storage, events, ct);
+        List<DraftMatch> matches;
+        try
+        {
+            matches = await FindAsync(storage, events, ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+        {
+            // A token that may write but not read: the draft is stored as it is, and the user is told it was not compared.
+            error.WriteLine("note: the token may not read events, so the draft was not compared with the stored events (events like stored ones may be stored twice)");
+            return ([.. events], []);
+        }
+
         var byIndex = matches.ToDictionary(m => m.Index);
         var toStore = new List<NewEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Timeline.Tests.Shared;
 using Timeline.V1;
 
 namespace Timeline.IntegrationTests.Cli;
@@ -125,6 +126,28 @@ public sealed class DraftMatchTests
         var copies = await host.RunAsync("extract", article, "--published", "2023-10-16", "--append", "--allow-duplicates");
         Assert.True(copies.ExitCode == 0, copies.Stderr);
         Assert.Equal(held.Count + 1, (await TitlesAsync(host)).Count);
+    }
+
+    [Fact]
+    public async Task A_token_that_may_write_but_not_read_stores_the_draft_and_says_it_was_not_compared()
+    {
+        const string Writer = "writer-token-5d21";
+        const string TimelineToStorage = "timeline-to-storage-0c4d";
+        await using var host = await CliHost.StartAsync(
+            storageArgs:
+            [
+                "--Auth:Tokens:writer:Sha256", TestTokens.Hash(Writer), "--Auth:Tokens:writer:Scopes:0", "events:write",
+                "--Auth:Tokens:timeline-service:Sha256", TestTokens.Hash(TimelineToStorage), "--Auth:Tokens:timeline-service:Scopes:0", "events:read",
+            ],
+            timelineArgs: ["--Timeline:StorageToken", TimelineToStorage]);
+        var article = Path.Combine(host.Folder, "ber.txt");
+        await File.WriteAllTextAsync(article, Report, TestContext.Current.CancellationToken);
+
+        var append = await host.RunAsync("extract", article, "--published", "2023-10-16", "--append", "--token", Writer);
+        Assert.True(append.ExitCode == 0, append.Stderr);
+        Assert.Contains("the draft was not compared with the stored events", append.Stderr, StringComparison.Ordinal);
+        Assert.Contains(" 0 refused", append.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 stored", append.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
