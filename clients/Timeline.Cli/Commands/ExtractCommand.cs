@@ -4,7 +4,7 @@ using Timeline.Cli.Extract;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.V1;
 
 namespace Timeline.Cli.Commands;
@@ -24,9 +24,11 @@ internal static class ExtractCommand
         var sourceUrl = new Option<string>("--source-url") { Description = "The article's address (default: an HTML page's canonical address)" };
         var deadlineId = new Option<string>("--deadline", "--deadline-id") { Description = "The id of the text's deadline instead of one made from its words, e.g. one already set in the store (minusma-withdrawal)" };
         var append = new Option<bool>("--append") { Description = "Import the draft at once, reporting like `timeline import`" };
+        var asRevisions = DraftMatches.AsRevisionsOption();
+        var allowDuplicates = DraftMatches.AllowDuplicatesOption();
         var command = new Command("extract", "Propose a draft of dated events and deadline effects from a news article (text or HTML)")
         {
-            file, published, source, sourceUrl, deadlineId, append,
+            file, published, source, sourceUrl, deadlineId, append, asRevisions, allowDuplicates,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
@@ -38,6 +40,7 @@ internal static class ExtractCommand
                 throw new CliException($"--deadline: '{id}' is not an id: letters, digits and -_.: only");
             }
 
+            var mode = DraftMatches.Mode(result.GetValue(asRevisions), result.GetValue(allowDuplicates));
             var draft = DraftExtractor.Extract(input.Article, extractOptions);
             var draftSource = new DraftSource(result.GetValue(source) ?? input.Article.Headline ?? input.Name, result.GetValue(sourceUrl) ?? input.Url);
             var request = DraftEvents.Request(draft, draftSource);
@@ -64,10 +67,12 @@ internal static class ExtractCommand
 
             using var connections = Connections.From(options, result);
             var events = request.Events.ToList();
-            var results = await ImportCommand.ImportAsync(connections.Storage, events, ImportCommand.DefaultBatchSize, json ? r => JsonOutput.WriteLine(context.Output, r) : null, null, ct);
+            var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, events, mode, context.Error, ct);
+            var results = await ImportCommand.ImportAsync(connections.Storage, toStore, ImportCommand.DefaultBatchSize, json ? r => JsonOutput.WriteLine(context.Output, r) : null, null, ct);
             ImportCommand.PrintSummary(json ? null : context.Console, context.Error, input.Name, events.Count, results, []);
-            await ImportCommand.NoteUnsetDeadlinesAsync(context, connections.Storage, events, ct);
-            return 0;
+            DraftMatches.Report(context.Error, input.Name, matches, mode);
+            await ImportCommand.NoteUnsetDeadlinesAsync(context, connections.Storage, toStore, ct);
+            return mode == DraftMatchMode.HoldBack && matches.Count > 0 ? CommandRunner.Failed : 0;
         }, ct));
         return command;
     }

@@ -6,6 +6,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Spectre.Console;
 using Timeline.Cli.Acled;
+using Timeline.Cli.Extract;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
 using Timeline.Storage.V1;
@@ -51,7 +52,9 @@ internal static partial class ImportCommand
             DefaultValueFactory = _ => DefaultBatchSize,
             CustomParser = OptionValues.WholeNumber("--batch-size", 1, 1000),
         };
-        var command = new Command("import", "Import events from a JSON or NDJSON file, or an ACLED CSV export") { file, format, batchSize };
+        var asRevisions = DraftMatches.AsRevisionsOption();
+        var allowDuplicates = DraftMatches.AllowDuplicatesOption();
+        var command = new Command("import", "Import events from a JSON or NDJSON file, or an ACLED CSV export") { file, format, batchSize, asRevisions, allowDuplicates };
         command.SetAction((result, ct) => CommandRunner.RunAsync(context, async () =>
         {
             var path = result.GetRequiredValue(file).FullName;
@@ -107,10 +110,15 @@ internal static partial class ImportCommand
             }
 
             var events = EventFiles.Read(path);
-            var results = await ImportAsync(connections.Storage, events, result.GetValue(batchSize), onResponse, console, ct);
+
+            // A draft `timeline extract` wrote: its events that look like stored ones are held back (docs/EXTRACT.md).
+            var mode = DraftMatches.Mode(result.GetValue(asRevisions), result.GetValue(allowDuplicates));
+            var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, events, mode, context.Error, ct);
+            var results = await ImportAsync(connections.Storage, toStore, result.GetValue(batchSize), onResponse, console, ct);
             PrintSummary(json ? null : context.Console, context.Error, Path.GetFileName(path), events.Count, results, []);
-            await NoteUnsetDeadlinesAsync(context, connections.Storage, events, ct);
-            return 0;
+            DraftMatches.Report(context.Error, Path.GetFileName(path), matches, mode);
+            await NoteUnsetDeadlinesAsync(context, connections.Storage, toStore, ct);
+            return mode == DraftMatchMode.HoldBack && matches.Count > 0 ? CommandRunner.Failed : 0;
         }, ct));
         return command;
     }

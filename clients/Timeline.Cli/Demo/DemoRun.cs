@@ -7,7 +7,7 @@ using Timeline.Cli.Hosting;
 using Timeline.Cli.Infrastructure;
 using Timeline.Cli.Output;
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.Storage.V1;
 using Timeline.V1;
 

@@ -1,5 +1,5 @@
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.V1;
 using FuzzyDate = Timeline.Domain.Dates.FuzzyDate;
 

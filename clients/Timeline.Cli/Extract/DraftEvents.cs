@@ -1,5 +1,5 @@
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.Storage.V1;
 using Timeline.V1;
 using FuzzyDate = Timeline.V1.FuzzyDate;

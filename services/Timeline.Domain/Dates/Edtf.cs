@@ -20,6 +20,14 @@ public static class Edtf
     /// <summary>Parses like <see cref="Parse"/>, returning false instead of throwing.</summary>
     public static bool TryParse(string edtf, out FuzzyDate? date)
     {
+        if (!OpensLikeEdtf(edtf))
+        {
+            // Not worth a parse: the parser refuses it at its first characters, and a refusal costs an
+            // exception (the news reader asks this of every phrase it reads, "on Saturday (14 October)").
+            date = null;
+            return false;
+        }
+
         try
         {
             date = Parse(edtf);
@@ -30,5 +38,25 @@ public static class Edtf
             date = null;
             return false;
         }
+    }
+
+    /// <summary>
+    /// False only for text the parser refuses at once: its first date (after an open start "..") opens
+    /// neither with 'Y' (a long year) nor with a four-digit year (0–9 or X), with an optional
+    /// qualifier ('?', '~', '%') and sign before it. An interval with no start ("/2006") is left to the parser.
+    /// </summary>
+    private static bool OpensLikeEdtf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var side = text.AsSpan();
+        side = side.StartsWith("..", StringComparison.Ordinal) ? side[2..] : side;
+        if (side.Length == 0 || side[0] is '/' or 'Y')
+        {
+            return true;
+        }
+
+        var i = side[0] is '?' or '~' or '%' ? 1 : 0;
+        i += i < side.Length && side[i] == '-' ? 1 : 0;
+        return side.Length - i >= 4 && side.Slice(i, 4).IndexOfAnyExcept("0123456789X") < 0;
     }
 }

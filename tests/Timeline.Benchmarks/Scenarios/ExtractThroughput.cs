@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Timeline.Benchmarks.Infrastructure;
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 
 namespace Timeline.Benchmarks.Scenarios;
 

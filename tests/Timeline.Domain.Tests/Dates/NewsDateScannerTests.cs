@@ -1,6 +1,6 @@
 using Timeline.Domain.Dates;
 
-namespace Timeline.Domain.Tests.Extract;
+namespace Timeline.Domain.Tests.Dates;
 
 /// <summary>
 /// Date phrases found in running text (sentences written for these tests, in news style), with the

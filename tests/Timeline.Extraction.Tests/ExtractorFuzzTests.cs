@@ -2,10 +2,10 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using FuzzyDate = Timeline.Domain.Dates.FuzzyDate;
 
-namespace Timeline.Domain.Tests.Extract;
+namespace Timeline.Extraction.Tests;
 
 /// <summary>
 /// No text crashes the extractor (issue 28 item 1). FsCheck writes articles from pieces of wire-service

@@ -1,6 +1,6 @@
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 
-namespace Timeline.Domain.Tests.Extract;
+namespace Timeline.Extraction.Tests;
 
 public sealed class ArticleTextTests
 {

@@ -1,8 +1,8 @@
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.V1;
 
-namespace Timeline.Domain.Tests.Extract;
+namespace Timeline.Extraction.Tests;
 
 /// <summary>
 /// The October 2023 report the product was conceived from (../shared/seeds, a news report: read

@@ -1,9 +1,9 @@
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 using Timeline.V1;
 using FuzzyDate = Timeline.Domain.Dates.FuzzyDate;
 
-namespace Timeline.Domain.Tests.Extract;
+namespace Timeline.Extraction.Tests;
 
 /// <summary>Drafts of short articles written for these tests in news style, published on Monday 16 October 2023.</summary>
 public sealed class DraftExtractorTests

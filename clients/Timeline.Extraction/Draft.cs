@@ -2,7 +2,7 @@ using Timeline.Domain.Dates;
 using Timeline.V1;
 using FuzzyDate = Timeline.Domain.Dates.FuzzyDate;
 
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>How sure a proposal is: the date in the statement's own clause, taken from elsewhere in its sentence, or carried from another sentence.</summary>
 public enum Confidence

@@ -1,7 +1,8 @@
 using System.Text;
+using Timeline.Domain;
 using Timeline.Domain.Validation;
 
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>A name the text writes with capitals: where it is, its words, its acronym when the text gives one ("… Muslims (GSIM)"), and whether it names a place.</summary>
 public sealed record Name(int Start, int End, string Text, string? Acronym, bool Place, Country? Country)

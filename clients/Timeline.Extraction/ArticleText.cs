@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>One sentence of an article: its number (1-based, in reading order), its paragraph (1-based) and its words.</summary>
 public sealed record Sentence(int Number, int Paragraph, string Text);

@@ -1,6 +1,6 @@
 using Timeline.V1;
 
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>One trigger found in a sentence: the effect it proposes, its words as written, and whether a negation turned it round.</summary>
 public sealed record TriggerMatch(DeadlineEffectType Effect, string Words, int Start, int End, bool Negated);
@@ -16,6 +16,19 @@ public sealed record TriggerMatch(DeadlineEffectType Effect, string Words, int S
 /// </summary>
 public static class DeadlineTriggers
 {
+    /// <summary>The triggers of a sentence that speaks of a deadline: it gives a due date, or names the deadline or what is due.</summary>
+    internal static List<TriggerMatch> InSentence(Sentence sentence, SentenceReading reading, IReadOnlySet<string> deadlineWords)
+    {
+        var words = Names.Words(sentence.Text).Select(w => (Word: w.Text.ToLowerInvariant(), w.Start, w.End)).ToList();
+        var aboutDeadline = reading.Found.Any(f => f.Role == DateRole.Due) || words.Exists(w => deadlineWords.Contains(w.Word));
+        if (!aboutDeadline)
+        {
+            return [];
+        }
+
+        return Find(words, sentence.Text, position => Clauses.At(reading.Clauses, position).FutureMarker is null);
+    }
+
     /// <summary>Effects by precedence: when one clause has cues of several, the first listed wins.</summary>
     public static readonly IReadOnlyList<(DeadlineEffectType Effect, string[] Cues)> Cues =
     [

@@ -1,7 +1,7 @@
 using Timeline.Domain.Dates;
-using Timeline.Domain.Extract;
+using Timeline.Extraction;
 
-namespace Timeline.Domain.Tests.Extract;
+namespace Timeline.Extraction.Tests;
 
 /// <summary>
 /// Issue 28's families in running text, published on Monday 16 October 2023: what each date is to its

@@ -1,4 +1,4 @@
-namespace Timeline.Domain.Extract;
+namespace Timeline.Extraction;
 
 /// <summary>What a clause is to its sentence.</summary>
 public enum ClauseKind
@@ -52,6 +52,14 @@ public sealed record Clause(int Index, int Start, int End, ClauseKind Kind)
 /// <summary>Splits a sentence into clauses and reads their verbs (the words are in docs/EXTRACT.md).</summary>
 public static class Clauses
 {
+    /// <summary>The clause a position of the sentence falls in (the first when none starts before it).</summary>
+    internal static Clause At(List<Clause> clauses, int position) =>
+        clauses.LastOrDefault(c => c.Start <= position) ?? clauses[0];
+
+    /// <summary>The clause that reports a complement or a quotation, else the clause itself.</summary>
+    internal static Clause FrameOf(List<Clause> clauses, Clause clause) =>
+        clause.Frame is { } frame ? clauses[frame] : clause;
+
     public static readonly IReadOnlyList<string> SpeechVerbs =
     [
         "said", "says", "say", "added", "adds", "warned", "warns", "wrote", "writes", "stated", "states", "announced", "announces", "told",
