@@ -61,7 +61,7 @@ try
         await StorageScenarios.ConcurrentAppendersAsync(bench);
     }
 
-    if (options.Runs("P1", "P2", "P3", "S2-pg"))
+    if (options.Runs("P1", "P2", "P3", "S2-pg", PeerScenarios.FairId))
     {
         BenchContext.Phase("P1-P3 Timeline against Marten and the engines' limits");
         await PeerScenarios.RunAsync(bench);
