@@ -25,6 +25,9 @@ internal static class PageScenarios
     private const int SmallEvents = 100;
     private const int Deadlines = 100;
 
+    /// <summary>100,000 events; 10,000 in quick runs (<c>--quick --only PAGE</c>, to try the scenario).</summary>
+    private static int Big(BenchContext bench) => bench.Options.Quick ? 10_000 : BigEvents;
+
     public static async Task RunAsync(BenchContext bench)
     {
         if (Chromium.Find() is null)
@@ -32,7 +35,7 @@ internal static class PageScenarios
             bench.Report.NotRun("PAGE-1", "page first view, 100,000 events vs 100", Goal.AtMost, 2, $"no Chromium at {Chromium.DefaultPath} (apt-get install chromium)");
         }
 
-        await using var big = await StartAsync(bench, "page-big", BigEvents);
+        await using var big = await StartAsync(bench, "page-big", Big(bench));
         await using var small = await StartAsync(bench, "page-small", SmallEvents);
         if (Chromium.Find() is not null)
         {
@@ -90,7 +93,7 @@ internal static class PageScenarios
         }
 
         var errors = browser.PageErrors();
-        bench.Report.Add(new Row("PAGE-1", $"page first view in Chromium, {BigEvents:N0} events vs {SmallEvents} (navigation start → first /v1/timeline answer, drawn right after)", "ms", Goal.AtMost, 2, pairs,
+        bench.Report.Add(new Row("PAGE-1", $"page first view in Chromium, {Big(bench):N0} events vs {SmallEvents} (navigation start → first /v1/timeline answer, drawn right after)", "ms", Goal.AtMost, 2, pairs,
             Note: errors.Count == 0 ? null : $"{errors.Count} page errors: {errors[0]}"));
     }
 
@@ -110,7 +113,15 @@ internal static class PageScenarios
             var id = ids[next++];
             var watch = Stopwatch.StartNew();
             await system.Client.AppendEventsAsync(new AppendEventsRequest { Events = { EventGenerator.DeadlineRisk(id, $"risk-{id}") } });
-            await seen(id).WaitAsync(timeout);
+            try
+            {
+                await seen(id).WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"PAGE-2: {id}'s update did not reach every reader in {timeout.TotalSeconds:0} s: page feeds {pages.Describe(id)}");
+            }
+
             return watch.Elapsed.TotalMilliseconds;
         }
 
@@ -135,7 +146,7 @@ internal static class PageScenarios
         }
 
         bench.Report.Add(new Row("PAGE-2", $"append → deadline update received by all {count:N0} open page feeds (/page/live, server-sent events) vs by {count:N0} WatchDeadlines streams, same replica", "ms", Goal.AtMost, 2, pairs));
-        Memory.Add(bench.Report, "PAGE-RSS", $"timeline peak RSS, {count:N0} page feeds and {count:N0} WatchDeadlines streams, {BigEvents:N0} events", system.Timeline, 300);
+        Memory.Add(bench.Report, "PAGE-RSS", $"timeline peak RSS, {count:N0} page feeds and {count:N0} WatchDeadlines streams, {Big(bench):N0} events", system.Timeline, 300);
     }
 
     private static async Task<PageSystem> StartAsync(BenchContext bench, string name, int events)
@@ -172,7 +183,9 @@ internal static class PageScenarios
         private readonly ConcurrentDictionary<string, (int Count, TaskCompletionSource Done)> seen = new();
         private readonly List<Task> readers = [];
         private readonly int expected;
+        private readonly ConcurrentQueue<string> lastTypes = new();
         private int caughtUp;
+        private int ended;
 
         public PageFeeds(int port, int count)
         {
@@ -184,6 +197,10 @@ internal static class PageScenarios
         }
 
         public TaskCompletionSource AllCaughtUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>For a failure message: how many feeds saw this deadline's update, how many ended, and why.</summary>
+        public string Describe(string deadlineId) =>
+            $"{(seen.TryGetValue(deadlineId, out var e) ? e.Count : 0)} of {expected} saw it; {Volatile.Read(ref ended)} ended by the server; last message types: {string.Join(", ", lastTypes.Take(5))}";
 
         public Task AllSeen(string deadlineId) =>
             seen.GetOrAdd(deadlineId, _ => (0, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))).Done.Task;
@@ -204,6 +221,13 @@ internal static class PageScenarios
                     if (line.StartsWith("event: ", StringComparison.Ordinal))
                     {
                         type = line[7..];
+                        if (live && type is not ("progress" or "checkpoint" or "caught-up"))
+                        {
+                            lastTypes.Enqueue(type);
+                            while (lastTypes.Count > 20 && lastTypes.TryDequeue(out _))
+                            {
+                            }
+                        }
                     }
                     else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "deadlines-caught-up" && !live)
                     {
@@ -214,7 +238,7 @@ internal static class PageScenarios
                         }
                     }
                     else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "deadline" && live
-                        && System.Text.RegularExpressions.Regex.Match(line, "\"deadlineId\":\"([^\"]+)\"") is { Success: true } match)
+                        && System.Text.RegularExpressions.Regex.Match(line, "\"deadlineId\":\\s*\"([^\"]+)\"") is { Success: true } match)
                     {
                         var entry = seen.AddOrUpdate(match.Groups[1].Value, _ => (1, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)), (_, e) => (e.Count + 1, e.Done));
                         if (entry.Count == expected)
@@ -227,6 +251,9 @@ internal static class PageScenarios
                         type = "";
                     }
                 }
+
+                Interlocked.Increment(ref ended);
+                lastTypes.Enqueue("ended after " + type);
             }
             catch (Exception ex) when (ex is OperationCanceledException || stop.IsCancellationRequested)
             {
