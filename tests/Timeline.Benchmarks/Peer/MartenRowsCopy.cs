@@ -1,5 +1,3 @@
-using JasperFx;
-using JasperFx.Events;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -32,15 +30,7 @@ internal sealed class MartenRowsCopySide : PeerSide
 
     public static async Task<MartenRowsCopySide> CreateAsync(string name, string connectionString)
     {
-        using var store = DocumentStore.For(options =>
-        {
-            options.Connection(connectionString);
-            options.UseSystemTextJsonForSerialization();
-            options.Events.AppendMode = EventAppendMode.Quick;
-            options.Events.AddEventType<PeerEvent>();
-            options.AutoCreateSchemaObjects = AutoCreate.All;
-        });
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        using var store = await MartenSide.CreateStoreAsync(connectionString);
         // Marten's default alias of an event type: its name in snake case.
         const string alias = "peer_event";
         var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 120 }.ConnectionString);

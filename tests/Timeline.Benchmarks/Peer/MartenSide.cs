@@ -53,16 +53,22 @@ internal sealed class MartenSide : PeerSide
     public static async Task<MartenSide> CreateAsync(string name, string connectionString, MartenAppend mode, bool noResetOnClose)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = noResetOnClose, CommandTimeout = 120 };
+        return new MartenSide(name, await CreateStoreAsync(settings.ConnectionString), mode, noResetOnClose);
+    }
+
+    /// <summary>A store of the benchmark's configuration (Quick append, System.Text.Json, the PeerEvent type), its tables created.</summary>
+    public static async Task<DocumentStore> CreateStoreAsync(string connectionString)
+    {
         var store = DocumentStore.For(options =>
         {
-            options.Connection(settings.ConnectionString);
+            options.Connection(connectionString);
             options.UseSystemTextJsonForSerialization();
             options.Events.AppendMode = EventAppendMode.Quick;
             options.Events.AddEventType<PeerEvent>();
             options.AutoCreateSchemaObjects = AutoCreate.All;
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        return new MartenSide(name, store, mode, noResetOnClose);
+        return store;
     }
 
     /// <summary>What this side's store was configured with, for the report.</summary>
