@@ -12,6 +12,27 @@ if (args.Contains(BareServer.Flag))
     return 0;
 }
 
+// docs/BENCHMARKS.md, "Soak": --soak 15m (opt-in, not CI): both services under steady load, RSS slope and read p99 drift.
+if (Array.IndexOf(args, Timeline.Benchmarks.Scenarios.Soak.Flag) is var soak and >= 0)
+{
+    if (soak + 1 >= args.Length || Timeline.Benchmarks.Scenarios.Soak.ParseDuration(args[soak + 1]) is not { } soakFor)
+    {
+        Console.Error.WriteLine("--soak: a duration, e.g. 15m, 900s or 1h");
+        return 2;
+    }
+
+    var soakDirectory = Path.Combine(Path.GetTempPath(), $"timeline-soak-{Environment.ProcessId}");
+    Directory.CreateDirectory(soakDirectory);
+    try
+    {
+        return await Timeline.Benchmarks.Scenarios.Soak.RunAsync(soakFor, soakDirectory);
+    }
+    finally
+    {
+        Directory.Delete(soakDirectory, recursive: true);
+    }
+}
+
 // docs/SCALING.md: --scale "Host=…;Username=…;Database=postgres" --postmaster-pid PID (a server of your own; see the doc)
 if (Array.IndexOf(args, "--scale") is var scale and >= 0 && scale + 1 < args.Length)
 {
@@ -50,7 +71,7 @@ try
     BenchContext.Phase("schema template: storage service started once on an empty file");
     var template = await SchemaTemplate.CreateAsync(directory);
     var bench = new BenchContext(options, directory, template, report);
-    if (options.Runs("S1", "S3", "S4", "S5", "S6", "S7", "S8", "RSS-S", "RSS-T", "G1"))
+    if (options.Runs("S1", "S3", "S4", "S5", "S6", "S7", "S8", "RSS-S", "RSS-T", "G1", CostlyReads.Id))
     {
         await DatasetScenariosAsync(bench, options);
     }
@@ -61,7 +82,7 @@ try
         await StorageScenarios.ConcurrentAppendersAsync(bench);
     }
 
-    if (options.Runs("P1", "P2", "P3", "S2-pg"))
+    if (options.Runs("P1", "P2", "P3", "S2-pg", PeerScenarios.FairId))
     {
         BenchContext.Phase("P1-P3 Timeline against Marten and the engines' limits");
         await PeerScenarios.RunAsync(bench);
@@ -71,6 +92,12 @@ try
     {
         BenchContext.Phase("S9 ACLED import through the CLI");
         await AcledImport.RunAsync(bench);
+    }
+
+    if (options.Only?.Contains(PageScenarios.Id) ?? !options.Quick)
+    {
+        BenchContext.Phase($"{PageScenarios.Id} the page: first view in Chromium, 1,000 page feeds");
+        await PageScenarios.RunAsync(bench);
     }
 
     if (options.Runs(ExtractThroughput.Id))
@@ -102,6 +129,18 @@ static async Task DatasetScenariosAsync(BenchContext bench, BenchOptions options
         await StorageScenarios.BuildAsync(bench, big, options.BigEvents, options.ChunkEvents, "S1", options.AppendBudget);
         BenchContext.Phase("building 1k events");
         await StorageScenarios.BuildAsync(bench, small, options.SmallEvents, options.SmallEvents, null);
+
+        // C1 (issue 31) in full runs and --only C1 alone: `--only C1` builds the dataset and runs C1 only.
+        if (options.Only?.Contains(CostlyReads.Id) ?? !options.Quick)
+        {
+            BenchContext.Phase($"C1 costly reads at {options.Label(options.BigEvents)} events");
+            await CostlyReads.RunAsync(bench, big);
+        }
+
+        if (options.Only is { } only && only.All(id => id == CostlyReads.Id))
+        {
+            return;
+        }
 
         BenchContext.Phase("S3 paging");
         await StorageScenarios.PagingAsync(bench, big);

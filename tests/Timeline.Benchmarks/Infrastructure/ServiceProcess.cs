@@ -33,8 +33,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> StartStoragePostgresAsync(string connectionString) =>
         StartAsync("storage", ServiceDll("Timeline.StorageService"), ["--Storage:Provider", "postgres", "--Storage:ConnectionString", connectionString, .. Unlimited]);
 
-    public static Task<ServiceProcess> StartTimelineAsync(Uri storage) =>
-        StartAsync("timeline", ServiceDll("Timeline.TimelineService"), ["--Timeline:StorageAddress", storage.ToString().TrimEnd('/'), .. Unlimited]);
+    public static Task<ServiceProcess> StartTimelineAsync(Uri storage, int? httpJsonPort = null) =>
+        StartAsync(
+            "timeline", ServiceDll("Timeline.TimelineService"),
+            ["--Timeline:StorageAddress", storage.ToString().TrimEnd('/'), .. Unlimited, .. httpJsonPort is { } port ? new[] { "--HttpJsonUrls", $"http://127.0.0.1:{port}" } : []],
+            httpJsonPort);
 
     /// <summary>
     /// The per-caller limits (5,000 appends/s, 1,000 streams) are policy, not capacity: the
@@ -46,10 +49,33 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> StartBareAsync() =>
         StartAsync("bare", typeof(ServiceProcess).Assembly.Location, [Bare.BareServer.Flag]);
 
-    public static async Task<ServiceProcess> StartAsync(string name, string dll, IEnumerable<string> extra)
+    /// <summary>
+    /// Starts a service and connects to its gRPC address: the first "Now listening on" line, or,
+    /// when that is <paramref name="httpJsonPort"/> (the timeline service's HTTP/JSON port, where the
+    /// page is), the other one.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string name, string dll, IEnumerable<string> extra, int? httpJsonPort = null)
     {
         var service = new ServiceProcess(DotnetProcess.Start(name, dll, extra, logLevel: "None", environment: Tuning));
         service.Address = await service.process.ListeningAsync(TimeSpan.FromSeconds(60));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (service.Address.Port == httpJsonPort)
+        {
+            var other = System.Text.RegularExpressions.Regex.Matches(service.Output, @"Now listening on: (http://\S+)").Select(m => new Uri(m.Groups[1].Value)).FirstOrDefault(u => u.Port != httpJsonPort);
+            if (other is not null)
+            {
+                service.Address = other;
+            }
+            else if (watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{name} listened only on its HTTP/JSON port:\n{service.Output}");
+            }
+            else
+            {
+                await Task.Delay(50);
+            }
+        }
+
         service.Channel = CreateChannel(service.Address);
         return service;
     }

@@ -34,9 +34,12 @@ internal static class TimelineScenarios
         }
     }
 
-    public static async Task<ServiceProcess> StartTimelineAsync(Dataset big)
+    public static Task<ServiceProcess> StartTimelineAsync(Dataset big) => StartTimelineAsync(big.Storage.Address);
+
+    /// <summary>The timeline service on a running storage service, returned once healthy (its projection caught up).</summary>
+    public static async Task<ServiceProcess> StartTimelineAsync(Uri storage, int? httpJsonPort = null)
     {
-        var timeline = await ServiceProcess.StartTimelineAsync(big.Storage.Address);
+        var timeline = await ServiceProcess.StartTimelineAsync(storage, httpJsonPort);
         var health = new Health.HealthClient(timeline.Channel);
         var watch = Stopwatch.StartNew();
         while (true)
@@ -104,7 +107,7 @@ internal static class TimelineScenarios
     }
 
     /// <summary>Streams that count the status updates they receive, per deadline.</summary>
-    private sealed class Watchers : IAsyncDisposable
+    internal sealed class Watchers : IAsyncDisposable
     {
         private readonly CancellationTokenSource stop = new();
         private readonly ConcurrentDictionary<string, (int Count, TaskCompletionSource Done)> seen = new();
