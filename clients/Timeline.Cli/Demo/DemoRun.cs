@@ -190,10 +190,23 @@ internal sealed class DemoRun(CliContext context, string samplesFolder, double d
             }
         }
 
+        // Imported as `timeline import` imports a draft: what looks like a stored event is held back, not stored twice.
         var request = DraftEvents.Request(draft, new DraftSource(article.Headline ?? Path.GetFileName(found.Path), null));
-        var results = await ImportCommand.ImportAsync(connections.Storage, request.Events, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
+        var (toStore, matches) = await DraftMatches.ApplyAsync(connections.Storage, request.Events, DraftMatchMode.HoldBack, context.Error, ct).WaitAsync(CallTimeout, ct);
+        var results = await ImportCommand.ImportAsync(connections.Storage, toStore, ImportCommand.DefaultBatchSize, null, null, ct).WaitAsync(CallTimeout, ct);
         ImportCommand.PrintSummary(console, context.Error, "the draft", request.Events.Count, results, []);
-        Line($"  Its effects join '{DeadlineId}' (--deadline-id), which the sample's Security Council event sets: the report itself reaffirms it and puts it at risk, never sets it.");
+        using (var report = new StringWriter(CultureInfo.InvariantCulture))
+        {
+            DraftMatches.Report(report, "the draft", matches, DraftMatchMode.HoldBack);
+            foreach (var line in report.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Line("  " + line.TrimEnd('\r'));
+            }
+        }
+
+        Line(toStore.Count == request.Events.Count
+            ? $"  Its effects join '{DeadlineId}' (--deadline-id), which the sample's Security Council event sets: the report itself reaffirms it and puts it at risk, never sets it."
+            : $"  The store already holds the sample, so what the draft shares with it is not stored twice; its effects on '{DeadlineId}' are the sample's own.");
     }
 
     private async Task<bool> LiveAsync(Connections connections, AcceleratedTimeProvider clock, IReadOnlyList<NewEvent> followUp, CancellationToken ct)

@@ -47,7 +47,10 @@ public sealed class DemoProcessTests
             Assert.Contains("8 proposed events, 1 deadline, 0 dates refused", extract, StringComparison.Ordinal);
             Assert.Contains("missing  UN Security Council ends MINUSMA's mandate", extract, StringComparison.Ordinal);
             Assert.Equal(8, extract.Split('\n').Count(l => l.TrimStart().StartsWith("matches", StringComparison.Ordinal)));
-            Assert.Contains("the draft: 8 read, 8 stored, 0 unchanged", extract, StringComparison.Ordinal);
+            // The store holds the sample already: the draft's 8 events are held back as `timeline import` holds them, not stored twice.
+            Assert.Contains("the draft: 8 read, 0 stored, 0 unchanged", extract, StringComparison.Ordinal);
+            Assert.Contains("8 draft events look like stored ones, not stored", extract, StringComparison.Ordinal);
+            Assert.Contains("~ mali-2023-10-14-diop-no-extension (revision 1)", extract, StringComparison.Ordinal);
         }
         else
         {
