@@ -143,6 +143,43 @@ public sealed class OutputTests
         Assert.Contains("UNRESOLVABLE_DATE", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(StatusCode.Cancelled)]
+    [InlineData(StatusCode.Unavailable)]
+    public async Task A_call_that_ends_because_the_person_stopped_the_command_is_a_clean_stop_not_an_error(StatusCode code)
+    {
+        var error = new StringWriter();
+        var context = CliContext.ForWriters(TextWriter.Null, error);
+        using var stop = new CancellationTokenSource();
+
+        var exit = await CommandRunner.RunAsync(
+            context,
+            async () =>
+            {
+                await stop.CancelAsync();
+                throw new RpcException(new Grpc.Core.Status(code, "Error reading next message. IOException: The request was aborted."));
+            },
+            stop.Token);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error.ToString());
+    }
+
+    [Fact]
+    public async Task The_same_failure_without_a_stop_is_reported()
+    {
+        var error = new StringWriter();
+        var context = CliContext.ForWriters(TextWriter.Null, error);
+
+        var exit = await CommandRunner.RunAsync(
+            context,
+            () => throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Error reading next message. IOException: The request was aborted.")),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error:", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unreachable_service_says_how_to_start_one()
     {

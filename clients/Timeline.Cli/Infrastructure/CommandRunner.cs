@@ -14,8 +14,11 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
+            // The person stopped the command (Ctrl-C, SIGTERM): whatever the call said on the way down
+            // (Cancelled, or Unavailable "the request was aborted" when the stream's reset wins the race)
+            // is the stop they asked for, not an error.
             return 0;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
