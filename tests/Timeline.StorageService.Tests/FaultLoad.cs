@@ -42,13 +42,17 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch, TimeSpa
     public Task[] Start(EventStoreService.EventStoreServiceClient client, int appenders, CancellationToken stop, string prefix = "a") =>
         [.. Enumerable.Range(0, appenders).Select(a => Task.Run(() => AppendUntilStoppedAsync(client, $"{prefix}{a}", stop)))];
 
-    /// <summary>Retries every unacknowledged batch, asserting each is all new or all no-op; returns how many.</summary>
+    /// <summary>
+    /// Retries every unacknowledged batch, asserting each is all new or all no-op; returns how many.
+    /// UNAVAILABLE is retried as the contract says ("retry later"), for at most <see cref="RetryFor"/>:
+    /// the instance retried through may still be reconnecting after another one writes again.
+    /// </summary>
     public async Task<int> RetryUnacknowledgedAsync(EventStoreService.EventStoreServiceClient client)
     {
         var retried = 0;
         foreach (var name in Unacknowledged.Keys.ToList())
         {
-            var response = await client.AppendEventsAsync(batch(name)).ResponseAsync.WaitAsync(CallTimeout);
+            var response = await AppendRetryingUnavailableAsync(client, batch(name));
             Assert.Single(response.Results.Select(r => r.NoOp).Distinct());
             Acknowledged[name] = response.Results[0].Position;
             Unacknowledged.TryRemove(name, out _);
@@ -56,6 +60,25 @@ internal sealed class FaultLoad(Func<string, AppendEventsRequest> batch, TimeSpa
         }
 
         return retried;
+    }
+
+    /// <summary>How long an unacknowledged batch is retried while the service answers UNAVAILABLE.</summary>
+    public static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(60);
+
+    private static async Task<AppendEventsResponse> AppendRetryingUnavailableAsync(EventStoreService.EventStoreServiceClient client, AppendEventsRequest request)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await client.AppendEventsAsync(request).ResponseAsync.WaitAsync(CallTimeout);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && watch.Elapsed < RetryFor)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 
     /// <summary>Acknowledged batches whose first event is missing or not at the acknowledged position (stored events by id; a batch's first event is NAME-0).</summary>
