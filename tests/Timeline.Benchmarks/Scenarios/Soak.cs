@@ -13,20 +13,23 @@ namespace Timeline.Benchmarks.Scenarios;
 /// <summary>
 /// The soak (issue 27; opt-in, never in CI): <c>--soak 15m</c> runs both services on one SQLite
 /// log under steady load, in two phases. <b>Growth</b> (the first two thirds): an appender (batches
-/// of 100, about 1,000 events a second, and a RISK signal on a deadline every second), SubscribeEvents
+/// of 100, about 1,000 events a second, each with a RISK signal on one deadline or the retraction of
+/// that deadline's last one, so every deadline's status keeps changing), SubscribeEvents
 /// followers on the S3 query, WatchDeadlines streams and filtered readers (the S3 query's first page,
 /// in a loop). <b>Quiet</b> (the last third): no appends, everything else goes on. Every 5 s it samples
 /// each service's resident set (<c>VmRSS</c>, /proc/&lt;pid&gt;/status) and the readers' p99. It reports
 /// each service's RSS slope after warm-up while the log grows (target &lt; 100 MB/h) and in the quiet
 /// phase (a leak keeps growing there; a working set that follows the log levels off), and the read
-/// p99 drift: the last minute of growth against the first minute after warm-up (target ≤ 2×).
+/// p99 drift: the last minute of growth against the first half-minute of reads (target ≤ 2×), with
+/// the log's growth between them (the issue asks for tenfold: a run of 20 minutes or more grows it
+/// that much).
 /// </summary>
 internal static class Soak
 {
     public const string Flag = "--soak";
 
     private const int Deadlines = 1_000;
-    private const int Seed = 20_000;
+    private const int Seed = 10_000;
     private const int Followers = 4;
     private const int Watchers = 100;
     private const int Readers = 2;
@@ -45,6 +48,10 @@ internal static class Soak
         var growth = duration * 2 / 3;
         var warmUp = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(2).Ticks, growth.Ticks / 4));
         var window = TimeSpan.FromMinutes(1) < growth / 4 ? TimeSpan.FromMinutes(1) : growth / 4;
+
+        // The reads' reference: the log is small then (the RSS warm-up alone would grow it ~100,000
+        // events); 20 s of reads first so that JIT and the page cache do not count.
+        var (firstReads, firstReadsEnd) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(50));
         BenchContext.Phase($"soak for {duration.TotalMinutes:0.#} min: growth {growth.TotalMinutes:0.#} min (warm-up {warmUp.TotalMinutes:0.#}), quiet {(duration - growth).TotalMinutes:0.#} min");
         await using var storage = await ServiceProcess.StartStorageAsync(Path.Combine(directory, "soak.db"));
         var client = new EventStoreService.EventStoreServiceClient(storage.Channel);
@@ -82,7 +89,13 @@ internal static class Soak
             while (!stopAppending.IsCancellationRequested)
             {
                 var request = Dataset.Batches("soak-", n, 100, 100)[0];
-                request.Events.Add(EventGenerator.DeadlineRisk(TimelineScenarios.DeadlineId((int)(n / 100 % Deadlines)), $"risk-{n}"));
+
+                // Each visit to a deadline flips it: a RISK signal (AT_RISK), then that signal retracted
+                // (ON_TRACK again), so the watch streams receive a change every 100 ms all along.
+                var (visit, deadline) = Math.DivRem(n / 100, Deadlines);
+                var risk = EventGenerator.DeadlineRisk(TimelineScenarios.DeadlineId((int)deadline), $"risk-{deadline}-{visit - visit % 2}");
+                risk.Retracted = visit % 2 == 1;
+                request.Events.Add(risk);
                 await client.AppendEventsAsync(request);
                 n += 100;
                 Interlocked.Add(ref appended, 101);
@@ -181,13 +194,15 @@ internal static class Soak
             report.Add(new Row(id, $"{name} RSS at the end vs its bound ({limit:0} MB)", "MB", Goal.AtMost, 1, [new Pair(samples.Count > 0 ? rss(samples[^1]) : double.NaN, limit)]));
         }
 
-        var early = grown.Where(s => s.At < warmUp.TotalSeconds + window.TotalSeconds).ToList();
+        // The log's size at the end of the first window against that at the start of the last (the
+        // smallest growth between any two reads compared), not the ends of the run.
+        var early = samples.Where(s => s.At <= firstReadsEnd.TotalSeconds + 5).ToList();
         var late = grown.Where(s => s.At > growth.TotalSeconds - window.TotalSeconds).ToList();
-        var earlyP99 = Stats.Percentile(reads.Where(r => r.At >= warmUp.TotalSeconds && r.At < warmUp.TotalSeconds + window.TotalSeconds).Select(r => r.Ms), 0.99);
+        var earlyP99 = Stats.Percentile(reads.Where(r => r.At >= firstReads.TotalSeconds && r.At < firstReadsEnd.TotalSeconds).Select(r => r.Ms), 0.99);
         var lateP99 = Stats.Percentile(reads.Where(r => r.At > growth.TotalSeconds - window.TotalSeconds && r.At <= growth.TotalSeconds).Select(r => r.Ms), 0.99);
-        var from = early.Count > 0 ? early[0].LogEvents : 0;
-        var to = late.Count > 0 ? late[^1].LogEvents : 0;
-        report.Add(new Row("SOAK-R", $"filtered read (S3 query, first page) p99, last minute of growth ({to:N0} events) vs first minute after warm-up ({from:N0} events: {(from > 0 ? (double)to / from : 0):0.0}× the log)", "ms", Goal.AtMost, 2, [new Pair(lateP99, earlyP99)]));
+        var from = early.Count > 0 ? early[^1].LogEvents : 0;
+        var to = late.Count > 0 ? late[0].LogEvents : 0;
+        report.Add(new Row("SOAK-R", $"filtered read (S3 query, first page) p99, last minute of growth (from {to:N0} events) vs reads at {firstReads.TotalSeconds:0}-{firstReadsEnd.TotalSeconds:0} s (up to {from:N0} events: the log grew {(from > 0 ? (double)to / from : 0):0.0}×)", "ms", Goal.AtMost, 2, [new Pair(lateP99, earlyP99)]));
         report.Note($"soak: {Followers} SubscribeEvents followers ({Interlocked.Read(ref followed):N0} events), {Watchers} WatchDeadlines streams ({Interlocked.Read(ref watched):N0} messages), {Readers} readers ({reads.Count:N0} reads), {Deadlines:N0} deadlines");
         if (!failures.IsEmpty)
         {
