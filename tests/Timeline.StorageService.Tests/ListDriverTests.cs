@@ -63,6 +63,7 @@ public sealed class ListDriverTests
         Assert.Equal(ListDriver.Actors, ListPage.Driver(KindAndCountry with { Actors = ["a"], DeadlineIds = ["d"] }, rows.ForKnownAt()));
 
         Assert.False(ListPage.CountsIndexRows(KindAndCountry, knownAt: true));
+        Assert.Equal(ListDriver.Order, ListPage.Driver(KindAndCountry with { DeadlineIds = ["d"] }, IndexRows.Uncounted));
         Assert.False(ListPage.CountsIndexRows(new EventCriteria { DeadlineIds = ["d"] }, knownAt: true));
         Assert.True(ListPage.CountsIndexRows(KindAndCountry with { Tags = ["t"] }, knownAt: true));
         Assert.True(ListPage.CountsIndexRows(KindAndCountry, knownAt: false));

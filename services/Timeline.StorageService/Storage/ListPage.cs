@@ -29,6 +29,9 @@ internal enum ListDriver
 /// </summary>
 internal readonly record struct IndexRows(long Tags, long Actors, long DeadlineIds, long Kinds, long Countries)
 {
+    /// <summary>Nothing counted (<see cref="ListPage.CountsIndexRows"/> said no): no index to start from, whatever the filter has.</summary>
+    public static readonly IndexRows Uncounted = new(ListPage.MostIndexRows, ListPage.MostIndexRows, ListPage.MostIndexRows, ListPage.MostIndexRows, ListPage.MostIndexRows);
+
     /// <summary>The same counts for a list as known at a time: the current view's deadline, kind and country indexes say nothing of an event as it stood then.</summary>
     public IndexRows ForKnownAt() => this with { DeadlineIds = ListPage.MostIndexRows, Kinds = ListPage.MostIndexRows, Countries = ListPage.MostIndexRows };
 }

@@ -50,7 +50,7 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
                 {
                     // The list connection's statement_timeout goes ahead of the first statement, in its round trip.
                     var first = database.ListTimeout;
-                    var driver = ListPage.Driver(criteria, default);
+                    var driver = ListPage.Driver(criteria, IndexRows.Uncounted);
                     if (ListPage.CountsIndexRows(criteria, knownAt is not null))
                     {
                         var count = PostgresFilter.Bind(criteria);

@@ -148,7 +148,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
     {
         if (!ListPage.CountsIndexRows(criteria, knownAt))
         {
-            return ListPage.Driver(criteria, default);
+            return ListPage.Driver(criteria, IndexRows.Uncounted);
         }
 
         var parameters = filter.ToDynamic();
