@@ -152,7 +152,7 @@ public abstract class KnownAtTests(StorageBackend backend) : IAsyncLifetime
             {
                 connection.Open();
                 using var command = connection.CreateCommand();
-                command.CommandText = "CREATE INDEX revisions_by_record_time ON revisions (recorded_at); PRAGMA user_version = 3;";
+                command.CommandText = "CREATE INDEX revisions_by_record_time ON revisions (recorded_at); DROP INDEX current_events_kind; DROP INDEX current_events_country; PRAGMA user_version = 3;";
                 command.ExecuteNonQuery();
             }
 
@@ -182,7 +182,7 @@ public abstract class KnownAtTests(StorageBackend backend) : IAsyncLifetime
     {
         protected override async Task<StorageServer> DowngradeAndRestartAsync()
         {
-            await Server.Database.ExecuteAsync("CREATE INDEX revisions_by_record_time ON revisions (recorded_at); DELETE FROM schema_migrations WHERE version >= 2").WaitAsync(CallTimeout);
+            await Server.Database.ExecuteAsync("CREATE INDEX revisions_by_record_time ON revisions (recorded_at); DROP INDEX current_events_kind; DROP INDEX current_events_country; DELETE FROM schema_migrations WHERE version >= 2").WaitAsync(CallTimeout);
             Assert.Equal("1", await Server.Database.ExecuteAsync("SELECT MAX(version) FROM schema_migrations").WaitAsync(CallTimeout));
             var upgraded = await StorageServer.StartOnAsync(Server.Database);
             Assert.Equal(

@@ -18,7 +18,7 @@ namespace Timeline.StorageService.Tests;
 
 /// <summary>
 /// Every list has a cost bound (docs/CONTRACT.md, "Reads cost what they return"): a filter whose
-/// ids, tags, actors or deadline ids name few events starts from their index, on both backends
+/// ids, tags, actors, deadline ids, kinds or countries name few events starts from their index, on both backends
 /// (the statements' plans read back from a real database of 30,000 events, and the pages compared
 /// with the unfiltered view across page boundaries, corrections, retractions and known_at), and a
 /// list that would still read past <c>Storage:ReadTimeLimit</c> is stopped with RESOURCE_EXHAUSTED
@@ -34,8 +34,9 @@ public abstract class ReadCostTests(StorageBackend backend)
         await using var server = await StorageServer.StartAsync(backend, new Dictionary<string, string?> { ["Storage:ReadTimeLimit"] = "00:00:00.001" });
         await FillAsync(server);
 
-        // No index serves a kind: the view is walked in order, and a kind no event has walks all of it.
-        var walked = await FailsWith(StatusCode.ResourceExhausted, () => ListAsync(server, new ListEventsRequest { Filter = new EventFilter { Kinds = { "no-such-kind" } } }));
+        // A kind and countries that each many events carry, but no event both: every field has too many
+        // index rows to start from, so the view is walked in order, all of it.
+        var walked = await FailsWith(StatusCode.ResourceExhausted, () => ListAsync(server, new ListEventsRequest { Filter = DisjointFilter() }));
         Assert.Equal("READ_TOO_COSTLY", Reason(walked));
         Assert.Contains("Storage:ReadTimeLimit (0.001 s)", walked.Message, StringComparison.Ordinal);
         Assert.Contains("filter.occurred_from", walked.Message, StringComparison.Ordinal);
@@ -55,12 +56,20 @@ public abstract class ReadCostTests(StorageBackend backend)
         // The same lists under the default limit are answered: it was the limit that stopped them.
         await server.StopAsync();
         await using var roomy = await StorageServer.StartOnAsync(server.Database);
-        Assert.Empty((await ListAsync(roomy, new ListEventsRequest { Filter = new EventFilter { Kinds = { "no-such-kind" } } })).Events);
+        Assert.Empty((await ListAsync(roomy, new ListEventsRequest { Filter = DisjointFilter() })).Events);
         Assert.Equal(100, (await ListAsync(roomy, new ListEventsRequest { KnownAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) })).Events.Count);
     }
 
+    /// <summary>Kind k1 (6,000 of the <see cref="Filled"/> events) and the ten countries of k2's events (6,000): each field too common to start from, together nothing.</summary>
+    private static EventFilter DisjointFilter()
+    {
+        var filter = new EventFilter { Kinds = { "k1" } };
+        filter.Countries.AddRange(Enumerable.Range(0, 10).Select(i => $"C{(5 * i) + 2}"));
+        return filter;
+    }
+
     [Fact]
-    public async Task Ids_tags_actors_and_deadline_ids_that_name_few_events_are_read_from_their_index_not_by_walking_the_view()
+    public async Task Ids_tags_actors_deadline_ids_kinds_and_countries_that_name_few_events_are_read_from_their_index_not_by_walking_the_view()
     {
         await using var server = await StorageServer.StartAsync(backend);
         await FillAsync(server);
@@ -70,6 +79,8 @@ public abstract class ReadCostTests(StorageBackend backend)
             (ListDriver.Tags, new EventFilter { Tags = { "no-such-tag" } }),
             (ListDriver.Actors, new EventFilter { Actors = { "no such actor" } }),
             (ListDriver.DeadlineIds, new EventFilter { DeadlineIds = { "no-such-deadline" } }),
+            (ListDriver.Kinds, new EventFilter { Kinds = { "no-such-kind" } }),
+            (ListDriver.Countries, new EventFilter { Countries = { "ZZZ", "C7" } }),
         };
 
         foreach (var (driver, filter) in filters)
@@ -77,9 +88,9 @@ public abstract class ReadCostTests(StorageBackend backend)
             var criteria = EventCriteria.Check(filter, new EventLimits());
             foreach (var knownAt in new DateTimeOffset?[] { null, DateTimeOffset.UtcNow })
             {
-                if (knownAt is not null && driver == ListDriver.DeadlineIds)
+                if (knownAt is not null && driver is ListDriver.DeadlineIds or ListDriver.Kinds or ListDriver.Countries)
                 {
-                    continue; // the deadline index is of the current view; known_at names the events by ids, tags or actors
+                    continue; // these indexes are of the current view; known_at names the events by ids, tags or actors
                 }
 
                 var plan = await PlanAsync(server, criteria, driver, knownAt);
@@ -102,6 +113,15 @@ public abstract class ReadCostTests(StorageBackend backend)
         Assert.Equal(ListDriver.Tags, await DriverAsync(server, new EventFilter { Tags = { "no-such-tag" } }));
         Assert.Equal(ListDriver.Order, await DriverAsync(server, new EventFilter { Tags = { "t1" } }));
         Assert.Equal(ListDriver.Actors, await DriverAsync(server, new EventFilter { Tags = { "t1" }, Actors = { "no such actor" } }));
+        Assert.Equal(ListDriver.Kinds, await DriverAsync(server, new EventFilter { Kinds = { "no-such-kind" } }));
+        Assert.Equal(ListDriver.Order, await DriverAsync(server, new EventFilter { Kinds = { "k1" } }));
+        Assert.Equal(ListDriver.Countries, await DriverAsync(server, new EventFilter { Kinds = { "k1" }, Tags = { "t1" }, Countries = { "C1" } }));
+        Assert.Equal(ListDriver.Actors, await DriverAsync(server, new EventFilter { Countries = { "C1" }, Actors = { "a1" } }));
+
+        // Several values of a field are counted together: six countries of 600 events each are 3,600 rows (below
+        // the bound), the ten of DisjointFilter 6,000 (above it).
+        Assert.Equal(ListDriver.Countries, await DriverAsync(server, new EventFilter { Countries = { "C1", "C2", "C3", "C4", "C5", "C6" } }));
+        Assert.Equal(ListDriver.Order, await DriverAsync(server, DisjointFilter()));
     }
 
     [Fact]
@@ -206,16 +226,16 @@ public abstract class ReadCostTests(StorageBackend backend)
             p.Add("Most", ListPage.MostIndexRows);
             await using var data = NpgsqlDataSource.Create(server.Database.ConnectionString!);
             await using var connection = await data.OpenConnectionAsync(TestContext.Current.CancellationToken);
-            var (tags, actors, deadlines) = await connection.QuerySingleAsync<(long, long, long)>(PostgresSql.CountIndexRows, p);
-            return ListPage.Driver(criteria, tags, actors, deadlines);
+            var (tags, actors, deadlines, kinds, countries) = await connection.QuerySingleAsync<(long, long, long, long, long)>(PostgresSql.CountIndexRows, p);
+            return ListPage.Driver(criteria, new IndexRows(tags, actors, deadlines, kinds, countries));
         }
 
         var q = SqliteFilter.Bind(criteria).ToDynamic();
         q.Add("Most", ListPage.MostIndexRows);
         await using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = server.DatabasePath, Pooling = false }.ToString());
         await sqlite.OpenAsync(TestContext.Current.CancellationToken);
-        var (t, a, d) = await sqlite.QuerySingleAsync<(long, long, long)>(SqliteSql.CountIndexRows, q);
-        return ListPage.Driver(criteria, t, a, d);
+        var (t, a, d, k, c) = await sqlite.QuerySingleAsync<(long, long, long, long, long)>(SqliteSql.CountIndexRows, q);
+        return ListPage.Driver(criteria, new IndexRows(t, a, d, k, c));
     }
 
     /// <summary>

@@ -50,16 +50,17 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
                 {
                     // The list connection's statement_timeout goes ahead of the first statement, in its round trip.
                     var first = database.ListTimeout;
-                    var driver = ListPage.Driver(criteria, 0, 0, 0);
-                    if (ListPage.CountsIndexRows(criteria))
+                    var driver = ListPage.Driver(criteria, IndexRows.Uncounted);
+                    if (ListPage.CountsIndexRows(criteria, knownAt is not null))
                     {
                         var count = PostgresFilter.Bind(criteria);
                         count.Add("Most", ListPage.MostIndexRows);
-                        var (tags, actors, deadlines) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(first + PostgresSql.CountIndexRows, count, cancellationToken: cancellationToken));
+                        var (tags, actors, deadlines, kinds, countries) = await connection.QuerySingleAsync<(long, long, long, long, long)>(new CommandDefinition(first + PostgresSql.CountIndexRows, count, cancellationToken: cancellationToken));
                         first = "";
 
-                        // A known-at list is not driven by deadline ids: the count is of the current view's.
-                        driver = ListPage.Driver(criteria, tags, actors, knownAt is null ? deadlines : ListPage.MostIndexRows);
+                        // A known-at list is not driven by deadline ids, kinds or countries: those counts are of the current view's.
+                        var rows = new IndexRows(tags, actors, deadlines, kinds, countries);
+                        driver = ListPage.Driver(criteria, knownAt is null ? rows : rows.ForKnownAt());
                     }
 
                     var (sql, parameters) = ListStatement(criteria, driver, knownAt, after, pageSize);

@@ -111,5 +111,15 @@ internal static class PostgresSchema
                   FROM (SELECT event_id, latest::bigint - earliest AS w FROM current_events) widths) c
             WHERE current_events.event_id = c.event_id AND current_events.span_class <> c.span_class;
             """),
+        (4, "current view by kind and by country", """
+            -- A list filtered on kinds or countries that few current events carry starts from these
+            -- (ListPage.Driver: count up to MostIndexRows, read those events, sort) instead of walking
+            -- the whole view in order for a kind no event has (issue 27). Each holds the value and the
+            -- row's address only, the least an entry can (no chronological order, no position): an
+            -- entry per new row version of current_events, as every index of the table has (a
+            -- revision moves position, which is indexed, so no update of the view is HOT).
+            CREATE INDEX current_events_kind ON current_events (kind);
+            CREATE INDEX current_events_country ON current_events (country);
+            """),
     ];
 }

@@ -60,11 +60,17 @@ internal static class PostgresSql
         string.Join(" UNION ALL ", Enumerable.Range(0, SpanClasses.Count).Select(k => ArmSelect + FormattableString.Invariant($"{k} AND (e.earliest, e.latest, e.position) > (@E{k}, @L{k}, @P{k})") + ArmWhere)) +
         " ORDER BY earliest, latest, position LIMIT @Limit) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
-    /// <summary>How many index rows the filter's tags, its actors and its deadline ids have, each counted up to <c>@Most</c> (<see cref="ListPage.Driver"/>).</summary>
+    /// <summary>
+    /// How many index rows the filter's tags, its actors, its deadline ids, its kinds and its
+    /// countries have (each field's values together), each counted up to <c>@Most</c>
+    /// (<see cref="ListPage.Driver"/>); the last three on the current view's indexes.
+    /// </summary>
     public const string CountIndexRows =
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM revision_tags t WHERE t.tag = ANY(@Tags) LIMIT @Most) c) AS tags," +
         " (SELECT count(*) FROM (SELECT 1 FROM revision_actors a WHERE a.actor = ANY(@Actors) LIMIT @Most) c) AS actors," +
-        " (SELECT count(*) FROM (SELECT 1 FROM current_events d WHERE d.deadline_id = ANY(@DeadlineIds) LIMIT @Most) c) AS deadlines";
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events d WHERE d.deadline_id = ANY(@DeadlineIds) LIMIT @Most) c) AS deadlines," +
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events k WHERE k.kind = ANY(@Kinds) LIMIT @Most) c) AS kinds," +
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events n WHERE n.country = ANY(@Countries) LIMIT @Most) c) AS countries";
 
     private static readonly LogSql.DrivenLists Lists = new(Filter + " AND " + DeadlineFilter, Driver, KnownAtEvents);
 
@@ -81,10 +87,12 @@ internal static class PostgresSql
         ListDriver.Tags => "e.position IN (SELECT t.position FROM revision_tags t WHERE t.tag = ANY(@Tags))",
         ListDriver.Actors => "e.position IN (SELECT a.position FROM revision_actors a WHERE a.actor = ANY(@Actors))",
         ListDriver.DeadlineIds => "e.deadline_id = ANY(@DeadlineIds)",
+        ListDriver.Kinds => "e.kind = ANY(@Kinds)",
+        ListDriver.Countries => "e.country = ANY(@Countries)",
         _ => throw new ArgumentOutOfRangeException(nameof(driver)),
     };
 
-    /// <summary>The ids of the events the driver names, for a known-at list (null: every event, <see cref="ListDriver.Order"/>).</summary>
+    /// <summary>The ids of the events the driver names, for a known-at list (null: every event; <see cref="ListDriver.Order"/>, and the current view's indexes never drive one).</summary>
     private static string? KnownAtEvents(ListDriver driver) => driver switch
     {
         ListDriver.EventIds => "SELECT unnest(@EventIds)",

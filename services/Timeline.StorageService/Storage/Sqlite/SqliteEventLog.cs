@@ -140,21 +140,22 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
     }
 
     /// <summary>
-    /// <see cref="ListPage.Driver"/>, counting the index rows of the filter's tags, actors and
-    /// deadline ids (at most <see cref="ListPage.MostIndexRows"/> each) when it has some. A known-at
-    /// list is not driven by deadline ids: the count is of the current view's.
+    /// <see cref="ListPage.Driver"/>, counting the index rows of the filter's tags, actors, deadline
+    /// ids, kinds and countries (at most <see cref="ListPage.MostIndexRows"/> each) when it has some.
+    /// A known-at list is not driven by deadline ids, kinds or countries: those counts are of the current view's.
     /// </summary>
     private static async Task<ListDriver> DriverAsync(SqliteConnection connection, EventCriteria criteria, SqliteFilter filter, bool knownAt, CancellationToken cancellationToken)
     {
-        if (!ListPage.CountsIndexRows(criteria))
+        if (!ListPage.CountsIndexRows(criteria, knownAt))
         {
-            return ListPage.Driver(criteria, 0, 0, 0);
+            return ListPage.Driver(criteria, IndexRows.Uncounted);
         }
 
         var parameters = filter.ToDynamic();
         parameters.Add("Most", ListPage.MostIndexRows);
-        var (tags, actors, deadlines) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(SqliteSql.CountIndexRows, parameters, cancellationToken: cancellationToken));
-        return ListPage.Driver(criteria, tags, actors, knownAt ? ListPage.MostIndexRows : deadlines);
+        var (tags, actors, deadlines, kinds, countries) = await connection.QuerySingleAsync<(long, long, long, long, long)>(new CommandDefinition(SqliteSql.CountIndexRows, parameters, cancellationToken: cancellationToken));
+        var rows = new IndexRows(tags, actors, deadlines, kinds, countries);
+        return ListPage.Driver(criteria, knownAt ? rows.ForKnownAt() : rows);
     }
 
     /// <summary>A list statement that sorts what it selects (known at a time, or from an index's events), through Dapper: one page and the row after it.</summary>

@@ -92,5 +92,15 @@ internal static class SqliteSchema
                  WHEN latest - earliest <= 3660 THEN 10 WHEN latest - earliest <= 36600 THEN 11 ELSE 12 END),
                 earliest, latest, position);
             """),
+        (6, "current view by kind and by country", """
+            -- A list filtered on kinds or countries that few current events carry starts from these
+            -- (ListPage.Driver: count up to MostIndexRows, read those events, sort) instead of walking
+            -- the whole view in order for a kind no event has (issue 27). Each holds the value and the
+            -- table's key (event_id) only, the least an entry can (no chronological order, no position):
+            -- a B-tree row per new event in each, and a rewrite of it per correction (the upsert sets
+            -- kind and country, and SQLite rewrites every index on a column an UPDATE sets).
+            CREATE INDEX current_events_kind ON current_events (kind);
+            CREATE INDEX current_events_country ON current_events (country);
+            """),
     ];
 }

@@ -82,11 +82,17 @@ internal static class SqliteSql
         string.Join(" UNION ALL ", Enumerable.Range(0, SpanClasses.Count).Select(k => ArmSelect + FormattableString.Invariant($"{k} AND (i.earliest, i.latest, i.position) > (@E{k}, @L{k}, @P{k})") + ArmWhere)) +
         " ORDER BY earliest, latest, position LIMIT CAST(@Limit AS INTEGER)) p JOIN revisions r ON r.position = p.position ORDER BY p.earliest, p.latest, p.position";
 
-    /// <summary>How many index rows the filter's tags, its actors and its deadline ids have, each counted up to <c>@Most</c> (<see cref="ListPage.Driver"/>).</summary>
+    /// <summary>
+    /// How many index rows the filter's tags, its actors, its deadline ids, its kinds and its
+    /// countries have (each field's values together), each counted up to <c>@Most</c>
+    /// (<see cref="ListPage.Driver"/>); the last three on the current view's indexes, read alone.
+    /// </summary>
     public const string CountIndexRows =
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value LIMIT @Most))," +
         " (SELECT count(*) FROM (SELECT 1 FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value LIMIT @Most))," +
-        " (SELECT count(*) FROM (SELECT 1 FROM current_events c WHERE c.deadline_id IN (SELECT value FROM json_each(@DeadlineIds)) LIMIT @Most))";
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events c WHERE c.deadline_id IN (SELECT value FROM json_each(@DeadlineIds)) LIMIT @Most))," +
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events c WHERE c.kind IN (SELECT value FROM json_each(@Kinds)) LIMIT @Most))," +
+        " (SELECT count(*) FROM (SELECT 1 FROM current_events c WHERE c.country IN (SELECT value FROM json_each(@Countries)) LIMIT @Most))";
 
     private static readonly LogSql.DrivenLists Lists = new(Filter + " AND " + DeadlineFilter, Driver, KnownAtEvents);
 
@@ -103,10 +109,12 @@ internal static class SqliteSql
         ListDriver.Tags => "e.position IN (SELECT t.position FROM json_each(@Tags) j JOIN revision_tags t ON t.tag = j.value)",
         ListDriver.Actors => "e.position IN (SELECT a.position FROM json_each(@Actors) j JOIN revision_actors a ON a.actor = j.value)",
         ListDriver.DeadlineIds => "e.deadline_id IN (SELECT value FROM json_each(@DeadlineIds))",
+        ListDriver.Kinds => "e.kind IN (SELECT value FROM json_each(@Kinds))",
+        ListDriver.Countries => "e.country IN (SELECT value FROM json_each(@Countries))",
         _ => throw new ArgumentOutOfRangeException(nameof(driver)),
     };
 
-    /// <summary>The ids of the events the driver names, for a known-at list (null: every event, <see cref="ListDriver.Order"/>).</summary>
+    /// <summary>The ids of the events the driver names, for a known-at list (null: every event; <see cref="ListDriver.Order"/>, and the current view's indexes never drive one).</summary>
     private static string? KnownAtEvents(ListDriver driver) => driver switch
     {
         ListDriver.EventIds => "SELECT value FROM json_each(@EventIds)",
