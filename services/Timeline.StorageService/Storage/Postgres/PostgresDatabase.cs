@@ -63,17 +63,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         ReadTimeLimit = options.Value.ReadTimeLimit;
         ListTimeout = FormattableString.Invariant($"SET statement_timeout = {Math.Max(1, (long)Math.Ceiling(ReadTimeLimit.TotalMilliseconds))}; ");
         ListSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = settings.ApplicationName + "-lists" });
-
-        // The writer runs the same few statements on every commit: prepared on its connection
-        // (Npgsql's automatic preparation) they are parsed and planned once, not per commit.
-        var writer = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = settings.ApplicationName + "-writer" };
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
-        {
-            writer.MaxAutoPrepare = 16;
-            writer.AutoPrepareMinUsages = 2;
-        }
-
-        WriterSource = NpgsqlDataSource.Create(writer);
         Description = $"PostgreSQL {PostgresStorageOptions.DescribeConnection(postgres.Value.ConnectionString)}";
 
         // A poll that neither succeeds nor fails (a hung connection) must not keep the last success alive for long.
@@ -81,9 +70,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
-
-    /// <summary>Connections for the writer's transactions only: <see cref="DataSource"/>'s settings, its statements prepared automatically.</summary>
-    public NpgsqlDataSource WriterSource { get; }
 
     /// <summary>Connections for list pages only: <see cref="DataSource"/>'s settings, each list setting <see cref="ListTimeout"/> first.</summary>
     public NpgsqlDataSource ListSource { get; }
@@ -240,7 +226,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         if (IsConnectionFailure(ex))
         {
             DataSource.Clear();
-            WriterSource.Clear();
             ListSource.Clear();
         }
 
@@ -262,7 +247,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ListSource.DisposeAsync();
-        await WriterSource.DisposeAsync();
         await DataSource.DisposeAsync();
     }
 }

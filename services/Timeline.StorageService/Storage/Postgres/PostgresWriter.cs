@@ -14,11 +14,10 @@ namespace Timeline.StorageService.Storage.Postgres;
 /// position counter first (<see cref="PostgresSql.LockHead"/>), reads the latest revision of every
 /// event it touches, decides each batch with <see cref="AppendRules"/> in memory (a refused batch
 /// is dropped there alone, so nothing of it reaches the database), writes the new revisions with
-/// one array statement per table, and advances the counter last: two round trips per commit (the
-/// lock and the read, then the writes with the COMMIT). Writers on other instances wait
+/// one array statement per table, and advances the counter last. Writers on other instances wait
 /// for the counter's lock, so positions are gap-free and in commit order (docs/adr/0005).
 /// A serialization failure or deadlock runs the whole transaction again; a connection lost before
-/// the writes were sent is tried again on a fresh connection; one lost after that answers
+/// the commit was sent is tried again on a fresh connection; one lost during the commit answers
 /// UNAVAILABLE (the outcome is unknown, and a retry is safe: appends are content-idempotent).
 /// </summary>
 internal sealed class PostgresWriter(
@@ -151,7 +150,7 @@ internal sealed class PostgresWriter(
     /// <summary>Runs one transaction for the group: lock, read, decide, write, advance, commit.</summary>
     private async Task<GroupPlan> ApplyAsync(List<PendingAppend> group, Stage stage)
     {
-        var connection = await database.WriterSource.OpenConnectionAsync();
+        var connection = await database.DataSource.OpenConnectionAsync();
         NpgsqlTransaction? transaction = null;
         try
         {
@@ -205,48 +204,45 @@ internal sealed class PostgresWriter(
         // recorded_at never decreases with position, whichever instance wrote the previous one.
         var recordedAt = Math.Max(headRecordedAt, RecordTime.ToMicros(time.GetUtcNow()));
         var plan = GroupPlan.Decide(group, stored, new LogPosition(head), recordedAt);
+        if (plan.Revisions.Count > 0)
+        {
+            await using var write = Rows.Batch(plan, connection, transaction, recordedAt);
+            await write.ExecuteNonQueryAsync();
+        }
 
-        // The writes and the COMMIT go in one round trip. If a write fails, the server skips the
-        // rest up to the batch's end, COMMIT included, and the transaction is rolled back. From
-        // the moment the batch is sent the outcome counts as unknown if the connection is lost.
-        var writeAndCommit = plan.Revisions.Count > 0 ? Rows.Batch(plan, connection, transaction, recordedAt) : new NpgsqlBatch(connection, transaction);
-        writeAndCommit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         stage.Committing = true;
-        await CommitAsync(connection, transaction, writeAndCommit, stage);
+        await CommitAsync(connection, transaction, stage);
         return plan;
     }
 
     /// <summary>
-    /// Runs the group's writes and its COMMIT (<paramref name="writeAndCommit"/>, one round trip)
-    /// without ever cancelling the commit. With a synchronous standby (docs/SCALING.md) the
+    /// Commits without ever cancelling the commit. With a synchronous standby (docs/SCALING.md) the
     /// server flushes the commit locally and then waits for the standby; a cancel during that wait
     /// (what Npgsql sends when a command times out) ends the wait with only a WARNING and the commit
     /// done on this server alone, visible to every reader there, and lost if the standby is promoted.
-    /// So the batch has no command timeout of its own: after the connection's
+    /// So the commit has no command timeout of its own: after the connection's
     /// <c>Command Timeout</c> it is left to end by itself on its connection (an HA manager demotes or
     /// stops a primary cut off from its standby) and this throws <see cref="TimeoutException"/>, so
     /// the group is UNAVAILABLE with its outcome unknown. A commit that comes back with a WARNING (its
     /// wait ended by someone else: a cancel, a shutdown) is not acknowledged either.
     /// </summary>
-    private static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatch writeAndCommit, Stage stage)
+    private static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Stage stage)
     {
         var warned = false;
         void OnNotice(object? sender, NpgsqlNoticeEventArgs e) => warned |= e.Notice.InvariantSeverity == "WARNING";
         var limit = connection.CommandTimeout;
         connection.Notice += OnNotice;
-        writeAndCommit.Timeout = 0;
-        var commit = writeAndCommit.ExecuteNonQueryAsync();
-        try
+        var commit = Task.Run(async () =>
         {
-            await (limit > 0 ? commit.WaitAsync(TimeSpan.FromSeconds(limit)) : commit);
-        }
-        catch (TimeoutException) when (!commit.IsCompleted)
+            await using var command = new NpgsqlCommand("COMMIT", connection, transaction) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
+        });
+        if (limit > 0 && await Task.WhenAny(commit, Task.Delay(TimeSpan.FromSeconds(limit))) != commit)
         {
             stage.CommitLeftRunning = true;
             _ = commit.ContinueWith(
                 async _ =>
                 {
-                    await writeAndCommit.DisposeAsync();
                     await transaction.DisposeAsync();
                     await connection.DisposeAsync();
                 },
@@ -255,14 +251,8 @@ internal sealed class PostgresWriter(
                 TaskScheduler.Default);
             throw new TimeoutException($"the commit did not end within the command timeout ({limit} s); it was left to end by itself, not cancelled");
         }
-        finally
-        {
-            if (!stage.CommitLeftRunning)
-            {
-                await writeAndCommit.DisposeAsync();
-            }
-        }
 
+        await commit;
         connection.Notice -= OnNotice;
         if (warned)
         {
