@@ -12,7 +12,7 @@ if (args.Contains(BareServer.Flag))
     return 0;
 }
 
-// docs/BENCHMARKS.md, "Soak": --soak 15m (opt-in, not CI): both services under steady load, RSS slope and read p99 drift.
+// docs/BENCHMARKS.md, "Soak": --soak 30m (opt-in, not CI): both services under steady load, RSS slope and read p99 drift.
 if (Array.IndexOf(args, Timeline.Benchmarks.Scenarios.Soak.Flag) is var soak and >= 0)
 {
     if (soak + 1 >= args.Length || Timeline.Benchmarks.Scenarios.Soak.ParseDuration(args[soak + 1]) is not { } soakFor)
