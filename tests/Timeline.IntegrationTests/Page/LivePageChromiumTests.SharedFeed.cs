@@ -10,19 +10,9 @@ namespace Timeline.IntegrationTests.Page;
 /// each gets each change once, and a page that connects later gets every deadline's status as it
 /// now is, each once, before the caught-up marker.
 /// </summary>
-public sealed class PageLiveFeedTests : IAsyncLifetime
+public sealed partial class LivePageChromiumTests
 {
-    private PageSystem system = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        system = await PageSystem.StartAsync();
-        await system.AppendAsync(MaliReport.Events());
-    }
-
-    public async ValueTask DisposeAsync() => await system.DisposeAsync();
 
     [Fact]
     public async Task Every_open_page_gets_each_status_change_once_and_a_page_that_connects_later_gets_the_statuses_as_they_now_are()
