@@ -98,6 +98,7 @@ public static class TimelineServiceApp
         services.AddHostedService<DeadlineProjectionWorker>();
         services.AddSingleton<DeadlineWatch>();
         services.AddSingleton<TimelineReader>();
+        services.AddSingleton<DeadlineFeed>();
         services.AddSingleton<LiveFeed>();
         services.AddGrpcHealthChecks().AddCheck<ProjectionHealthCheck>("deadline-projection");
         return services;

@@ -30,8 +30,8 @@ internal static partial class TimelineServiceLog
     [LoggerMessage(9, LogLevel.Debug, "Deadline projection applied event {EventId} revision {Revision} at position {Position}")]
     public static partial void Applied(ILogger logger, string eventId, long revision, long position);
 
-    [LoggerMessage(10, LogLevel.Information, "A page's live feed was ended: it let {MaxQueued} messages wait unread (it resumes from its last event id)")]
-    public static partial void LiveFeedTooSlow(ILogger logger, int maxQueued);
+    [LoggerMessage(10, LogLevel.Information, "A page's live feed was ended: it let {MaxQueuedBytes} bytes wait unread (it resumes from its last event id)")]
+    public static partial void LiveFeedTooSlow(ILogger logger, long maxQueuedBytes);
 
     [LoggerMessage(11, LogLevel.Error, "A page's live feed failed")]
     public static partial void LiveFeedFailed(ILogger logger, Exception exception);

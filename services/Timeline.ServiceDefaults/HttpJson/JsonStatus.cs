@@ -19,6 +19,17 @@ public static class JsonStatus
     public static Task WriteAsync(HttpResponse response, int httpStatus, Code code, string message, CancellationToken cancellationToken) =>
         WriteAsync(response, httpStatus, new Google.Rpc.Status { Code = (int)code, Message = message }, cancellationToken);
 
+    /// <summary>A status with the HTTP status its code maps to (<see cref="ProblemStatus.HttpStatus"/>).</summary>
+    public static Task WriteAsync(HttpResponse response, Google.Rpc.Status status, CancellationToken cancellationToken) =>
+        WriteAsync(response, ProblemStatus.HttpStatus((Code)status.Code), status, cancellationToken);
+
+    /// <summary>A downstream call's failure (storage's), passed on to an HTTP/JSON caller with its code and message.</summary>
+    public static Task WriteAsync(HttpResponse response, Grpc.Core.RpcException failure, CancellationToken cancellationToken)
+    {
+        var code = (Code)(int)failure.StatusCode;
+        return WriteAsync(response, ProblemStatus.HttpStatus(code), code, failure.Status.Detail, cancellationToken);
+    }
+
     public static Task WriteAsync(HttpResponse response, int httpStatus, Google.Rpc.Status status, CancellationToken cancellationToken)
     {
         response.StatusCode = httpStatus;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
@@ -9,25 +10,24 @@ using Timeline.ServiceDefaults;
 using Timeline.ServiceDefaults.HttpJson;
 using Timeline.Storage.V1;
 using Timeline.TimelineServer.Deadlines;
-using Timeline.TimelineServer.Grpc;
 using Timeline.V1;
 
 namespace Timeline.TimelineServer.Page;
 
 /// <summary>
 /// The page's live feed, as server-sent events (docs/PAGE.md): the chronology's new revisions
-/// (storage's subscription, with the page's filter) and every deadline's status (the same watch as
-/// WatchDeadlines). Each revision and each checkpoint carries its log position as the event id,
-/// so a page that lost its connection sends the last one back (<c>Last-Event-ID</c>) and gets
-/// exactly what came after it, on this replica or another. Deadline statuses are state, sent whole
-/// on every connection. One writer loop; the three sources feed it through a queue bounded by
-/// what it holds, and a page that lets it fill is disconnected (it resumes from its last id)
-/// rather than allowed to hold up the others.
+/// (storage's subscription, with the page's filter) and every deadline's status (one watch shared by
+/// every page of this replica, <see cref="DeadlineFeed"/>). Each revision and each checkpoint
+/// carries its log position as the event id, so a page that lost its connection sends the last one
+/// back (<c>Last-Event-ID</c>) and gets exactly what came after it, on this replica or another.
+/// Deadline statuses are state, sent whole on every connection. One writer loop; the sources feed
+/// it through a queue bounded by the bytes it holds, and a page that lets it fill is disconnected
+/// (it resumes from its last id) rather than allowed to hold up the others.
 /// </summary>
 public sealed class LiveFeed(
     EventStoreService.EventStoreServiceClient storage,
     DeadlineProjection projection,
-    DeadlineWatch watch,
+    DeadlineFeed deadlines,
     ErrorDomain domain,
     IHostApplicationLifetime lifetime,
     ILogger<LiveFeed> logger)
@@ -35,11 +35,26 @@ public sealed class LiveFeed(
     /// <summary>Protobuf JSON (lowerCamelCase names, default values left out), as the HTTP/JSON routes write it.</summary>
     internal static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
 
-    /// <summary>Messages one page may have waiting before it is disconnected.</summary>
-    public const int MaxQueued = 4096;
+    /// <summary>
+    /// Bytes one page may have waiting before it is disconnected. An item is refused only once this
+    /// much waits, so the deadline statuses a page is sent on connecting (one shared item, however
+    /// many deadlines there are) always fit.
+    /// </summary>
+    public const long MaxQueuedBytes = 1024 * 1024;
 
     /// <summary>How often the feed says how far storage's log has gone, so the page can tell when it is behind.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Written bytes are flushed to the connection at least this often (and whenever the queue is empty).</summary>
+    private const int FlushBytes = 16 * 1024;
+
+    /// <summary>How many recent revisions' entry events are kept for the other pages (a power of two).</summary>
+    private const int RecentEntries = 256;
+
+    private readonly RecentEntry?[] _recentEntries = new RecentEntry?[RecentEntries];
+
+    /// <summary>The last progress event, shared by every page until the figures change.</summary>
+    private volatile ProgressItem? _progress;
 
     public async Task StreamAsync(HttpContext context)
     {
@@ -55,8 +70,7 @@ public sealed class LiveFeed(
         }
         catch (ProblemException problem)
         {
-            var status = ProblemStatus.From(problem, domain.Name);
-            await JsonStatus.WriteAsync(response, ProblemStatus.HttpStatus((Google.Rpc.Code)status.Code), status, context.RequestAborted);
+            await JsonStatus.WriteAsync(response, ProblemStatus.From(problem, domain.Name), context.RequestAborted);
             return;
         }
 
@@ -69,34 +83,17 @@ public sealed class LiveFeed(
 
         // A service that stops ends its feeds at once (pages resume elsewhere), not after Kestrel's shutdown timeout.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var queue = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        void Send(string message)
-        {
-            if (!queue.Writer.TryWrite(message))
-            {
-                // The page reads too slowly: end its stream; it comes back from its last id.
-                TimelineServiceLog.LiveFeedTooSlow(logger, MaxQueued);
-                stop.Cancel();
-            }
-        }
-
-        Send(Message("hello", $"{{\"position\":\"{after}\",\"resumed\":{(resumeAfter is null ? "false" : "true")}}}", after));
+        var queue = new PageQueue(stop, logger);
+        queue.Send(Frame("hello", $"{{\"position\":\"{after}\",\"resumed\":{(resumeAfter is null ? "false" : "true")}}}", after));
         var sources = new[]
         {
-            Guard(EntriesAsync(filter, after, Send, stop.Token), Send, stop),
-            Guard(DeadlinesAsync(Send, stop.Token), Send, stop),
-            Guard(ProgressAsync(Send, stop.Token), Send, stop),
+            Guard(EntriesAsync(filter, after, queue.Send, stop.Token), queue, stop),
+            Guard(ProgressAsync(queue, stop.Token), queue, stop),
         };
+        var subscription = deadlines.Subscribe(queue);
         try
         {
-            await foreach (var message in queue.Reader.ReadAllAsync(stop.Token))
-            {
-                await response.WriteAsync(message, stop.Token);
-                if (queue.Reader.Count == 0)
-                {
-                    await response.Body.FlushAsync(stop.Token);
-                }
-            }
+            await WriteAsync(queue, response.BodyWriter, stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -108,13 +105,45 @@ public sealed class LiveFeed(
         }
         finally
         {
+            subscription.Dispose();
             await stop.CancelAsync();
             await Task.WhenAll(sources);
         }
     }
 
+    /// <summary>The writer loop: each item's bytes as they are (shared items are not copied first), flushed in pieces so the connection's buffer stays small.</summary>
+    private static async Task WriteAsync(PageQueue queue, System.IO.Pipelines.PipeWriter body, CancellationToken cancellationToken)
+    {
+        var unflushed = 0;
+        await foreach (var item in queue.ReadAllAsync(cancellationToken))
+        {
+            foreach (var frame in item.Frames)
+            {
+                body.Write(new ReadOnlySpan<byte>(frame));
+                unflushed += frame.Length;
+                if (unflushed >= FlushBytes)
+                {
+                    unflushed = 0;
+                    if ((await body.FlushAsync(cancellationToken)).IsCompleted)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            if (queue.IsEmpty && unflushed > 0)
+            {
+                unflushed = 0;
+                if ((await body.FlushAsync(cancellationToken)).IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
     /// <summary>Every revision after <paramref name="after"/> that matches the filter, then each as it is stored; checkpoints move the id on.</summary>
-    private async Task EntriesAsync(EventFilter filter, long after, Action<string> send, CancellationToken cancellationToken)
+    private async Task EntriesAsync(EventFilter filter, long after, Action<byte[]> send, CancellationToken cancellationToken)
     {
         using var call = storage.SubscribeEvents(new SubscribeEventsRequest { FromPosition = after, Filter = filter }, cancellationToken: cancellationToken);
         await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
@@ -122,40 +151,62 @@ public sealed class LiveFeed(
             switch (message.MessageCase)
             {
                 case SubscribeEventsResponse.MessageOneofCase.Event:
-                    send(Message("entry", Json.Format(message.Event), message.Event.Position));
+                    send(EntryFrame(message.Event));
                     break;
                 case SubscribeEventsResponse.MessageOneofCase.CaughtUp:
-                    send(Message("caught-up", $"{{\"position\":\"{message.CaughtUp.Position}\"}}", message.CaughtUp.Position));
+                    send(Frame("caught-up", $"{{\"position\":\"{message.CaughtUp.Position}\"}}", message.CaughtUp.Position));
                     break;
                 case SubscribeEventsResponse.MessageOneofCase.Checkpoint:
-                    send(Message("checkpoint", $"{{\"position\":\"{message.Checkpoint.Position}\"}}", message.Checkpoint.Position));
+                    send(Frame("checkpoint", $"{{\"position\":\"{message.Checkpoint.Position}\"}}", message.Checkpoint.Position));
                     break;
             }
         }
     }
 
-    /// <summary>Every deadline's status now, a marker, then each change (as WatchDeadlines sends them).</summary>
-    private async Task DeadlinesAsync(Action<string> send, CancellationToken cancellationToken)
+    /// <summary>
+    /// A revision as an <c>entry</c> event. Every page whose filter takes it gets the same bytes: the
+    /// last few revisions' events are kept by log position (a position is one revision), so a revision
+    /// that reaches 1,000 pages is formatted about once, not 1,000 times.
+    /// </summary>
+    private byte[] EntryFrame(EventRecord revision)
     {
-        await foreach (var update in watch.WatchAsync([], cancellationToken))
+        var slot = (int)(revision.Position & (RecentEntries - 1));
+        if (Volatile.Read(ref _recentEntries[slot]) is { } recent && recent.Position == revision.Position)
         {
-            var proto = DeadlineMapping.ToProto(update, projection.LagAt(update.Position));
-            send(Message(update is WatchUpdate.CaughtUp ? "deadlines-caught-up" : "deadline", Json.Format(proto), id: null));
+            return recent.Frame;
         }
+
+        var frame = Frame("entry", Json.Format(revision), revision.Position);
+        Volatile.Write(ref _recentEntries[slot], new RecentEntry(revision.Position, frame));
+        return frame;
     }
 
-    private async Task ProgressAsync(Action<string> send, CancellationToken cancellationToken)
+    private async Task ProgressAsync(PageQueue queue, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(ProgressInterval);
         do
         {
-            send(Message("progress", $"{{\"storageHead\":\"{projection.StorageHead}\",\"projectionLag\":\"{projection.Lag}\",\"live\":{(projection.IsLive ? "true" : "false")}}}", id: null));
+            queue.Send(Progress());
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
+    /// <summary>Storage's known head, the projection's lag and whether it follows storage, as one event shared by the pages while the figures hold.</summary>
+    private FeedItem Progress()
+    {
+        var (head, lag, live) = (projection.StorageHead, projection.Lag, projection.IsLive);
+        if (_progress is { } last && last.Head == head && last.Lag == lag && last.Live == live)
+        {
+            return last.Item;
+        }
+
+        var item = FeedItem.Of(Frame("progress", $"{{\"storageHead\":\"{head}\",\"projectionLag\":\"{lag}\",\"live\":{(live ? "true" : "false")}}}", id: null));
+        _progress = new ProgressItem(head, lag, live, item);
+        return item;
+    }
+
     /// <summary>Runs a source; when it fails, the page is told why and the stream ends (the page reconnects).</summary>
-    private async Task Guard(Task source, Action<string> send, CancellationTokenSource stop)
+    private async Task Guard(Task source, PageQueue queue, CancellationTokenSource stop)
     {
         try
         {
@@ -172,22 +223,26 @@ public sealed class LiveFeed(
         catch (RpcException e)
         {
             var retry = e.StatusCode is not (StatusCode.InvalidArgument or StatusCode.OutOfRange or StatusCode.PermissionDenied or StatusCode.Unauthenticated);
-            send(Message("feed-error", $"{{\"code\":{(int)e.StatusCode},\"message\":{System.Text.Json.JsonSerializer.Serialize(e.Status.Detail)},\"retry\":{(retry ? "true" : "false")}}}", id: null));
+            queue.Send(FeedError(e.StatusCode, e.Status.Detail, retry));
         }
         catch (ProblemException e)
         {
-            send(Message("feed-error", $"{{\"code\":14,\"message\":{System.Text.Json.JsonSerializer.Serialize(e.Message)},\"retry\":true}}", id: null));
+            queue.Send(FeedError(StatusCode.Unavailable, e.Message, retry: true));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             TimelineServiceLog.LiveFeedFailed(logger, e);
-            send(Message("feed-error", "{\"code\":13,\"message\":\"the live feed failed on the server; reconnecting\",\"retry\":true}", id: null));
+            queue.Send(FeedError(StatusCode.Internal, "the live feed failed on the server; reconnecting", retry: true));
         }
 
         // Let the error reach the page, then end the stream.
         await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         await stop.CancelAsync();
     }
+
+    /// <summary>Why the feed stopped, and whether the page should reconnect.</summary>
+    internal static FeedItem FeedError(StatusCode code, string message, bool retry) =>
+        FeedItem.Of(Frame("feed-error", $"{{\"code\":{(int)code},\"message\":{System.Text.Json.JsonSerializer.Serialize(message)},\"retry\":{(retry ? "true" : "false")}}}", id: null));
 
     /// <summary>One server-sent event; data is one line of JSON (protobuf JSON writes no raw newline).</summary>
     internal static string Message(string type, string data, long? id)
@@ -201,6 +256,94 @@ public sealed class LiveFeed(
         text.Append("event: ").Append(type).Append('\n');
         text.Append("data: ").Append(data.Replace("\n", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal)).Append("\n\n");
         return text.ToString();
+    }
+
+    /// <summary><see cref="Message"/> as the UTF-8 bytes written to the connection.</summary>
+    internal static byte[] Frame(string type, string data, long? id) => Encoding.UTF8.GetBytes(Message(type, data, id));
+
+    private sealed record RecentEntry(long Position, byte[] Frame);
+
+    private sealed record ProgressItem(long Head, long Lag, bool Live, FeedItem Item);
+
+    /// <summary>
+    /// One page's queue: what its sources and the shared deadline statuses wait in until the writer
+    /// loop writes them, bounded by <see cref="MaxQueuedBytes"/>. Items are shared, never copied.
+    /// </summary>
+    private sealed class PageQueue(CancellationTokenSource stop, ILogger logger) : DeadlineFeed.ISubscriber
+    {
+        private readonly Channel<FeedItem> _items = Channel.CreateUnbounded<FeedItem>(new UnboundedChannelOptions { SingleReader = true });
+        private long _bytes;
+
+        /// <summary>Nothing waits (every item has at least one byte).</summary>
+        public bool IsEmpty => Interlocked.Read(ref _bytes) == 0;
+
+        public void Send(byte[] frame) => Send(FeedItem.Of(frame));
+
+        public void Send(FeedItem item)
+        {
+            if (!Offer(item))
+            {
+                End(null);
+            }
+        }
+
+        public bool Offer(FeedItem item)
+        {
+            if (Interlocked.Read(ref _bytes) >= MaxQueuedBytes)
+            {
+                return false;
+            }
+
+            return Enqueue(item);
+        }
+
+        private bool Enqueue(FeedItem item)
+        {
+            Interlocked.Add(ref _bytes, item.Bytes);
+            return _items.Writer.TryWrite(item);
+        }
+
+        public void End(FeedItem? error)
+        {
+            if (error is null)
+            {
+                // The page reads too slowly: end its stream; it comes back from its last id.
+                TimelineServiceLog.LiveFeedTooSlow(logger, MaxQueuedBytes);
+            }
+            else
+            {
+                Enqueue(error);
+            }
+
+            _ = EndAsync(error is null ? TimeSpan.Zero : TimeSpan.FromMilliseconds(50));
+        }
+
+        public async IAsyncEnumerable<FeedItem> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var item in _items.Reader.ReadAllAsync(cancellationToken))
+            {
+                Interlocked.Add(ref _bytes, -item.Bytes);
+                yield return item;
+            }
+        }
+
+        /// <summary>Ends the stream (after a moment, when there is an error for the page to read first).</summary>
+        private async Task EndAsync(TimeSpan delay)
+        {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, CancellationToken.None);
+            }
+
+            try
+            {
+                await stop.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream had ended already.
+            }
+        }
     }
 
     /// <summary>The page's filter, named as GetTimeline's query parameters are (<c>filter.tags</c>...); checked by storage when it subscribes.</summary>

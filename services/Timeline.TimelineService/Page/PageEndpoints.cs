@@ -87,8 +87,7 @@ public static class PageEndpoints
         }
         catch (Domain.Validation.ProblemException problem)
         {
-            var status = ProblemStatus.From(problem, domain.Name);
-            await JsonStatus.WriteAsync(context.Response, ProblemStatus.HttpStatus((Google.Rpc.Code)status.Code), status, context.RequestAborted);
+            await JsonStatus.WriteAsync(context.Response, ProblemStatus.From(problem, domain.Name), context.RequestAborted);
         }
     }
 
@@ -119,8 +118,7 @@ public static class PageEndpoints
         }
         catch (RpcException e) when (!context.RequestAborted.IsCancellationRequested)
         {
-            var code = (Google.Rpc.Code)(int)e.StatusCode;
-            await JsonStatus.WriteAsync(context.Response, ProblemStatus.HttpStatus(code), code, e.Status.Detail, context.RequestAborted);
+            await JsonStatus.WriteAsync(context.Response, e, context.RequestAborted);
         }
     }
 

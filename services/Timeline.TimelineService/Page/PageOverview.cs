@@ -84,8 +84,7 @@ public sealed class PageOverview
         catch (RpcException e) when (!context.RequestAborted.IsCancellationRequested)
         {
             cache.TryRemove(key, out _);
-            var code = (Google.Rpc.Code)(int)e.StatusCode;
-            await JsonStatus.WriteAsync(context.Response, ProblemStatus.HttpStatus(code), code, e.Status.Detail, context.RequestAborted);
+            await JsonStatus.WriteAsync(context.Response, e, context.RequestAborted);
         }
     }
 

@@ -122,7 +122,7 @@ public static class PageWrites
         catch (RpcException e) when (!context.RequestAborted.IsCancellationRequested)
         {
             var status = e.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)e.StatusCode, Message = e.Status.Detail };
-            await JsonStatus.WriteAsync(response, ProblemStatus.HttpStatus((Code)status.Code), OwnFields(status), context.RequestAborted);
+            await JsonStatus.WriteAsync(response, OwnFields(status), context.RequestAborted);
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace Timeline.IntegrationTests.Page;
 /// entry, keeps text from the data inert, and restores a copied address. Fails, never skips,
 /// without Chromium (.ci/run installs it).
 /// </summary>
-public sealed class LivePageChromiumTests : IAsyncLifetime
+public sealed partial class LivePageChromiumTests : IAsyncLifetime
 {
     private PageSystem system = null!;
 
