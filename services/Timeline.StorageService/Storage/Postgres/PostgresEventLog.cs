@@ -125,7 +125,7 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
         var (page, damage) = await database.ReadAsync(
             async connection =>
             {
-                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(PostgresSql.ReadAfter, parameters, cancellationToken: cancellationToken));
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(PostgresSql.InPositionOrder + PostgresSql.ReadAfter, parameters, cancellationToken: cancellationToken));
                 try
                 {
                     return (await WirePage.ReadAllAsync(reader, limit, cancellationToken), (ExceptionDispatchInfo?)null);
