@@ -32,11 +32,11 @@ internal sealed class RevisionRow
 }
 
 /// <summary>
-/// One committed revision on its way to subscribers, the same for catch-up and live: its ids and
-/// provenance from their columns, its content as the stored body's bytes (a plain data reader, no
-/// parsing). A live revision also carries the record the writer committed (<see cref="Committed"/>),
-/// which the live filter matches without parsing the body. Its wire form (<see cref="Entry"/>) is
-/// made once, whatever the number of subscribers that send it.
+/// One committed revision on its way to live subscribers: its ids and provenance, its content as
+/// the stored body's bytes, and the record the writer committed (<see cref="Committed"/>), which
+/// the live filter matches without parsing the body (the PostgreSQL tail reads it from the
+/// database, without one). Its wire form (<see cref="Entry"/>, the same bytes a catch-up page's
+/// <see cref="WirePage"/> writes) is made once, whatever the number of subscribers that send it.
 /// </summary>
 internal sealed record StoredRevision(long Position, string EventId, long Revision, long RecordedAt, string RecordedBy, byte[] Body)
 {
