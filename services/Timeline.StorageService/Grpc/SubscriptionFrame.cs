@@ -11,7 +11,7 @@ namespace Timeline.StorageService.Grpc;
 /// One SubscribeEvents response as the server writes it: its bytes are a
 /// <see cref="SubscribeEventsResponse"/> (the generated client parses them as one), but a revision
 /// is not parsed and serialized again for it: each revision goes out as its
-/// <see cref="StoredRevision.Entry"/>, made once (the stored body, byte for byte, followed by the
+/// <see cref="WireRevision.Entry"/>, made once (the stored body, byte for byte, followed by the
 /// revision's ids: <see cref="RevisionEntry"/>). An entry is an <c>EventRecord</c> field numbered 1,
 /// which is both the response's <c>event</c> (one revision per message) and an element of a
 /// <see cref="RevisionBatch"/>'s <c>events</c>: a batch is the <c>batch</c> field's tag and length
@@ -23,10 +23,10 @@ internal sealed class SubscriptionFrame : IWireResponse<SubscriptionFrame>
     private static readonly byte BatchTag = (byte)WireFormat.MakeTag(SubscribeEventsResponse.BatchFieldNumber, WireFormat.WireType.LengthDelimited);
 
     private readonly SubscribeEventsResponse? message;
-    private readonly byte[]? entry;
-    private readonly IReadOnlyList<StoredRevision>? batch;
+    private readonly ReadOnlyMemory<byte> entry;
+    private readonly IReadOnlyList<WireRevision>? batch;
 
-    private SubscriptionFrame(SubscribeEventsResponse? message, byte[]? entry, IReadOnlyList<StoredRevision>? batch)
+    private SubscriptionFrame(SubscribeEventsResponse? message, ReadOnlyMemory<byte> entry, IReadOnlyList<WireRevision>? batch)
     {
         this.message = message;
         this.entry = entry;
@@ -37,21 +37,13 @@ internal sealed class SubscriptionFrame : IWireResponse<SubscriptionFrame>
 
     public static Marshaller<SubscriptionFrame> Marshaller { get; } = new(Serialize, Deserialize);
 
-    public static SubscriptionFrame Of(SubscribeEventsResponse message) => new(message, null, null);
+    public static SubscriptionFrame Of(SubscribeEventsResponse message) => new(message, default, null);
 
-    /// <summary>One revision as the response's <c>event</c> (its entry made now, if no subscriber made it before).</summary>
-    public static SubscriptionFrame Single(StoredRevision revision) => new(null, revision.Entry, null);
+    /// <summary>One revision as the response's <c>event</c>.</summary>
+    public static SubscriptionFrame Single(WireRevision revision) => new(null, revision.Entry, null);
 
     /// <summary>Consecutive revisions as the response's <c>batch</c>.</summary>
-    public static SubscriptionFrame Batch(IReadOnlyList<StoredRevision> revisions)
-    {
-        foreach (var revision in revisions)
-        {
-            _ = revision.Entry;
-        }
-
-        return new(null, null, revisions);
-    }
+    public static SubscriptionFrame Batch(IReadOnlyList<WireRevision> revisions) => new(null, default, revisions);
 
     /// <summary>As the generated marshallers do: the payload's length first, so grpc-dotnet writes straight into the response.</summary>
     private static void Serialize(SubscriptionFrame frame, SerializationContext context)
@@ -64,15 +56,14 @@ internal sealed class SubscriptionFrame : IWireResponse<SubscriptionFrame>
             return;
         }
 
-        if (frame.entry is { } entry)
+        if (frame.batch is not { } revisions)
         {
-            context.SetPayloadLength(entry.Length);
-            context.GetBufferWriter().Write(entry);
+            context.SetPayloadLength(frame.entry.Length);
+            context.GetBufferWriter().Write(frame.entry.Span);
             context.Complete();
             return;
         }
 
-        var revisions = frame.batch!;
         var size = 0;
         foreach (var revision in revisions)
         {
@@ -88,7 +79,7 @@ internal sealed class SubscriptionFrame : IWireResponse<SubscriptionFrame>
         writer.Advance(headSize);
         foreach (var revision in revisions)
         {
-            writer.Write(revision.Entry);
+            writer.Write(revision.Entry.Span);
         }
 
         context.Complete();

@@ -10,7 +10,7 @@ namespace Timeline.StorageService.Storage;
 /// <see cref="Sqlite.SqliteEventLog"/> and <see cref="Postgres.PostgresEventLog"/>.
 /// <para>
 /// What crosses: the contract's messages as payload (<see cref="NewEvent"/> in, already validated
-/// and normalized; <see cref="EventRecord"/> out, or a <see cref="StoredRevision"/> whose body is one), since they are the content the log stores and
+/// and normalized; <see cref="EventRecord"/> out, or a <see cref="WireRevision"/> whose entry is one), since they are the content the log stores and
 /// mirroring them would be a second shape to keep in step (docs/adr/0004); everything else is a
 /// domain value: <see cref="LogPosition"/>, <see cref="EventRevision"/>, <see cref="EventVersion"/>,
 /// <see cref="EventCriteria"/>, <see cref="ChronologicalKey"/>, <see cref="DateTimeOffset"/>. No
@@ -45,9 +45,9 @@ internal interface IEventLog
     /// <summary>
     /// Matching revisions in log order with position in (<paramref name="after"/>, <paramref name="upTo"/>],
     /// at most <paramref name="limit"/>; a deadline filter also keeps a revision whose previous one bore on the deadline.
-    /// As stored: the bodies are not parsed (a subscription's catch-up writes them to its stream as they are).
+    /// In their wire form, read straight from the rows (<see cref="WirePage"/>): the bodies are not parsed.
     /// </summary>
-    Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WireRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken);
 
     /// <summary>The last committed position in the database (0 for an empty log).</summary>
     Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken);

@@ -7,7 +7,7 @@ namespace Timeline.StorageService.Storage;
 /// </summary>
 internal static class LogSql
 {
-    /// <summary>A revision's columns, in the order <see cref="StoredRevision.ReadAllAsync"/> reads them by ordinal.</summary>
+    /// <summary>A revision's columns, in the order <see cref="WirePage.ReadAllAsync"/> (and SQLite's catch-up) reads them by ordinal.</summary>
     public const string RevisionColumns =
         "e.position AS Position, e.event_id AS EventId, e.revision AS Revision, e.recorded_at AS RecordedAt, e.recorded_by AS RecordedBy, e.body AS Body";
 

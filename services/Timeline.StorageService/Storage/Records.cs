@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Text;
+using System.Text.Unicode;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Timeline.V1;
@@ -30,11 +32,11 @@ internal sealed class RevisionRow
 }
 
 /// <summary>
-/// One committed revision on its way to subscribers, the same for catch-up and live: its ids and
-/// provenance from their columns, its content as the stored body's bytes (a plain data reader, no
-/// parsing). A live revision also carries the record the writer committed (<see cref="Committed"/>),
-/// which the live filter matches without parsing the body. Its wire form (<see cref="Entry"/>) is
-/// made once, whatever the number of subscribers that send it.
+/// One committed revision on its way to live subscribers: its ids and provenance, its content as
+/// the stored body's bytes, and the record the writer committed (<see cref="Committed"/>), which
+/// the live filter matches without parsing the body (the PostgreSQL tail reads it from the
+/// database, without one). Its wire form (<see cref="Entry"/>, the same bytes a catch-up page's
+/// <see cref="WirePage"/> writes) is made once, whatever the number of subscribers that send it.
 /// </summary>
 internal sealed record StoredRevision(long Position, string EventId, long Revision, long RecordedAt, string RecordedBy, byte[] Body)
 {
@@ -56,24 +58,92 @@ internal sealed record StoredRevision(long Position, string EventId, long Revisi
 
     /// <summary>The revision as the contract has it: the writer's record, or the body parsed (<see cref="RevisionRecord.From"/>).</summary>
     public EventRecord ToRecord() => Committed ?? RevisionRecord.From(Body, EventId, Revision, Position, RecordedAt, RecordedBy);
+}
 
-    /// <summary>Its ids and provenance alone, as an <see cref="EventRecord"/> without content (<see cref="RevisionRecord.Ids"/>).</summary>
-    public EventRecord Ids() => RevisionRecord.Ids(EventId, Revision, Position, RecordedAt, RecordedBy);
+/// <summary>
+/// One revision ready for a subscription's stream: its position and its entry, the bytes it goes
+/// on the wire as (<see cref="RevisionEntry"/>), caught up or live alike.
+/// </summary>
+internal readonly record struct WireRevision(long Position, ReadOnlyMemory<byte> Entry)
+{
+    public LogPosition LogPosition => new(Position);
+
+    public static WireRevision Of(StoredRevision revision) => new(revision.Position, revision.Entry);
+}
+
+/// <summary>
+/// A page of revisions read from the database straight into their wire form: each row's entry
+/// (<see cref="RevisionEntry"/>) is written into a buffer shared by the rows as the row is read, so a
+/// row costs no object, no string and no copy of its body but the one into the buffer. The buffers
+/// stay under the large object heap's threshold (a larger entry gets one of its own). A row whose
+/// body does not pass through, or whose texts are not UTF-8, takes <see cref="StoredRevision"/>'s path.
+/// </summary>
+internal sealed class WirePage(int expected)
+{
+    private const int BufferSize = 64 * 1024;
+
+    private readonly List<WireRevision> revisions = new(expected);
+    private byte[] buffer = [];
+    private int used;
+
+    public IReadOnlyList<WireRevision> Revisions => revisions;
+
+    /// <summary>Adds a row, its text columns as their UTF-8 bytes.</summary>
+    public void Add(long position, ReadOnlySpan<byte> eventId, long revision, long recordedAt, ReadOnlySpan<byte> recordedBy, ReadOnlySpan<byte> body)
+    {
+        if (!StoredBody.PassesThrough(body) || !Utf8.IsValid(eventId) || !Utf8.IsValid(recordedBy))
+        {
+            var stored = new StoredRevision(position, Encoding.UTF8.GetString(eventId), revision, recordedAt, Encoding.UTF8.GetString(recordedBy), body.ToArray());
+            revisions.Add(WireRevision.Of(stored));
+            return;
+        }
+
+        var ids = new RevisionEntry.Ids(eventId, revision, position, recordedAt, recordedBy);
+        var size = RevisionEntry.SizeOf(body.Length, ids);
+        if (size > buffer.Length - used)
+        {
+            buffer = new byte[Math.Max(size, BufferSize)];
+            used = 0;
+        }
+
+        var entry = buffer.AsMemory(used, size);
+        RevisionEntry.Write(entry.Span, body, ids);
+        used += size;
+        revisions.Add(new WireRevision(position, entry));
+    }
 
     /// <summary>
     /// Every row of a reader whose first columns are <see cref="LogSql.RevisionColumns"/>, in that
-    /// order, by ordinal: no mapper, one record per row.
+    /// order, by ordinal (the texts as strings: the provider decodes them).
     /// </summary>
-    public static async Task<IReadOnlyList<StoredRevision>> ReadAllAsync(DbDataReader reader, int expected, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<WireRevision>> ReadAllAsync(DbDataReader reader, int expected, CancellationToken cancellationToken)
     {
-        var rows = new List<StoredRevision>(expected);
+        var page = new WirePage(expected);
+        var body = new byte[4096];
+        var texts = new byte[1024];
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new StoredRevision(
-                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5)));
+            var length = (int)reader.GetBytes(5, 0, null, 0, 0);
+            if (length > body.Length)
+            {
+                body = new byte[Math.Max(length, body.Length * 2)];
+            }
+
+            reader.GetBytes(5, 0, body, 0, length);
+            var eventId = reader.GetString(1);
+            var recordedBy = reader.GetString(4);
+            var textLength = Encoding.UTF8.GetMaxByteCount(eventId.Length + recordedBy.Length);
+            if (textLength > texts.Length)
+            {
+                texts = new byte[textLength];
+            }
+
+            var idLength = Encoding.UTF8.GetBytes(eventId, texts);
+            var byLength = Encoding.UTF8.GetBytes(recordedBy, texts.AsSpan(idLength));
+            page.Add(reader.GetInt64(0), texts.AsSpan(0, idLength), reader.GetInt64(2), reader.GetInt64(3), texts.AsSpan(idLength, byLength), body.AsSpan(0, length));
         }
 
-        return rows;
+        return page.Revisions;
     }
 }
 

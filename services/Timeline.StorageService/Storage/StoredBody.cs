@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Unicode;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
 using Timeline.V1;
 
 namespace Timeline.StorageService.Storage;
@@ -208,35 +210,102 @@ internal static class StoredBody
 /// A revision's wire form: an <see cref="EventRecord"/> as a field numbered 1 (its tag, its length,
 /// the record), which is what both the <c>event</c> of a <c>SubscribeEventsResponse</c> and each
 /// element of a <c>RevisionBatch</c> are. A body that passes (<see cref="StoredBody.PassesThrough"/>)
-/// goes in byte for byte, followed by the ids' bytes (concatenated messages parse as their merge);
-/// any other is parsed, its ids set, and serialized.
+/// goes in byte for byte, followed by the ids' bytes (concatenated messages parse as their merge),
+/// written here field by field as Google.Protobuf writes <see cref="RevisionRecord.Ids"/>; any other
+/// is parsed, its ids set, and serialized.
 /// </summary>
 internal static class RevisionEntry
 {
-    private static readonly byte Tag = (byte)WireFormat.MakeTag(1, WireFormat.WireType.LengthDelimited);
+    private const byte Tag = 1 << 3 | (byte)WireFormat.WireType.LengthDelimited;
+    private const byte EventIdTag = EventRecord.EventIdFieldNumber << 3 | (byte)WireFormat.WireType.LengthDelimited;
+    private const byte RevisionTag = EventRecord.RevisionFieldNumber << 3;
+    private const byte PositionTag = EventRecord.PositionFieldNumber << 3;
+    private const byte RecordedAtTag = EventRecord.RecordedAtFieldNumber << 3 | (byte)WireFormat.WireType.LengthDelimited;
+    private const byte SecondsTag = Timestamp.SecondsFieldNumber << 3;
+    private const byte NanosTag = Timestamp.NanosFieldNumber << 3;
+
+    /// <summary><c>recorded_by</c> (16) takes a two-byte tag.</summary>
+    private static readonly byte[] RecordedByTag = [(EventRecord.RecordedByFieldNumber << 3 | (byte)WireFormat.WireType.LengthDelimited) | 0x80, EventRecord.RecordedByFieldNumber >> 4];
 
     /// <exception cref="InvalidProtocolBufferException">A body that does not pass and cannot be parsed.</exception>
     public static byte[] Of(StoredRevision revision)
     {
         if (StoredBody.PassesThrough(revision.Body))
         {
-            var ids = revision.Ids();
-            var size = revision.Body.Length + ids.CalculateSize();
-            var bytes = Head(size, out var at);
-            revision.Body.CopyTo(bytes, at);
-            ids.WriteTo(bytes.AsSpan(at + revision.Body.Length));
+            var ids = new Ids(Encoding.UTF8.GetBytes(revision.EventId), revision.Revision, revision.Position, revision.RecordedAt, Encoding.UTF8.GetBytes(revision.RecordedBy));
+            var bytes = new byte[SizeOf(revision.Body.Length, ids)];
+            Write(bytes, revision.Body, ids);
             return bytes;
         }
 
         var record = revision.ToRecord();
         var recordSize = record.CalculateSize();
-        var whole = Head(recordSize, out var start);
-        record.WriteTo(whole.AsSpan(start));
+        var whole = new byte[1 + CodedOutputStream.ComputeLengthSize(recordSize) + recordSize];
+        whole[0] = Tag;
+        var at = 1 + WriteVarint(whole.AsSpan(1), (uint)recordSize);
+        record.WriteTo(whole.AsSpan(at));
         return whole;
     }
 
+    /// <summary>The size of the entry of a passing body of <paramref name="bodyLength"/> bytes with these ids.</summary>
+    public static int SizeOf(int bodyLength, in Ids ids)
+    {
+        var record = bodyLength + ids.Size;
+        return 1 + CodedOutputStream.ComputeLengthSize(record) + record;
+    }
+
+    /// <summary>Writes the entry of a passing body (<see cref="StoredBody.PassesThrough"/>) with these ids; <paramref name="destination"/> is <see cref="SizeOf"/> long.</summary>
+    public static void Write(Span<byte> destination, ReadOnlySpan<byte> body, in Ids ids)
+    {
+        destination[0] = Tag;
+        var i = 1 + WriteVarint(destination[1..], (uint)(body.Length + ids.Size));
+        body.CopyTo(destination[i..]);
+        i += body.Length;
+        if (ids.EventId.Length > 0)
+        {
+            destination[i++] = EventIdTag;
+            i += WriteVarint(destination[i..], (uint)ids.EventId.Length);
+            ids.EventId.CopyTo(destination[i..]);
+            i += ids.EventId.Length;
+        }
+
+        if (ids.Revision != 0)
+        {
+            destination[i++] = RevisionTag;
+            i += WriteVarint(destination[i..], (ulong)ids.Revision);
+        }
+
+        if (ids.Position != 0)
+        {
+            destination[i++] = PositionTag;
+            i += WriteVarint(destination[i..], (ulong)ids.Position);
+        }
+
+        destination[i++] = RecordedAtTag;
+        i += WriteVarint(destination[i..], (uint)ids.TimestampSize);
+        if (ids.Seconds != 0)
+        {
+            destination[i++] = SecondsTag;
+            i += WriteVarint(destination[i..], (ulong)ids.Seconds);
+        }
+
+        if (ids.Nanos != 0)
+        {
+            destination[i++] = NanosTag;
+            i += WriteVarint(destination[i..], (ulong)ids.Nanos);
+        }
+
+        if (ids.RecordedBy.Length > 0)
+        {
+            RecordedByTag.CopyTo(destination[i..]);
+            i += RecordedByTag.Length;
+            i += WriteVarint(destination[i..], (uint)ids.RecordedBy.Length);
+            ids.RecordedBy.CopyTo(destination[i..]);
+        }
+    }
+
     /// <summary>Writes <paramref name="value"/> as a base-128 varint; returns its length.</summary>
-    public static int WriteVarint(Span<byte> span, uint value)
+    public static int WriteVarint(Span<byte> span, ulong value)
     {
         var i = 0;
         while (value >= 0x80)
@@ -249,11 +318,50 @@ internal static class RevisionEntry
         return i + 1;
     }
 
-    private static byte[] Head(int size, out int at)
+    /// <summary>
+    /// A revision's ids and provenance as their columns hold them (the texts as UTF-8), the fields
+    /// <see cref="RevisionRecord.Ids"/> sets: <c>recorded_at</c> (microseconds) as a
+    /// <see cref="Timestamp"/>'s seconds and nanos, as <see cref="RecordTime.ToTimestamp"/> makes them.
+    /// </summary>
+    public readonly ref struct Ids
     {
-        var bytes = new byte[1 + CodedOutputStream.ComputeLengthSize(size) + size];
-        bytes[0] = Tag;
-        at = 1 + WriteVarint(bytes.AsSpan(1), (uint)size);
-        return bytes;
+        public Ids(ReadOnlySpan<byte> eventId, long revision, long position, long recordedAt, ReadOnlySpan<byte> recordedBy)
+        {
+            EventId = eventId;
+            Revision = revision;
+            Position = position;
+            RecordedBy = recordedBy;
+            Seconds = Math.DivRem(recordedAt, 1_000_000, out var micros);
+            if (micros < 0)
+            {
+                Seconds--;
+                micros += 1_000_000;
+            }
+
+            Nanos = (int)micros * 1_000;
+            TimestampSize = (Seconds == 0 ? 0 : 1 + CodedOutputStream.ComputeInt64Size(Seconds)) + (Nanos == 0 ? 0 : 1 + CodedOutputStream.ComputeInt32Size(Nanos));
+            Size = (eventId.Length == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(eventId.Length) + eventId.Length)
+                + (revision == 0 ? 0 : 1 + CodedOutputStream.ComputeInt64Size(revision))
+                + (position == 0 ? 0 : 1 + CodedOutputStream.ComputeInt64Size(position))
+                + 1 + CodedOutputStream.ComputeLengthSize(TimestampSize) + TimestampSize
+                + (recordedBy.Length == 0 ? 0 : 2 + CodedOutputStream.ComputeLengthSize(recordedBy.Length) + recordedBy.Length);
+        }
+
+        public ReadOnlySpan<byte> EventId { get; }
+
+        public long Revision { get; }
+
+        public long Position { get; }
+
+        public long Seconds { get; }
+
+        public int Nanos { get; }
+
+        public ReadOnlySpan<byte> RecordedBy { get; }
+
+        public int TimestampSize { get; }
+
+        /// <summary>The encoded size of the ids' fields.</summary>
+        public int Size { get; }
     }
 }

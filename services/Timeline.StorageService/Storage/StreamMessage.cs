@@ -17,7 +17,7 @@ internal abstract record StreamMessage
     /// <paramref name="MoreFollows"/>: the next message is already at hand (the rest of a catch-up
     /// page), so the writer may hold these back and send them with it; otherwise they are sent at once.
     /// </summary>
-    public sealed record Revisions(IReadOnlyList<StoredRevision> Items, bool MoreFollows) : StreamMessage;
+    public sealed record Revisions(IReadOnlyList<WireRevision> Items, bool MoreFollows) : StreamMessage;
 
     /// <summary>Every stored revision up to <paramref name="Position"/> was sent; live ones follow.</summary>
     public sealed record CaughtUp(LogPosition Position) : StreamMessage;
@@ -52,7 +52,7 @@ internal readonly record struct SubscriptionBatches(bool Batched, int MaxRevisio
             : new(true, maxRevisions == 0 ? RevisionLimit : Math.Min(maxRevisions, RevisionLimit), maxBytes == 0 ? DefaultBytes : Math.Min(maxBytes, ByteLimit));
 
     /// <summary>Cuts consecutive revisions into batches within the bounds, in order: each batch and whether it is the last.</summary>
-    public IEnumerable<(IReadOnlyList<StoredRevision> Batch, bool Last)> Cut(IReadOnlyList<StoredRevision> revisions)
+    public IEnumerable<(IReadOnlyList<WireRevision> Batch, bool Last)> Cut(IReadOnlyList<WireRevision> revisions)
     {
         if (revisions.Count <= MaxRevisions && MaxBytes == int.MaxValue)
         {
@@ -84,14 +84,14 @@ internal readonly record struct SubscriptionBatches(bool Batched, int MaxRevisio
         }
     }
 
-    private static IReadOnlyList<StoredRevision> Slice(IReadOnlyList<StoredRevision> revisions, int start, int count)
+    private static IReadOnlyList<WireRevision> Slice(IReadOnlyList<WireRevision> revisions, int start, int count)
     {
         if (start == 0 && count == revisions.Count)
         {
             return revisions;
         }
 
-        var slice = new StoredRevision[count];
+        var slice = new WireRevision[count];
         for (var j = 0; j < count; j++)
         {
             slice[j] = revisions[start + j];

@@ -89,7 +89,7 @@ internal sealed class Subscription : IDisposable
         // Catch up from the database; if the live feed overflowed meanwhile, register again and keep
         // reading. The next page is read while this one is written: the writer waits for the client
         // (HTTP/2 flow control), the reader for the database, and neither needs to wait for the other.
-        Task<IReadOnlyList<StoredRevision>>? next = null;
+        Task<IReadOnlyList<WireRevision>>? next = null;
 
         // A page fills a batch of the largest size asked for.
         var pageSize = Math.Max(CatchUpPage, Batches.MaxRevisions);
@@ -171,7 +171,7 @@ internal sealed class Subscription : IDisposable
 
             // What is waiting is taken (up to a page of matching revisions), then sent in one write:
             // batches, or one message per revision.
-            var matching = new List<StoredRevision>();
+            var matching = new List<WireRevision>();
             while (matching.Count < pageSize && reader.TryRead(out var group))
             {
                 feed.Taken(group.Revisions.Count);
@@ -186,7 +186,7 @@ internal sealed class Subscription : IDisposable
                     last = position;
                     if (matcher.Matches(revision.ToRecord(), group.PreviousDeadlineIds.GetValueOrDefault(revision.Position)))
                     {
-                        matching.Add(revision);
+                        matching.Add(WireRevision.Of(revision));
                     }
                 }
             }

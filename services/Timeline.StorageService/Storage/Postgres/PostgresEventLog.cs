@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using Dapper;
+using Google.Protobuf;
 using Npgsql;
 using Timeline.Domain.Events;
 using Timeline.V1;
@@ -115,19 +117,29 @@ internal sealed class PostgresEventLog(PostgresDatabase database, PostgresWriter
         return (PostgresSql.ListCurrent, parameters);
     }
 
-    public Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WireRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
     {
         var parameters = PostgresFilter.Bind(criteria);
         parameters.Add("After", after.Value);
         parameters.Add("UpTo", upTo.Value);
         parameters.Add("Limit", limit);
-        return database.ReadAsync(
+        var (page, damage) = await database.ReadAsync(
             async connection =>
             {
-                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(PostgresSql.ReadAfter, parameters, cancellationToken: cancellationToken));
-                return await StoredRevision.ReadAllAsync(reader, limit, cancellationToken);
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(PostgresSql.InPositionOrder + PostgresSql.ReadAfter, parameters, cancellationToken: cancellationToken));
+                try
+                {
+                    return (await WirePage.ReadAllAsync(reader, limit, cancellationToken), (ExceptionDispatchInfo?)null);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    // A body that cannot be parsed is no failure of the database (it is an IOException, which ReadAsync would take for one).
+                    return ([], ExceptionDispatchInfo.Capture(e));
+                }
             },
             cancellationToken);
+        damage?.Throw();
+        return page;
     }
 
     public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) =>

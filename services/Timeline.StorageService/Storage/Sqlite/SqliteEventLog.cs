@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using SQLitePCL;
 using Timeline.Domain.Events;
 using Timeline.V1;
 
@@ -32,7 +33,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
     public Task<EventPage> ListAsync(EventCriteria criteria, DateTimeOffset? knownAt, ChronologicalKey? after, int pageSize, CancellationToken cancellationToken) =>
         Guarded(() => ListCoreAsync(criteria, knownAt, after, pageSize, cancellationToken));
 
-    public Task<IReadOnlyList<StoredRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WireRevision>> ReadAfterAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken) =>
         Guarded(() => ReadAfterCoreAsync(after, upTo, criteria, limit, cancellationToken));
 
     public Task<LogPosition> ReadHeadAsync(CancellationToken cancellationToken) => Guarded(() => ReadHeadCoreAsync(cancellationToken));
@@ -176,15 +177,74 @@ internal sealed class SqliteEventLog(SqliteDatabase database, SqliteWriter write
         return ListPage.From(rows, size);
     }
 
-    private async Task<IReadOnlyList<StoredRevision>> ReadAfterCoreAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WireRevision>> ReadAfterCoreAsync(LogPosition after, LogPosition upTo, EventCriteria criteria, int limit, CancellationToken cancellationToken)
     {
-        var parameters = SqliteFilter.Bind(criteria).ToDynamic();
-        parameters.Add("After", after.Value);
-        parameters.Add("UpTo", upTo.Value);
-        parameters.Add("Limit", limit);
+        var filter = SqliteFilter.Bind(criteria);
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SqliteSql.ReadAfter, parameters, cancellationToken: cancellationToken));
-        return await StoredRevision.ReadAllAsync(reader, limit, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ReadAfter(connection.Handle!, filter, after, upTo, limit);
+    }
+
+    /// <summary>
+    /// <see cref="SqliteSql.ReadAfter"/> through SQLite's own API on the connection's handle: each
+    /// row's texts and body are read where SQLite holds them (<c>sqlite3_column_blob</c>, the texts as
+    /// their UTF-8 bytes) straight into the page's wire form (<see cref="WirePage"/>), with no data
+    /// reader between: Microsoft.Data.Sqlite's copies every blob into an array of its own and decodes
+    /// every text into a string.
+    /// </summary>
+    private static IReadOnlyList<WireRevision> ReadAfter(sqlite3 db, SqliteFilter filter, LogPosition after, LogPosition upTo, int limit)
+    {
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, SqliteSql.ReadAfter, out var statement), db);
+        using (statement)
+        {
+            foreach (var (name, value) in filter.Values)
+            {
+                Bind(statement, name, value);
+            }
+
+            Bind(statement, "After", after.Value);
+            Bind(statement, "UpTo", upTo.Value);
+            Bind(statement, "Limit", limit);
+            var page = new WirePage(limit);
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                page.Add(
+                    raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_blob(statement, 1), raw.sqlite3_column_int64(statement, 2),
+                    raw.sqlite3_column_int64(statement, 3), raw.sqlite3_column_blob(statement, 4), raw.sqlite3_column_blob(statement, 5));
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return page.Revisions;
+        }
+    }
+
+    /// <summary>Binds a filter value as Microsoft.Data.Sqlite would (booleans as 0 and 1); a name the statement does not use is skipped.</summary>
+    private static void Bind(sqlite3_stmt statement, string name, object? value)
+    {
+        var index = raw.sqlite3_bind_parameter_index(statement, "@" + name);
+        if (index == 0)
+        {
+            return;
+        }
+
+        var rc = value switch
+        {
+            null => raw.sqlite3_bind_null(statement, index),
+            string text => raw.sqlite3_bind_text(statement, index, text),
+            bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+            int number => raw.sqlite3_bind_int64(statement, index, number),
+            long number => raw.sqlite3_bind_int64(statement, index, number),
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value, $"no binding for parameter {name}"),
+        };
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"binding parameter {name} failed: {raw.sqlite3_errstr(rc).utf8_to_string()}");
+        }
     }
 
     private async Task<LogPosition> ReadHeadCoreAsync(CancellationToken cancellationToken)
