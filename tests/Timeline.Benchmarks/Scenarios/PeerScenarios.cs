@@ -251,14 +251,16 @@ internal static class PeerScenarios
 
             if (sides.MartenPerBatch is { } marten)
             {
-                // Guard 0.2 on PostgreSQL: it reads 0.5 of Marten today (docs/BENCHMARKS.md).
-                bench.Report.Add(new Row(id, $"read everything in order: {timeline.Name} (SubscribeEvents from 0 to caught_up) ÷ Marten (QueryAllRawEvents by sequence)", "events/s", Goal.AtLeast, 1.5, Pairs(rates[timeline], rates[marten]),
-                    Guard: id == "P3-pg" ? 0.2 : null));
+                // Issue 29's target, ≥ 3 × Marten, is not met yet: the guards are those of the earlier
+                // target of 1.5 (half of it on SQLite; 0.2 on PostgreSQL, which read 0.5 of Marten then).
+                bench.Report.Add(new Row(id, $"read everything in order: {timeline.Name} (SubscribeEvents from 0 to caught_up) ÷ Marten (QueryAllRawEvents by sequence)", "events/s", Goal.AtLeast, 3, Pairs(rates[timeline], rates[marten]),
+                    Guard: id == "P3-pg" ? 0.2 : 0.75));
             }
 
             if (minimal is not null)
             {
-                bench.Report.Add(new Row(id, $"read everything in order: {timeline.Name} ÷ {minimal.Name} (a scan in position order)", "events/s", Goal.Info, 0, Pairs(rates[timeline], rates[minimal])));
+                // Issue 29: ≥ 0.5 of the engine's own scan; quick runs read 0.09-0.30, so the guard is a collapse only.
+                bench.Report.Add(new Row(id, $"read everything in order: {timeline.Name} ÷ {minimal.Name} (a scan in position order)", "events/s", Goal.AtLeast, 0.5, Pairs(rates[timeline], rates[minimal]), Guard: 0.03));
             }
         }
     }
