@@ -178,7 +178,18 @@ internal static class RecordTime
 {
     public static long ToMicros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10;
 
-    public static Timestamp ToTimestamp(long micros) => Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch.AddTicks(micros * 10));
+    public static Timestamp ToTimestamp(long micros)
+    {
+        var (seconds, nanos) = Split(micros);
+        return new Timestamp { Seconds = seconds, Nanos = nanos };
+    }
+
+    /// <summary>A <see cref="Timestamp"/>'s seconds and nanos for <paramref name="micros"/>: nanos in [0, 1e9), as Protobuf normalizes them.</summary>
+    public static (long Seconds, int Nanos) Split(long micros)
+    {
+        var seconds = Math.DivRem(micros, 1_000_000, out var rest);
+        return rest < 0 ? (seconds - 1, (int)(rest + 1_000_000) * 1_000) : (seconds, (int)rest * 1_000);
+    }
 }
 
 /// <summary>The content of a revision: what is compared to decide whether a re-append is a no-op.</summary>

@@ -321,7 +321,7 @@ internal static class RevisionEntry
     /// <summary>
     /// A revision's ids and provenance as their columns hold them (the texts as UTF-8), the fields
     /// <see cref="RevisionRecord.Ids"/> sets: <c>recorded_at</c> (microseconds) as a
-    /// <see cref="Timestamp"/>'s seconds and nanos, as <see cref="RecordTime.ToTimestamp"/> makes them.
+    /// <see cref="Timestamp"/>'s seconds and nanos (<see cref="RecordTime.Split"/>).
     /// </summary>
     public readonly ref struct Ids
     {
@@ -331,14 +331,7 @@ internal static class RevisionEntry
             Revision = revision;
             Position = position;
             RecordedBy = recordedBy;
-            Seconds = Math.DivRem(recordedAt, 1_000_000, out var micros);
-            if (micros < 0)
-            {
-                Seconds--;
-                micros += 1_000_000;
-            }
-
-            Nanos = (int)micros * 1_000;
+            (Seconds, Nanos) = RecordTime.Split(recordedAt);
             TimestampSize = (Seconds == 0 ? 0 : 1 + CodedOutputStream.ComputeInt64Size(Seconds)) + (Nanos == 0 ? 0 : 1 + CodedOutputStream.ComputeInt32Size(Nanos));
             Size = (eventId.Length == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(eventId.Length) + eventId.Length)
                 + (revision == 0 ? 0 : 1 + CodedOutputStream.ComputeInt64Size(revision))
